@@ -1,0 +1,195 @@
+"""The command line: ``python build.py [build|serve|new|check]`` and the ``civicpress`` command.
+
+Exit codes: 0 ok, 1 the site has errors, 2 wrong usage. Messages are Simplified Chinese.
+A SiteError is printed as a list of problems, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from civicpress.errors import Finding, SiteError
+from civicpress.pipeline import BuildOptions, BuildResult, build, check
+from civicpress.scaffold import new_document
+
+EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "serve", "new", "check")
+PROGRESS_AFTER = 1.0  # seconds before a progress line appears
+
+_ARGPARSE_MESSAGES = [
+    ("the following arguments are required: ", "缺少参数："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("invalid choice: ", "无效的选择："),
+    ("expected one argument", "需要一个值"),
+    ("invalid int value: ", "不是整数："),
+    ("choose from ", "可选："),
+    ("argument ", "参数 "),
+]
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese messages; usage errors exit with code 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for english, chinese in _ARGPARSE_MESSAGES:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"错误：{message}\n（用 -h 查看帮助）\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python build.py", description="civicpress：社区信息公开网站和交流材料生成器")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    def site_options(sub: argparse.ArgumentParser, out: bool = True) -> None:
+        sub.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
+        if out:
+            sub.add_argument("--out", type=Path, default=None, metavar="目录", help="输出文件夹（默认：网站文件夹下的 output）")
+        sub.add_argument("--drafts", action="store_true", help="包括草稿和发布日期未到的文章")
+        sub.add_argument("--strict", action="store_true", help="有警告也算失败")
+        sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
+
+    site_options(commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹"))
+    serve = commands.add_parser("serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器")
+    site_options(serve)
+    serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
+    serve.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    new = commands.add_parser("new", help="新建文章", description="在栏目中新建一篇文章，带好标题和今天的日期")
+    new.add_argument("section", metavar="栏目", help="栏目目录名，如 events")
+    new.add_argument("title", metavar="标题", help="文章标题")
+    new.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
+    site_options(commands.add_parser("check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"), out=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_console()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+        args_list.insert(0, "build")
+    args = make_parser().parse_args(args_list)
+    if args.command is None:
+        make_parser().print_help()
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "new":
+            path = new_document(args.site, args.section, args.title, date.today())
+            print(f"已新建：{_display(path)}")
+            return EXIT_OK
+        if args.command == "serve":
+            from civicpress.serve import serve
+
+            return serve(_options(args), host=args.host, port=args.port)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        errors = sum(1 for f in exc.findings if f.is_error)
+        warnings = len(exc.findings) - errors
+        summary = f"共 {errors} 个错误" + (f"，{warnings} 个警告" if warnings else "")
+        print(f"\n失败：{summary}。输出文件夹保持不变。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    except KeyboardInterrupt:
+        print("\n已停止。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    return EXIT_USAGE
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    out = args.out if getattr(args, "out", None) is not None else args.site / "output"
+    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict)
+
+
+def _build(args: argparse.Namespace) -> int:
+    progress = _Progress(sys.stderr, quiet=args.quiet)
+    result = build(_options(args), progress=progress)
+    progress.done()
+    _finish(result, args.quiet)
+    if not args.quiet:
+        out = _options(args).out_dir
+        print(
+            f"完成：{result.pages} 篇文章，写入 {result.files} 个文件（{result.bytes / 1024 / 1024:.1f} MB）"
+            f"到 {_display(out)}，用时 {result.seconds:.2f} 秒。"
+        )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = check(_options(args))
+    _finish(result, args.quiet)
+    if not args.quiet:
+        print(f"检查通过：{result.pages} 篇文章，{result.files} 个文件，没有错误（未写入任何文件）。")
+    return EXIT_OK
+
+
+def _finish(result: BuildResult, quiet: bool) -> None:
+    if result.warnings and not quiet:
+        _report(result.warnings, sys.stderr)
+
+
+def _report(findings: tuple[Finding, ...], stream: TextIO) -> None:
+    for finding in findings:
+        print(finding.format(), file=stream)
+
+
+def _display(path: Path) -> str:
+    """A path as the editor typed it, relative where possible (never this machine's layout)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+class _Progress:
+    """A progress line on the terminal, only for builds that take longer than a second."""
+
+    def __init__(self, stream: TextIO, quiet: bool) -> None:
+        self.stream = stream
+        self.enabled = not quiet and stream.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < PROGRESS_AFTER:
+            return
+        if done % 50 and done != total:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\r生成中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def _utf8_console() -> None:
+    """Chinese text on any console (Windows' cp936 included): never crash on a character."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="replace")

@@ -1,0 +1,241 @@
+"""``site_config.yaml``: its schema, defaults and validation into typed, frozen settings.
+
+A key the schema does not know is an error naming its line (with the nearest known key as a
+hint), so a typo fails the build instead of silently doing nothing. Free-form settings for
+templates go under ``extra``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from civicpress.errors import Findings, Location, SiteError
+from civicpress.sources import YamlDocument, check_size, decode, load_yaml
+from civicpress.urls import SLUG_STYLES
+
+CONFIG_FILE = "site_config.yaml"
+DEFAULT_PERMALINK = "/:section/:slug/"
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    key: str
+    title: str
+    permalink: str = DEFAULT_PERMALINK
+    description: str = ""
+    paginate: int | None = None  # overrides the site's pagination
+
+
+@dataclass(frozen=True)
+class Footer:
+    icp: str = ""  # ICP 备案号
+    police: str = ""  # 公安备案号
+    contact: str = ""
+    address: str = ""
+    copyright: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    sections: tuple[SectionConfig, ...]
+    organization: str = ""
+    description: str = ""
+    base_url: str = ""
+    language: str = "zh-CN"
+    timezone: str = "+08:00"
+    slug_style: str = "pinyin"
+    relative_urls: bool = True
+    pagination: int = 10
+    summary_length: int = 120
+    feed_limit: int = 20
+    footer: Footer = field(default_factory=Footer)
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def section(self, key: str) -> SectionConfig | None:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        return None
+
+
+# ---------------------------------------------------------------- schema
+# Each field: (type check, Chinese description of the expected value).
+Check = Callable[[Any], bool]
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _base_url(value: Any) -> bool:
+    return isinstance(value, str) and (value == "" or re.match(r"^https?://[^/\s]+(/\S*)?$", value) is not None)
+
+
+def _timezone(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^[+-](0\d|1[0-4]):[0-5]\d$", value) is not None
+
+
+def _slug_style(value: Any) -> bool:
+    return value in SLUG_STYLES
+
+
+def _permalink(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("/") and ":slug" in value
+
+
+def _section_key(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^[a-z][a-z0-9_-]*$", value) is not None
+
+
+def _mapping(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+SITE_FIELDS: dict[str, tuple[Check, str]] = {
+    "title": (_text, "文字"),
+    "organization": (_text, "文字"),
+    "description": (_text, "文字"),
+    "base_url": (_base_url, "以 http:// 或 https:// 开头的网址，如 https://www.example.cn/"),
+    "language": (_text, "语言代码，如 zh-CN"),
+    "timezone": (_timezone, "时区偏移，如 \"+08:00\"（请加引号）"),
+    "slug_style": (_slug_style, "pinyin 或 unicode"),
+    "relative_urls": (_bool, "true 或 false"),
+    "pagination": (_positive_int, "正整数"),
+    "summary_length": (_positive_int, "正整数"),
+    "feed_limit": (_positive_int, "正整数"),
+    "sections": (lambda v: isinstance(v, list), "栏目列表"),
+    "footer": (_mapping, "键值对"),
+    "extra": (_mapping, "键值对"),
+}
+SECTION_FIELDS: dict[str, tuple[Check, str]] = {
+    "key": (_section_key, "小写英文字母开头的栏目目录名，如 events"),
+    "title": (_text, "栏目中文名称"),
+    "permalink": (_permalink, "以 / 开头并含 :slug 的网址格式，如 /:section/:year/:slug/"),
+    "description": (_text, "文字"),
+    "paginate": (_positive_int, "正整数"),
+}
+FOOTER_FIELDS: dict[str, tuple[Check, str]] = {
+    name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")
+}
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``site_config.yaml``; all problems are raised together."""
+    location = Location(CONFIG_FILE)
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        raise SiteError.single(
+            "config-missing",
+            f"找不到网站配置文件 {CONFIG_FILE}",
+            None,
+            f"请确认 --site 指向网站文件夹（其中应有 {CONFIG_FILE} 和 content/）。",
+        )
+    check_size(path.stat().st_size, location)
+    doc = load_yaml(decode(path.read_bytes(), location).text, location)
+    return parse_config(doc, location)
+
+
+def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
+    findings = Findings()
+    raw = doc.value if doc.value is not None else {}
+    if not isinstance(raw, dict):
+        raise SiteError.single("config-type", "配置文件的顶层应是“键: 值”的列表", location.at(1))
+    values = _validate(raw, SITE_FIELDS, (), doc, location, findings)
+    if "title" not in raw:
+        findings.error("config-missing-key", "缺少网站标题 title", location.at(1), "请加一行，如：title: 永丰社区")
+    sections = _sections(raw.get("sections", []), doc, location, findings)
+    footer = Footer(**_validate(raw.get("footer") or {}, FOOTER_FIELDS, ("footer",), doc, location, findings))
+    if findings.errors:
+        raise SiteError(*findings.errors)
+    values.pop("sections", None)
+    values.pop("footer", None)
+    values["extra"] = freeze(values.get("extra", {}))
+    if values.get("base_url") and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    return SiteConfig(sections=sections, footer=footer, **values)
+
+
+def _sections(
+    raw: Any, doc: YamlDocument, location: Location, findings: Findings
+) -> tuple[SectionConfig, ...]:
+    sections: list[SectionConfig] = []
+    seen: set[str] = set()
+    if not isinstance(raw, list):
+        return ()
+    for index, item in enumerate(raw):
+        path = ("sections", index)
+        if not isinstance(item, dict):
+            findings.error(
+                "config-type", "栏目应写成“key: …”和“title: …”两行", location.at(doc.line_of(*path))
+            )
+            continue
+        values = _validate(item, SECTION_FIELDS, path, doc, location, findings)
+        for required in ("key", "title"):
+            if required not in item:
+                findings.error(
+                    "config-missing-key",
+                    f"栏目缺少 {required}",
+                    location.at(doc.line_of(*path)),
+                    "每个栏目都要有 key（目录名，如 events）和 title（中文名称，如 活动纪实）。",
+                )
+        key = values.get("key")
+        if key in seen:
+            findings.error("config-duplicate-section", f"栏目 {key} 重复定义", location.at(doc.line_of(*path, "key")))
+        if key and "title" in values:
+            seen.add(key)
+            sections.append(SectionConfig(**values))
+    return tuple(sections)
+
+
+def _validate(
+    raw: dict[str, Any],
+    schema: dict[str, tuple[Check, str]],
+    path: tuple[Any, ...],
+    doc: YamlDocument,
+    location: Location,
+    findings: Findings,
+) -> dict[str, Any]:
+    """Known keys with values of the right type; every other key is an error with its line."""
+    values: dict[str, Any] = {}
+    if not isinstance(raw, dict):
+        findings.error("config-type", "这里应是“键: 值”的列表", location.at(doc.line_of(*path)))
+        return values
+    for key, value in raw.items():
+        line = doc.line_of(*path, key)
+        if key not in schema:
+            close = difflib.get_close_matches(str(key), list(schema), n=1)
+            hint = f"你是不是想写 {close[0]}？" if close else "可用的设置有：" + "、".join(schema)
+            findings.error("config-unknown-key", f"未知的设置项 {key}", location.at(line), hint)
+            continue
+        check, expected = schema[key]
+        if not check(value):
+            findings.error(
+                "config-bad-value", f"设置项 {key} 的值 {value!r} 不正确", location.at(line), f"应为{expected}。"
+            )
+            continue
+        values[key] = value
+    return values
+
+
+def freeze(value: Any) -> Any:
+    """A read-only deep copy: dicts become mapping proxies, lists become tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value

@@ -1,0 +1,348 @@
+"""Reading ``content/``: articles and pages with front matter, data files and assets.
+
+Everything past this module is typed and frozen: front matter is validated field by field
+(per section), and every problem names the file and line. Problems are collected, not
+raised one at a time, so an editor sees all of them in one build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from civicpress.config import SiteConfig, freeze
+from civicpress.errors import Findings, Location, SiteError
+from civicpress.sources import YamlDocument, check_size, decode, load_yaml
+
+log = logging.getLogger(__name__)
+
+CONTENT_DIR = "content"
+DATA_DIR = "_data"
+INDEX_FILE = "_index.md"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    date: datetime | None = None
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    cover: str = ""
+    draft: bool = False
+    publish_date: datetime | None = None
+    expiry_date: datetime | None = None
+    slug: str = ""
+    weight: int = 0
+    location: str = ""  # events: where it took place
+    level: str = ""  # honors: 国家级 / 省级 / 市级 / 区级 / 街道级
+    awarded_by: str = ""  # honors: the issuing body
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown file of ``content/``, validated."""
+
+    source: str  # path from the site root, POSIX style: content/events/a.md
+    rel: str  # path inside content/: events/a.md
+    section: str  # section key, "" for a plain page at the top of content/
+    is_index: bool  # _index.md: the home page's or a section's introduction
+    front: FrontMatter
+    body: str
+    body_line: int  # line of the body's first line in the file
+    field_lines: Mapping[str, int]
+    encoding: str
+
+    def location(self, body_line: int | None = None) -> Location:
+        """A place in this file; ``body_line`` counts from the body's first line (1-based)."""
+        return Location(self.source, None if body_line is None else self.body_line + body_line - 1)
+
+    def field_location(self, name: str) -> Location:
+        return Location(self.source, self.field_lines.get(name))
+
+
+@dataclass(frozen=True)
+class Content:
+    documents: tuple[Document, ...]
+    data: Mapping[str, Any]
+    assets: tuple[str, ...]  # non-Markdown files inside content/, as paths inside content/
+
+
+HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
+COMMON_FIELDS = (
+    "title", "date", "summary", "tags", "cover", "draft",
+    "publish_date", "expiry_date", "slug", "weight", "extra",
+)
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "events": ("location",),
+    "honors": ("level", "awarded_by"),
+}
+DATE_HINT = "日期请写成 2022-09-19 或 2022-09-19 14:30 的格式。"
+
+_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Content:
+    """Read all of ``content/``. Problems go to ``findings``; readable files are kept."""
+    root = site_dir / CONTENT_DIR
+    if not root.is_dir():
+        raise SiteError.single(
+            "content-missing", "找不到 content 文件夹", Location(CONTENT_DIR), "文章应放在网站文件夹下的 content/ 中。"
+        )
+    documents: list[Document] = []
+    assets: list[str] = []
+    for rel in _walk(root):
+        if rel.startswith(DATA_DIR + "/"):
+            continue
+        if rel.endswith(MARKDOWN_SUFFIXES):
+            document = _read_document(root, rel, config, findings)
+            if document is not None:
+                documents.append(document)
+        else:
+            assets.append(rel)
+    data = read_data(root / DATA_DIR, findings)
+    return Content(tuple(documents), data, tuple(assets))
+
+
+def _walk(root: Path) -> list[str]:
+    """Every file below ``root``, sorted, skipping hidden files and editor backups.
+
+    Links are not followed: a link pointing outside the site must not pull files in.
+    """
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath).relative_to(root).as_posix()
+        for name in sorted(filenames):
+            if name.startswith((".", "~$")) or name.endswith(("~", ".tmp", ".swp")):
+                continue
+            if (Path(dirpath) / name).is_symlink():
+                continue
+            found.append(name if base == "." else f"{base}/{name}")
+    return found
+
+
+def read_data(data_dir: Path, findings: Findings) -> Mapping[str, Any]:
+    """``content/_data/NAME.yaml`` → ``data.NAME``, frozen."""
+    data: dict[str, Any] = {}
+    if not data_dir.is_dir():
+        return MappingProxyType(data)
+    for path in sorted(data_dir.iterdir()):
+        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+            continue
+        location = Location(f"{CONTENT_DIR}/{DATA_DIR}/{path.name}")
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", path.stem):
+            findings.error(
+                "data-bad-name",
+                f"数据文件名 {path.name} 不能用在表达式里",
+                location,
+                "数据文件名请用英文字母、数字和下划线，如 stats.yaml，模板中写 data.stats。",
+            )
+            continue
+        try:
+            check_size(path.stat().st_size, location)
+            text = decode(path.read_bytes(), location)
+            _warn_encoding(text.encoding, location, findings)
+            data[path.stem] = freeze(load_yaml(text.text, location).value)
+        except SiteError as exc:
+            findings.extend(exc.findings)
+    return MappingProxyType(data)
+
+
+def _warn_encoding(encoding: str, location: Location, findings: Findings) -> None:
+    if encoding != "utf-8":
+        findings.warn(
+            "encoding-not-utf8",
+            f"文件是 {encoding.upper()} 编码，已按此读取",
+            location,
+            "建议用记事本“另存为”，编码选 UTF-8，以免在其他电脑上出现乱码。",
+        )
+
+
+def _read_document(root: Path, rel: str, config: SiteConfig, findings: Findings) -> Document | None:
+    location = Location(f"{CONTENT_DIR}/{rel}")
+    path = root / rel
+    parts = rel.split("/")
+    section = parts[0] if len(parts) > 1 else ""
+    if section and config.section(section) is None:
+        findings.error(
+            "unknown-section",
+            f"文件夹 {section} 不是已定义的栏目",
+            location,
+            f"请在 site_config.yaml 的 sections 中加入 key: {section}，或把文件移到已有栏目的文件夹中。",
+        )
+        return None
+    try:
+        check_size(path.stat().st_size, location)
+        text = decode(path.read_bytes(), location)
+    except SiteError as exc:
+        findings.extend(exc.findings)
+        return None
+    _warn_encoding(text.encoding, location, findings)
+    is_index = parts[-1] == INDEX_FILE
+    try:
+        doc, body, body_line = _split_front_matter(text.text, location)
+    except SiteError as exc:
+        findings.extend(exc.findings)
+        return None
+    front = _front_matter(doc, location, section, is_index, utc_offset(config.timezone), findings)
+    if front is None:
+        return None
+    field_lines = {str(k[0]): line for k, line in doc.lines.items() if len(k) == 1}
+    return Document(
+        source=location.path,
+        rel=rel,
+        section=section,
+        is_index=is_index,
+        front=front,
+        body=body,
+        body_line=body_line,
+        field_lines=MappingProxyType(field_lines),
+        encoding=text.encoding,
+    )
+
+
+def _split_front_matter(text: str, location: Location) -> tuple[YamlDocument, str, int]:
+    """YAML between the first two ``---`` lines; the rest is the body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SiteError.single(
+            "front-matter-missing",
+            "文件开头缺少文件头（--- 包围的标题、日期等信息）",
+            location.at(1),
+            "文件第一行写 ---，接着写 title: 标题 和 date: 2022-09-19，再写一行 --- 后开始正文。",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            yaml_text = "\n".join(lines[1:index])
+            doc = load_yaml(yaml_text, location, line_offset=1)
+            return doc, "\n".join(lines[index + 1 :]), index + 2
+    raise SiteError.single(
+        "front-matter-unclosed",
+        "文件头没有结束行 ---",
+        location.at(1),
+        "在标题、日期等信息之后加一行 ---，再开始正文。",
+    )
+
+
+def _front_matter(
+    doc: YamlDocument, location: Location, section: str, is_index: bool, tz: timezone, findings: Findings
+) -> FrontMatter | None:
+    raw = doc.value if doc.value is not None else {}
+    if not isinstance(raw, dict):
+        findings.error("front-matter-type", "文件头应是“键: 值”的列表", location.at(2))
+        return None
+    before = len(findings.errors)
+    allowed = COMMON_FIELDS + SECTION_FIELDS.get(section, ())
+    values: dict[str, Any] = {}
+
+    def error(name: str, code: str, message: str, hint: str = "") -> None:
+        findings.error(code, message, location.at(doc.line_of(name) or 2), hint)
+
+    for key, value in raw.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"你是不是想写 {close[0]}？" if close else "可用的字段有：" + "、".join(allowed)
+            error(key, "front-matter-unknown-key", f"未知的文件头字段 {key}", hint)
+            continue
+        parsed = _field(key, value, error, tz)
+        if parsed is not None:
+            values[key] = parsed
+    if "title" not in values and not is_index and "title" not in raw:
+        findings.error("missing-title", "缺少标题 title", location.at(2), "在文件头中加一行：title: 文章标题")
+    if section and not is_index and "date" not in raw:
+        findings.error("missing-date", "缺少日期 date", location.at(2), "在文件头中加一行：date: 2022-09-19")
+    if len(findings.errors) > before:
+        return None
+    values.setdefault("title", "")
+    return FrontMatter(**values)
+
+
+def _field(name: str, value: Any, error: Any, tz: timezone) -> Any:
+    """One front-matter value, typed; reports and returns None when it is wrong."""
+    if name in ("date", "publish_date", "expiry_date"):
+        parsed = parse_date(value, tz)
+        if parsed is None:
+            error(name, "bad-date", f"日期 {value!r} 无法识别", DATE_HINT)
+        return parsed
+    if name == "tags":
+        if isinstance(value, str):
+            value = [t for t in re.split(r"[,，、]\s*", value) if t.strip()]
+        if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
+            error(name, "bad-field", "标签 tags 应是文字列表", "写成 tags: [志愿服务, 党建引领]")
+            return None
+        return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+    if name == "draft":
+        if not isinstance(value, bool):
+            error(name, "bad-field", f"draft 的值 {value!r} 不正确", "写 draft: true 或 draft: false")
+            return None
+        return value
+    if name == "weight":
+        if not isinstance(value, int) or isinstance(value, bool):
+            error(name, "bad-field", f"weight 应是整数，而不是 {value!r}", "写成 weight: 1")
+            return None
+        return value
+    if name == "extra":
+        if not isinstance(value, dict):
+            error(name, "bad-field", "extra 应是“键: 值”的列表")
+            return None
+        return freeze(value)
+    if name == "level" and value not in HONOR_LEVELS:
+        error(name, "bad-field", f"荣誉级别 {value!r} 不正确", "应为：" + "、".join(HONOR_LEVELS))
+        return None
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        error(name, "bad-field", f"{name} 应是一段文字", "如果文字里有冒号或以符号开头，请给它加上引号。")
+        return None
+    if name == "title" and not value.strip():
+        error(name, "missing-title", "标题 title 不能为空", "在 title: 后写上文章标题。")
+        return None
+    return value.strip()
+
+
+def utc_offset(text: str) -> timezone:
+    """``+08:00`` → a fixed-offset timezone (config validated the form)."""
+    sign = -1 if text.startswith("-") else 1
+    hours, minutes = text[1:].split(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+def parse_date(value: Any, tz: timezone) -> datetime | None:
+    """An editor's date: ``2022-09-19``, ``2022-9-19 14:30``, ISO 8601 with an offset.
+
+    A date without an offset is in the site's timezone ``tz``; the result is always aware.
+    """
+    if not isinstance(value, str):
+        return None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if offset:
+        if offset == "Z":
+            return parsed.replace(tzinfo=timezone.utc)
+        sign = 1 if offset[0] == "+" else -1
+        digits = offset[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return parsed.replace(tzinfo=timezone(sign * delta))
+    return parsed.replace(tzinfo=tz)

@@ -1,0 +1,173 @@
+"""Markdown for Chinese text: the Python-Markdown instance and civicpress's extensions.
+
+- Heading ids keep Chinese (``一、主要做法`` → ``一主要做法``), not ``_1``.
+- A soft line break between two Chinese characters (or Chinese punctuation) is removed,
+  since browsers render it as a space; between Chinese and Latin text it stays a space.
+- Every link and image goes through a resolver supplied by the caller, which maps
+  ``../events/a.md`` and ``images/x.png`` to output URLs and reports missing targets.
+
+This module never imports the site model: the resolver is the only link to it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+# (href, is_image) -> the URL to write
+LinkResolver = Callable[[str, bool], str]
+
+_WIDE = (
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019"
+)
+_SOFT_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t]*\n[ \t]*(?=[{_WIDE}])")
+_WIDE_CHAR = re.compile(rf"[{_WIDE}]")
+_VERBATIM = {"pre", "code", "script", "style"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[Heading, ...]
+
+
+class _CjkBreaks(Treeprocessor):
+    """Join lines where a soft break falls between two wide (CJK) characters."""
+
+    def run(self, root: etree.Element) -> None:
+        slots = list(_text_slots(root))
+        for index, (element, attr) in enumerate(slots):
+            text = getattr(element, attr)
+            if not text or "\n" not in text:
+                continue
+            text = _SOFT_BREAK.sub("", text)
+            # A break at the edge of this slot: look at the neighbouring slot's character.
+            if text.endswith("\n") and index + 1 < len(slots):
+                following = _first_char(slots[index + 1:])
+                if following and _WIDE_CHAR.match(following) and _WIDE_CHAR.match(text.rstrip()[-1:] or " "):
+                    text = text.rstrip(" \t\n")
+            if text.startswith("\n") and index > 0:
+                preceding = _last_char(slots[:index])
+                if preceding and _WIDE_CHAR.match(preceding) and _WIDE_CHAR.match(text.lstrip()[:1] or " "):
+                    text = text.lstrip(" \t\n")
+            setattr(element, attr, text)
+
+
+def _text_slots(element: etree.Element, verbatim: bool = False) -> Iterator[tuple[etree.Element, str]]:
+    """(element, "text"|"tail") in document order, skipping code blocks."""
+    inside = verbatim or element.tag in _VERBATIM
+    if not inside:
+        yield element, "text"
+    for child in element:
+        yield from _text_slots(child, inside)
+        if not inside:
+            yield child, "tail"
+
+
+def _first_char(slots: list[tuple[etree.Element, str]]) -> str:
+    for element, attr in slots:
+        text = getattr(element, attr)
+        if text:
+            return text[0]
+    return ""
+
+
+def _last_char(slots: list[tuple[etree.Element, str]]) -> str:
+    for element, attr in reversed(slots):
+        text = getattr(element, attr)
+        if text:
+            return text[-1]
+    return ""
+
+
+class _Links(Treeprocessor):
+    """Send every ``a[href]`` and ``img[src]`` through the current resolver."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.resolve: LinkResolver | None = None
+
+    def run(self, root: etree.Element) -> None:
+        if self.resolve is None:
+            return
+        for element in root.iter():
+            if element.tag not in ("a", "img"):
+                continue
+            attr = "href" if element.tag == "a" else "src"
+            value = element.get(attr)
+            if value is not None:
+                element.set(attr, self.resolve(value, element.tag == "img"))
+
+
+class ChineseExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        self.links = _Links(md)
+        # After inline patterns (20), so <strong> and <a> exist; before toc (5).
+        md.treeprocessors.register(_CjkBreaks(md), "cjk_breaks", 15)
+        md.treeprocessors.register(self.links, "civicpress_links", 14)
+
+
+class MarkdownRenderer:
+    """One reusable Python-Markdown instance (building one costs more than a page)."""
+
+    def __init__(self) -> None:
+        self._extension = ChineseExtension()
+        self._md = markdown.Markdown(
+            extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", self._extension],
+            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+            output_format="html",
+        )
+
+    def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
+        self._md.reset()
+        self._extension.links.resolve = resolve
+        try:
+            html = self._md.convert(text)
+        finally:
+            self._extension.links.resolve = None
+        tokens = getattr(self._md, "toc_tokens", [])
+        return Rendered(html, tuple(_flatten(tokens)))
+
+
+def _flatten(tokens: list[dict[str, object]]) -> Iterator[Heading]:
+    for token in tokens:
+        yield Heading(int(str(token["level"])), str(token["id"]), str(token["name"]))
+        children = token.get("children")
+        if isinstance(children, list):
+            yield from _flatten(children)
+
+
+_PLAIN_RULES = [
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # block markers
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), ""),  # table separator rows
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"\[\^[^\]]+\]:?"), ""),  # footnote marks
+    (re.compile(r"\{:?[^}]*\}"), ""),  # attribute lists
+    (re.compile(r"<[^>]+>"), ""),  # raw HTML tags
+    (re.compile(r"(\*\*|__|\*|`)"), ""),  # emphasis and code marks
+    (re.compile(r"\|"), " "),
+]
+
+
+def plain_text(text: str) -> str:
+    """Markdown reduced to its readable text, for summaries, counts and search."""
+    for pattern, replacement in _PLAIN_RULES:
+        text = pattern.sub(replacement, text)
+    paragraphs = [" ".join(_SOFT_BREAK.sub("", p).split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n".join(p for p in paragraphs if p)

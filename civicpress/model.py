@@ -1,0 +1,306 @@
+"""The site as data: pages, sections, tags and data, assembled from what ``content`` read.
+
+``assemble_site`` decides what is published (drafts, future and expired pages), where each
+page lives (slugs, permalinks; two pages on one URL is an error naming both files), the order
+of pages in a section, and what the templates need (summaries, counts, prev/next, tags).
+It evaluates the data expressions in article text, so the Markdown it hands on is final.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any
+
+from civicpress.config import SiteConfig
+from civicpress.content import Content, Document, FrontMatter
+from civicpress.errors import Findings, Location
+from civicpress.expressions import expand, make_environment
+from civicpress.markup import plain_text
+from civicpress.urls import expand_permalink, output_path, slugify
+
+READING_SPEED = 400  # Chinese characters per minute
+TAGS_PATH = "/tags/"
+
+_SENTENCE_END = re.compile(r"[。！？!?]['”’」』）)]*")
+_COUNTED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: a path inside the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str  # content/events/a.md
+    rel: str  # events/a.md
+    section: str  # "" for a plain page
+    title: str
+    date: datetime | None
+    url: str  # site path: /events/a/
+    output: str  # events/a/index.html
+    slug: str
+    body: str  # Markdown with data expressions evaluated
+    body_line: int  # file line of the body's first line
+    summary: str
+    chars: int
+    reading_minutes: int
+    tags: tuple[str, ...]
+    weight: int
+    draft: bool
+    front: FrontMatter
+    field_lines: Mapping[str, int]
+
+    def location(self, field_name: str | None = None) -> Location:
+        """This page's file, at the line of a front-matter field when one is named."""
+        return Location(self.source, self.field_lines.get(field_name) if field_name else None)
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        return self.front.extra
+
+
+@dataclass(frozen=True)
+class Intro:
+    """An ``_index.md``: the text above a section's list or on the home page."""
+
+    source: str
+    title: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    url: str
+    description: str
+    pages: tuple[Page, ...]
+    per_page: int
+    intro: Intro | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    slug: str
+    url: str
+    pages: tuple[Page, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    pages: tuple[Page, ...]  # every published page: articles then plain pages, stable order
+    sections: tuple[Section, ...]
+    tags: tuple[Term, ...]
+    data: Mapping[str, Any]
+    assets: Mapping[str, str]  # path inside content/ -> site path
+    home_intro: Intro | None
+    build_date: datetime
+    unpublished: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # rel -> why
+    neighbours: Mapping[str, tuple[Page | None, Page | None]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # url -> (newer, older) within the section
+
+    @property
+    def by_rel(self) -> Mapping[str, Page]:
+        return MappingProxyType({page.rel: page for page in self.pages})
+
+    def articles(self) -> list[Page]:
+        """Every section page, newest first."""
+        return sorted((p for p in self.pages if p.section), key=_newest_first)
+
+
+def assemble_site(
+    config: SiteConfig,
+    content: Content,
+    findings: Findings,
+    *,
+    now: datetime,
+    include_drafts: bool = False,
+) -> Site:
+    """Build the site model. Problems go to ``findings``; the model holds what is valid."""
+    env = make_environment()
+    pages: list[Page] = []
+    intros: dict[str, Intro] = {}
+    unpublished: dict[str, str] = {}
+    for document in content.documents:
+        reason = _unpublished_reason(document.front, now, include_drafts)
+        if reason:
+            unpublished[document.rel] = reason
+            continue
+        body = _expand(env, document, content.data, config, findings)
+        if document.is_index:
+            intros[document.section] = Intro(document.source, document.front.title, body, document.body_line)
+        else:
+            pages.append(_page(config, document, body))
+    _check_unique_urls(pages, findings)
+    sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
+    ordered = [p for s in sections for p in s.pages] + sorted(
+        (p for p in pages if not p.section), key=lambda p: p.rel
+    )
+    dates = [p.date for p in pages if p.date]
+    return Site(
+        config=config,
+        pages=tuple(ordered),
+        sections=sections,
+        tags=_tags(config, ordered),
+        data=content.data,
+        assets=MappingProxyType({rel: "/" + rel for rel in content.assets}),
+        home_intro=intros.get(""),
+        build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
+        unpublished=MappingProxyType(unpublished),
+        neighbours=MappingProxyType(_neighbours(sections)),
+    )
+
+
+def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool) -> str:
+    if front.expiry_date and front.expiry_date <= now:
+        return "已过期（expiry_date）"
+    if include_drafts:
+        return ""
+    if front.draft:
+        return "是草稿（draft: true）"
+    publish = front.publish_date or front.date
+    if publish and publish > now:
+        return "发布日期未到"
+    return ""
+
+
+def _expand(env: Any, document: Document, data: Mapping[str, Any], config: SiteConfig, findings: Findings) -> str:
+    front = document.front
+    context = {
+        "data": data,
+        "page": {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra},
+        "site": {"title": config.title, "organization": config.organization},
+    }
+    body, problem = expand(env, document.body, context, document.location(), document.body_line)
+    if problem:
+        findings.add(problem)
+    return body
+
+
+def _page(config: SiteConfig, document: Document, body: str) -> Page:
+    front = document.front
+    stem = document.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = front.slug or slugify(stem, config.slug_style) or slugify(front.title, config.slug_style)
+    section = config.section(document.section)
+    if section is None:
+        url = "/" + slug + "/"
+    else:
+        url = expand_permalink(section.permalink, section=section.key, slug=slug, date=front.date)
+    text = plain_text(body)
+    chars = len(_COUNTED.findall(text))
+    return Page(
+        source=document.source,
+        rel=document.rel,
+        section=document.section,
+        title=front.title,
+        date=front.date,
+        url=url,
+        output=output_path(url),
+        slug=slug,
+        body=body,
+        body_line=document.body_line,
+        summary=front.summary or cut_summary(text, config.summary_length),
+        chars=chars,
+        reading_minutes=max(1, math.ceil(chars / READING_SPEED)),
+        tags=front.tags,
+        weight=front.weight,
+        draft=front.draft,
+        front=front,
+        field_lines=document.field_lines,
+    )
+
+
+def cut_summary(text: str, limit: int) -> str:
+    """The longest run of whole sentences within ``limit`` characters, from the first paragraph.
+
+    A first sentence longer than the limit is cut and ends with an ellipsis.
+    """
+    first = text.split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = 0
+    for match in _SENTENCE_END.finditer(first):
+        if match.end() > limit:
+            break
+        cut = match.end()
+    return first[:cut] if cut else first[: limit - 1] + "…"
+
+
+def _check_unique_urls(pages: list[Page], findings: Findings) -> None:
+    owners: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: p.source):
+        other = owners.get(page.output)
+        if other is None:
+            owners[page.output] = page
+            continue
+        findings.error(
+            "duplicate-url",
+            f"{other.source} 和 {page.source} 的网址相同：{page.url}",
+            page.location("slug"),
+            "请在其中一篇的文件头加 slug: 另一个网址名，或修改文件名。",
+        )
+
+
+def _sort_key(page: Page) -> tuple[bool, int, float, str]:
+    """Weighted pages first (ascending weight), then newest first, then by file."""
+    stamp = page.date.timestamp() if page.date else 0.0
+    return (page.weight == 0, page.weight, -stamp, page.source)
+
+
+def _newest_first(page: Page) -> tuple[float, str]:
+    return (-(page.date.timestamp() if page.date else 0.0), page.source)
+
+
+def _section(config: SiteConfig, section: Any, pages: list[Page], intro: Intro | None) -> Section:
+    members = sorted((p for p in pages if p.section == section.key), key=_sort_key)
+    return Section(
+        key=section.key,
+        title=section.title,
+        url=f"/{section.key}/",
+        description=section.description,
+        pages=tuple(members),
+        per_page=section.paginate or config.pagination,
+        intro=intro,
+    )
+
+
+def _tags(config: SiteConfig, pages: list[Page]) -> tuple[Term, ...]:
+    members: dict[str, list[Page]] = {}
+    for page in pages:
+        for tag in page.tags:
+            members.setdefault(tag, []).append(page)
+    terms = []
+    taken: set[str] = set()
+    for name in sorted(members, key=lambda n: (slugify(n, config.slug_style), n)):
+        base = slugify(name, config.slug_style) or "tag"
+        slug, number = base, 1
+        while slug in taken:  # homophones share a pinyin slug: 党建 / 当见
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        terms.append(Term(name, slug, f"{TAGS_PATH}{slug}/", tuple(sorted(members[name], key=_newest_first))))
+    return tuple(terms)
+
+
+def _neighbours(sections: tuple[Section, ...]) -> dict[str, tuple[Page | None, Page | None]]:
+    result: dict[str, tuple[Page | None, Page | None]] = {}
+    for section in sections:
+        chain = section.pages
+        for index, page in enumerate(chain):
+            newer = chain[index - 1] if index > 0 else None
+            older = chain[index + 1] if index + 1 < len(chain) else None
+            result[page.url] = (newer, older)
+    return result

@@ -1,0 +1,131 @@
+"""The build, stage by stage: the only module that knows the order.
+
+    load_config → read_content → assemble_site → writers → Staging → swap into output/
+
+Every problem of every stage is collected; the build fails once, listing all of them, and
+then nothing reaches the output folder. Warnings fail the build only with ``strict``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from civicpress.config import load_config
+from civicpress.content import read_content
+from civicpress.errors import BuildFailed, Finding, Findings, SiteError
+from civicpress.markup import MarkdownRenderer
+from civicpress.model import OutputFile, Site, assemble_site
+from civicpress.publish import Staging, check_out_dir
+from civicpress.templating import Renderer
+from civicpress.writers.feeds import write_feed
+from civicpress.writers.pages import Tools, paginate, write_pages
+from civicpress.writers.sitemap import write_sitemap
+from civicpress.writers.static_files import write_static
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (files done, files expected)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    out_dir: Path
+    drafts: bool = False
+    strict: bool = False
+    now: datetime | None = None  # what counts as "now" for future and expired pages
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    warnings: tuple[Finding, ...] = field(default=())
+
+
+def clock(environ: dict[str, str] | None = None) -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the wall clock.
+
+    Used only to decide what is published (future and expired pages), never written out.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc)
+
+
+def load_site(options: BuildOptions, findings: Findings) -> Site:
+    """Read and check the whole site; raises BuildFailed if anything is wrong."""
+    config = load_config(options.site_dir)
+    content = read_content(options.site_dir, config, findings)
+    now = options.now or clock()
+    site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts)
+    _stop_on_errors(findings, options.strict)
+    return site
+
+
+def output_files(site: Site, site_dir: Path, findings: Findings) -> Iterator[OutputFile]:
+    """Every file of the built site, one at a time (the writer registry, in order)."""
+    tools = Tools(Renderer(site_dir), MarkdownRenderer())
+    yield from write_pages(site, tools, findings)
+    yield from write_feed(site, findings)
+    yield from write_sitemap(site)
+    yield from write_static(site, site_dir)
+
+
+def expected_pages(site: Site) -> int:
+    """How many HTML pages the build makes, for the progress display."""
+    return len(site.pages) + sum(len(list(paginate(s))) for s in site.sections) + len(site.tags) + 3
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the site into ``options.out_dir``; on any error the old output stays as it was."""
+    started = time.perf_counter()
+    findings = Findings()
+    check_out_dir(options.out_dir, options.site_dir)
+    site = load_site(options, findings)
+    total = expected_pages(site)
+    staging = Staging(options.out_dir)
+    try:
+        for done, file in enumerate(output_files(site, options.site_dir, findings), start=1):
+            staging.write(file)
+            if progress:
+                progress(min(done, total), total)
+        _stop_on_errors(findings, options.strict)
+    except BaseException:
+        staging.abort()
+        raise
+    report = staging.commit()
+    seconds = time.perf_counter() - started
+    log.info("built %d pages, %d files in %.2f s", len(site.pages), report.files, seconds)
+    return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings))
+
+
+def check(options: BuildOptions) -> BuildResult:
+    """Everything a build does except writing: every page is rendered and checked."""
+    started = time.perf_counter()
+    findings = Findings()
+    site = load_site(options, findings)
+    files = size = 0
+    for file in output_files(site, options.site_dir, findings):
+        files += 1
+        size += len(file.data)
+    _stop_on_errors(findings, options.strict)
+    return BuildResult(len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings))
+
+
+def _stop_on_errors(findings: Findings, strict: bool) -> None:
+    if findings.errors or (strict and findings.warnings):
+        raise BuildFailed(*findings.sorted())
+
+
+__all__ = ["BuildFailed", "BuildOptions", "BuildResult", "SiteError", "build", "check", "clock", "load_site"]

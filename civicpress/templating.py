@@ -1,0 +1,177 @@
+"""The Jinja environment for the site's templates: loaders, filters and globals.
+
+The site's ``templates/`` folder overrides the built-in theme file by file. Autoescape is on
+and undefined names are errors (StrictUndefined), so a typo in a template fails the build
+with the template's file and line instead of printing a blank. Every filter and global is in
+one table below, each with an example that ``tests/test_templating.py`` runs.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
+from jinja2.runtime import Context
+
+from civicpress.errors import Finding, Location, SiteError
+from civicpress.expressions import thousands
+from civicpress.urls import absolute_url, relative_url, root_url
+
+THEME_DIR = Path(__file__).parent / "theme"
+SITE_TEMPLATES = "templates"
+THEME_LABEL = "默认主题"
+
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_date(value: datetime | None, style: str = "long") -> str:
+    """``long`` 2022年9月19日 · ``short`` 2022-09-19 · ``iso`` 2022-09-19T00:00:00+08:00 · ``month`` 2022年9月."""
+    if value is None:
+        return ""
+    if style == "short":
+        return value.strftime("%Y-%m-%d")
+    if style == "iso":
+        return value.isoformat()
+    if style == "month":
+        return f"{value.year}年{value.month}月"
+    if style == "weekday":
+        return f"{value.year}年{value.month}月{value.day}日 星期{WEEKDAYS[value.weekday()]}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented use of a filter or global: the template, its context, the expected output."""
+
+    template: str
+    expected: str
+    context: Mapping[str, Any] | None = None
+
+
+# name -> (function, example). The URL functions read the current page from the context.
+FILTERS: dict[str, tuple[Callable[..., Any], Example]] = {
+    "cn_date": (
+        cn_date,
+        Example("{{ d | cn_date }} {{ d | cn_date('short') }}", "2022年9月19日 2022-09-19",
+                {"d": datetime(2022, 9, 19)}),
+    ),
+    "thousands": (thousands, Example("{{ 12345 | thousands }}", "12,345")),
+}
+
+
+@pass_context
+def url(context: Context, target: str) -> str:
+    """A link from the page being rendered to a site path, as the site's URL style wants."""
+    config = context["config"]
+    if config.relative_urls and not context.get("root_links"):
+        return relative_url(context["page_url"], target)
+    return root_url(config.base_url, target)
+
+
+@pass_context
+def abs_url(context: Context, target: str) -> str:
+    """An absolute URL (base_url + site path) for canonical links and sharing."""
+    return absolute_url(context["config"].base_url, target)
+
+
+GLOBALS: dict[str, tuple[Callable[..., Any], Example]] = {
+    "url": (
+        url,
+        Example("{{ url('/events/') }}", "../../events/index.html", {"page_url": "/news/a/"}),
+    ),
+    "abs_url": (
+        abs_url,
+        Example("{{ abs_url('/events/') }}", "https://example.cn/sq/events/", {"page_url": "/"}),
+    ),
+}
+
+
+class Renderer:
+    """Renders theme templates; a template problem becomes a SiteError naming file and line."""
+
+    def __init__(self, site_dir: Path | None) -> None:
+        self._site_templates = (site_dir / SITE_TEMPLATES).resolve() if site_dir else None
+        loaders = []
+        if self._site_templates and self._site_templates.is_dir():
+            loaders.append(FileSystemLoader(str(self._site_templates)))
+        loaders.append(FileSystemLoader(str(THEME_DIR / "templates")))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        for name, (function, _) in FILTERS.items():
+            self.env.filters[name] = function
+        for name, (function, _) in GLOBALS.items():
+            self.env.globals[name] = function
+
+    def has(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except TemplateNotFound:
+            return False
+        except TemplateSyntaxError:
+            return True
+        return True
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except TemplateSyntaxError as exc:
+            raise SiteError(
+                Finding(
+                    "template-syntax",
+                    f"模板语法错误：{exc.message}",
+                    Location(self._label(exc.filename or name), exc.lineno),
+                    "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。",
+                )
+            ) from None
+        except TemplateNotFound as exc:
+            raise SiteError.single("template-missing", f"找不到模板 {exc.name}", Location(SITE_TEMPLATES)) from None
+        except SiteError:
+            raise
+        except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            path, line = self._where(exc, name)
+            raise SiteError(
+                Finding(
+                    "template-error",
+                    f"渲染模板时出错：{exc}",
+                    Location(path, line),
+                    "检查模板中引用的变量名是否拼写正确。",
+                )
+            ) from None
+
+    def _label(self, filename: str) -> str:
+        """A template's path as the editor knows it: templates/x.html, or the default theme's."""
+        path = Path(filename)
+        if self._site_templates and path.is_absolute():
+            try:
+                return f"{SITE_TEMPLATES}/{path.resolve().relative_to(self._site_templates).as_posix()}"
+            except ValueError:
+                pass
+        if path.is_absolute():
+            return f"{THEME_LABEL} {path.name}"
+        return filename
+
+    def _where(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html") or frame.filename.endswith(".xml"):
+                return self._label(frame.filename), frame.lineno
+        return name, None

@@ -1,0 +1,93 @@
+"""Slugs, permalinks and relative URLs.
+
+Inside civicpress every URL is a *site path*: it starts with ``/`` and, for a page, ends with
+``/`` (``/events/2022/yang-ge/``). Templates and Markdown links turn site paths into what the
+HTML carries with :func:`relative_url` (the default: the built folder works from any sub-path
+and from ``file://``) or :func:`absolute_url` (base URL + path, for feeds, sitemaps, canonical links).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import quote
+
+from pypinyin import Style, lazy_pinyin
+
+SLUG_STYLES = ("pinyin", "unicode")
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def slugify(text: str, style: str = "pinyin") -> str:
+    """A URL segment for ``text``.
+
+    ``pinyin``: phrase-aware pinyin without tones (重庆银行 → chong-qing-yin-hang), Latin kept.
+    ``unicode``: keep Chinese characters as Hugo does, lower-case Latin, punctuation → ``-``.
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    if style == "pinyin" and _HAN.search(text):
+        # One syllable per Chinese character; runs of other text come back as one item.
+        parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s])
+        text = " ".join(parts)
+    words = [w for w in _NON_WORD.split(text.lower().replace("_", " ")) if w]
+    return "-".join(words)
+
+
+def expand_permalink(pattern: str, *, section: str, slug: str, date: datetime | None) -> str:
+    """Fill a permalink pattern such as ``/:section/:year/:month/:slug/``."""
+    values = {
+        ":section": section,
+        ":slug": slug,
+        ":year": f"{date.year:04d}" if date else "",
+        ":month": f"{date.month:02d}" if date else "",
+        ":day": f"{date.day:02d}" if date else "",
+    }
+    path = re.sub(r":(section|slug|year|month|day)", lambda m: values[m.group(0)], pattern)
+    path = re.sub(r"/{2,}", "/", "/" + path.strip("/") + "/")
+    return path
+
+
+def output_path(site_path: str) -> str:
+    """Where a site path is written, relative to the output folder."""
+    if site_path.endswith("/"):
+        return (site_path + "index.html").lstrip("/")
+    return site_path.lstrip("/")
+
+
+def relative_url(from_path: str, to_path: str, *, file_urls: bool = True) -> str:
+    """The link from the page at site path ``from_path`` to ``to_path``.
+
+    With ``file_urls`` a directory link ends in ``index.html``, so the folder also works when
+    opened from disk, where no server maps ``dir/`` to ``dir/index.html``.
+    """
+    fragment = ""
+    if "#" in to_path:
+        to_path, frag = to_path.split("#", 1)
+        fragment = "#" + frag
+        if not to_path:
+            return fragment
+    from_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
+    target = to_path
+    if file_urls and target.endswith("/"):
+        target += "index.html"
+    rel = posixpath.relpath(target, from_dir)
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return quote(rel, safe="/.-_~#%") + fragment
+
+
+def root_url(base_url: str, to_path: str) -> str:
+    """A root-relative URL that respects a base URL's sub-path (``https://x.cn/sq/`` → ``/sq/…``)."""
+    prefix = re.sub(r"^[a-z]+://[^/]+", "", base_url).rstrip("/")
+    return quote(prefix + to_path, safe="/.-_~#%")
+
+
+def absolute_url(base_url: str, to_path: str) -> str:
+    """``base_url`` + site path, percent-encoded, for feeds, sitemaps and canonical links."""
+    return base_url.rstrip("/") + quote(to_path, safe="/.-_~#%")

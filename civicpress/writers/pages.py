@@ -1,0 +1,248 @@
+"""HTML pages: articles, plain pages, section lists with pagination, tags, home and 404.
+
+Rendering one page is a pure function of the page, the site model and the templates, so the
+pages can be spread over processes and cached later. Problems found while rendering (a link
+to a missing file, say) are returned with the page, never printed.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from civicpress.errors import Finding, Findings, Location, SiteError
+from civicpress.markup import Heading, MarkdownRenderer
+from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
+from civicpress.templating import Renderer
+from civicpress.urls import output_path, relative_url, root_url
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Paginator:
+    number: int
+    total: int
+    pages: tuple[Page, ...]
+    url: str
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What rendering needs besides the site: the template and Markdown renderers."""
+
+    renderer: Renderer
+    markdown: MarkdownRenderer
+
+
+def write_pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
+    """Every HTML page of the site."""
+    for page in site.pages:
+        yield from _guard(findings, lambda page=page: render_page(page, site, tools))  # type: ignore[misc]
+    for section in site.sections:
+        for paginator in paginate(section):
+            yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))  # type: ignore[misc]
+    yield from _guard(findings, lambda: render_tags(site, tools))
+    for term in site.tags:
+        yield from _guard(findings, lambda term=term: render_term(term, site, tools))  # type: ignore[misc]
+    yield from _guard(findings, lambda: render_home(site, tools))
+    yield from _guard(findings, lambda: render_404(site, tools))
+
+
+def _guard(findings: Findings, render: Any) -> Iterator[OutputFile]:
+    """Run one render; its problems go to ``findings`` and the build goes on."""
+    try:
+        output, problems = render()
+    except SiteError as exc:
+        findings.extend(exc.findings)
+        return
+    findings.extend(problems)
+    yield output
+
+
+def _context(site: Site, page_url: str, title: str, description: str = "", **extra: Any) -> dict[str, Any]:
+    return {
+        "site": site,
+        "config": site.config,
+        "data": site.data,
+        "page_url": page_url,
+        "title": title,
+        "description": description or site.config.description,
+        **extra,
+    }
+
+
+def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    problems: list[Finding] = []
+    html, toc = markdown_html(page.body, page.source, page.body_line, page.url, site, tools, problems)
+    section = _section_of(site, page.section)
+    newer, older = site.neighbours.get(page.url, (None, None))
+    context = _context(
+        site,
+        page.url,
+        page.title,
+        page.summary,
+        page=page,
+        section=section,
+        content=html,
+        toc=toc,
+        tags=[term for term in site.tags if term.name in page.tags],
+        newer=newer,
+        older=older,
+    )
+    template = "article.html" if page.section else "page.html"
+    return OutputFile(page.output, tools.renderer.render(template, context).encode()), problems
+
+
+def render_section(
+    section: Section, paginator: Paginator, site: Site, tools: Tools
+) -> tuple[OutputFile, list[Finding]]:
+    problems: list[Finding] = []
+    intro = _intro_html(section.intro, paginator.url, site, tools, problems)
+    title = section.title if paginator.number == 1 else f"{section.title}（第 {paginator.number} 页）"
+    context = _context(
+        site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro
+    )
+    return OutputFile(output_path(paginator.url), tools.renderer.render("section.html", context).encode()), problems
+
+
+def render_tags(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    context = _context(site, "/tags/", "全部标签")
+    return OutputFile("tags/index.html", tools.renderer.render("tags.html", context).encode()), []
+
+
+def render_term(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    context = _context(site, term.url, f"标签：{term.name}", term=term)
+    return OutputFile(output_path(term.url), tools.renderer.render("tag.html", context).encode()), []
+
+
+def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    problems: list[Finding] = []
+    intro = _intro_html(site.home_intro, "/", site, tools, problems)
+    title = site.home_intro.title if site.home_intro and site.home_intro.title else site.config.title
+    context = _context(site, "/", title, intro_html=intro)
+    return OutputFile("index.html", tools.renderer.render("home.html", context).encode()), problems
+
+
+def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    # Served at any address, so its links are root-relative, never relative.
+    context = _context(site, "/404.html", "页面不存在", root_links=True)
+    return OutputFile("404.html", tools.renderer.render("404.html", context).encode()), []
+
+
+def paginate(section: Section) -> Iterator[Paginator]:
+    per_page = section.per_page
+    total = max(1, math.ceil(len(section.pages) / per_page))
+
+    def page_url(number: int) -> str:
+        return section.url if number == 1 else f"{section.url}page/{number}/"
+
+    for number in range(1, total + 1):
+        yield Paginator(
+            number=number,
+            total=total,
+            pages=section.pages[(number - 1) * per_page : number * per_page],
+            url=page_url(number),
+            prev_url=page_url(number - 1) if number > 1 else None,
+            next_url=page_url(number + 1) if number < total else None,
+        )
+
+
+def _section_of(site: Site, key: str) -> Section | None:
+    for section in site.sections:
+        if section.key == key:
+            return section
+    return None
+
+
+def _intro_html(intro: Intro | None, page_url: str, site: Site, tools: Tools, problems: list[Finding]) -> Markup:
+    if intro is None or not intro.body.strip():
+        return Markup("")
+    html, _ = markdown_html(intro.body, intro.source, intro.body_line, page_url, site, tools, problems)
+    return html
+
+
+def markdown_html(
+    body: str,
+    source: str,
+    body_line: int,
+    page_url: str,
+    site: Site,
+    tools: Tools,
+    problems: list[Finding],
+) -> tuple[Markup, tuple[Heading, ...]]:
+    """Markdown → HTML for the page at ``page_url``, with links resolved and checked."""
+    resolver = LinkResolver(site, source, body, body_line, page_url, problems)
+    rendered = tools.markdown.render(body, resolver)
+    return Markup(rendered.html), rendered.toc
+
+
+class LinkResolver:
+    """Maps the links an editor writes to the URLs of the built site.
+
+    ``../events/a.md`` → the article's URL; ``images/x.png`` → the copied file's URL (next to
+    the article or in a shared folder of content/). A target that does not exist, or a path
+    that leaves content/, is reported with the line where it is written.
+    """
+
+    def __init__(
+        self, site: Site, source: str, body: str, body_line: int, page_url: str, problems: list[Finding]
+    ) -> None:
+        self.site = site
+        self.source = source
+        self.body = body
+        self.body_line = body_line
+        self.page_url = page_url
+        self.problems = problems
+        self.base = posixpath.dirname(source.split("/", 1)[1]) if "/" in source else ""
+        self.pages: Mapping[str, Page] = site.by_rel
+
+    def __call__(self, href: str, is_image: bool) -> str:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("#", "//")) or not (parts.path or parts.fragment):
+            return href
+        path = unquote(parts.path)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if path.startswith("/"):  # a site path written by hand
+            return self._link(path) + fragment
+        target = posixpath.normpath(posixpath.join(self.base, path))
+        if target.startswith("../") or target == "..":
+            self._report("path-escapes", f"链接 {href} 指向网站 content 文件夹之外", href,
+                         "链接只能指向 content/ 里的文章和图片。")
+            return href
+        if target in self.pages:
+            return self._link(self.pages[target].url) + fragment
+        if target in self.site.assets:
+            return self._link(self.site.assets[target]) + fragment
+        if target in self.site.unpublished:
+            why = self.site.unpublished[target]
+            self._report("link-unpublished", f"链接 {href} 指向的文章{why}，不会发布", href,
+                         "发布那篇文章，或删去这个链接。")
+            return href
+        if is_image:
+            self._report("missing-image", f"图片 {href} 不存在", href,
+                         "检查文件名（含扩展名和大小写），图片应放在文章旁边或 content/ 的共用图片文件夹中。")
+        else:
+            self._report("broken-link", f"链接 {href} 指向的文件不存在", href,
+                         "链接其他文章请写相对路径，如 ../events/yang-ge.md，检查文件名和目录。")
+        return href
+
+    def _link(self, site_path: str) -> str:
+        config = self.site.config
+        if config.relative_urls:
+            return relative_url(self.page_url, site_path)
+        return root_url(config.base_url, site_path)
+
+    def _report(self, code: str, message: str, href: str, hint: str) -> None:
+        line = None
+        for number, text in enumerate(self.body.split("\n"), start=self.body_line):
+            if href in text:
+                line = number
+                break
+        self.problems.append(Finding(code, message, Location(self.source, line), hint))

@@ -1,0 +1,35 @@
+"""``sitemap.xml`` and ``robots.txt``: what search engines may read, and where."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from civicpress.model import OutputFile, Site
+from civicpress.urls import absolute_url
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def write_sitemap(site: Site) -> Iterator[OutputFile]:
+    base = site.config.base_url
+    robots = "User-agent: *\nAllow: /\n"
+    if base:
+        yield OutputFile("sitemap.xml", sitemap(site))
+        robots += f"\nSitemap: {absolute_url(base, '/sitemap.xml')}\n"
+    yield OutputFile("robots.txt", robots.encode())
+
+
+def sitemap(site: Site) -> bytes:
+    base = site.config.base_url
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    entries = [("/", site.build_date)] + [(s.url, None) for s in site.sections]
+    entries += [(p.url, p.date) for p in site.pages]
+    entries += [("/tags/", None)] + [(t.url, None) for t in site.tags]
+    for path, date in entries:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute_url(base, path)
+        if date is not None:
+            ET.SubElement(url, "lastmod").text = date.strftime("%Y-%m-%d")
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
