@@ -63,13 +63,17 @@ def make_parser() -> argparse.ArgumentParser:
     def site_options(sub: argparse.ArgumentParser, out: bool = True) -> None:
         sub.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
         if out:
-            sub.add_argument("--out", type=Path, default=None, metavar="目录", help="输出文件夹（默认：网站文件夹下的 output）")
+            sub.add_argument(
+                "--out", type=Path, default=None, metavar="目录", help="输出文件夹（默认：网站文件夹下的 output）"
+            )
         sub.add_argument("--drafts", action="store_true", help="包括草稿和发布日期未到的文章")
         sub.add_argument("--strict", action="store_true", help="有警告也算失败")
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
     site_options(commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹"))
-    serve = commands.add_parser("serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器")
+    serve = commands.add_parser(
+        "serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器"
+    )
     site_options(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
     serve.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机可访问）")
@@ -77,7 +81,10 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("section", metavar="栏目", help="栏目目录名，如 events")
     new.add_argument("title", metavar="标题", help="文章标题")
     new.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
-    site_options(commands.add_parser("check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"), out=False)
+    check_parser = commands.add_parser(
+        "check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"
+    )
+    site_options(check_parser, out=False)
     return parser
 
 
@@ -103,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from civicpress.serve import serve
 
-            return serve(_options(args), host=args.host, port=args.port)
+            code: int = serve(_options(args), host=args.host, port=args.port)
+            return code
     except SiteError as exc:
         _report(exc.findings, sys.stderr)
         errors = sum(1 for f in exc.findings if f.is_error)

@@ -81,7 +81,7 @@ def _text_slots(element: etree.Element, verbatim: bool = False) -> Iterator[tupl
 
 def _first_char(slots: list[tuple[etree.Element, str]]) -> str:
     for element, attr in slots:
-        text = getattr(element, attr)
+        text: str | None = getattr(element, attr)
         if text:
             return text[0]
     return ""
@@ -89,7 +89,7 @@ def _first_char(slots: list[tuple[etree.Element, str]]) -> str:
 
 def _last_char(slots: list[tuple[etree.Element, str]]) -> str:
     for element, attr in reversed(slots):
-        text = getattr(element, attr)
+        text: str | None = getattr(element, attr)
         if text:
             return text[-1]
     return ""

@@ -69,7 +69,8 @@ class Staging:
 def check_out_dir(out_dir: Path, site_dir: Path) -> None:
     """Refuse an output folder that would replace the site's own files."""
     out, site = out_dir.resolve(), site_dir.resolve()
-    if out == site or out in site.parents or (out / "site_config.yaml").exists() or out.name in ("content", "templates"):
+    inside_site_files = out.name in ("content", "templates") or (out / "site_config.yaml").exists()
+    if out == site or out in site.parents or inside_site_files:
         raise SiteError(
             Finding(
                 "bad-out-dir",

@@ -139,12 +139,12 @@ def _collect_lines(
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            out[path + (key,)] = key_node.start_mark.line + 1 + offset
-            _collect_lines(value_node, path + (key,), out, offset, seen)
+            out[(*path, key)] = key_node.start_mark.line + 1 + offset
+            _collect_lines(value_node, (*path, key), out, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            out[path + (index,)] = item.start_mark.line + 1 + offset
-            _collect_lines(item, path + (index,), out, offset, seen)
+            out[(*path, index)] = item.start_mark.line + 1 + offset
+            _collect_lines(item, (*path, index), out, offset, seen)
 
 
 _PROBLEMS = {

@@ -31,10 +31,14 @@ def slugify(text: str, style: str = "pinyin") -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     if style == "pinyin" and _HAN.search(text):
         # One syllable per Chinese character; runs of other text come back as one item.
-        parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s])
+        parts: list[str] = lazy_pinyin(text, style=Style.NORMAL, errors=_keep)  # type: ignore[arg-type]  # stub says str; a list is documented
         text = " ".join(parts)
     words = [w for w in _NON_WORD.split(text.lower().replace("_", " ")) if w]
     return "-".join(words)
+
+
+def _keep(run: str) -> list[str]:
+    return [run]
 
 
 def expand_permalink(pattern: str, *, section: str, slug: str, date: datetime | None) -> str:

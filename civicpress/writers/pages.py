@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
+
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.markup import Heading, MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
 from civicpress.templating import Renderer
 from civicpress.urls import output_path, relative_url, root_url
-
-from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ class Tools:
 def write_pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
     """Every HTML page of the site."""
     for page in site.pages:
-        yield from _guard(findings, lambda page=page: render_page(page, site, tools))  # type: ignore[misc]
+        yield from _guard(findings, lambda page=page: render_page(page, site, tools))
     for section in site.sections:
         for paginator in paginate(section):
-            yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))  # type: ignore[misc]
+            yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))
     yield from _guard(findings, lambda: render_tags(site, tools))
     for term in site.tags:
-        yield from _guard(findings, lambda term=term: render_term(term, site, tools))  # type: ignore[misc]
+        yield from _guard(findings, lambda term=term: render_term(term, site, tools))
     yield from _guard(findings, lambda: render_home(site, tools))
     yield from _guard(findings, lambda: render_404(site, tools))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime
 
 from civicpress.model import OutputFile, Site
 from civicpress.urls import absolute_url
@@ -23,7 +24,8 @@ def write_sitemap(site: Site) -> Iterator[OutputFile]:
 def sitemap(site: Site) -> bytes:
     base = site.config.base_url
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    entries = [("/", site.build_date)] + [(s.url, None) for s in site.sections]
+    entries: list[tuple[str, datetime | None]] = [("/", site.build_date)]
+    entries += [(s.url, None) for s in site.sections]
     entries += [(p.url, p.date) for p in site.pages]
     entries += [("/tags/", None)] + [(t.url, None) for t in site.tags]
     for path, date in entries:
