@@ -9,6 +9,7 @@ It evaluates the data expressions in article text, so the Markdown it hands on i
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class Page:
     draft: bool
     front: FrontMatter
     field_lines: Mapping[str, int]
+    cover: str = ""  # site path of the cover image, "" when there is none
 
     def location(self, field_name: str | None = None) -> Location:
         """This page's file, at the line of a front-matter field when one is named."""
@@ -111,10 +113,7 @@ class Site:
     neighbours: Mapping[str, tuple[Page | None, Page | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )  # url -> (newer, older) within the section
-
-    @property
-    def by_rel(self) -> Mapping[str, Page]:
-        return MappingProxyType({page.rel: page for page in self.pages})
+    by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
@@ -143,7 +142,8 @@ def assemble_site(
         if document.is_index:
             intros[document.section] = Intro(document.source, document.front.title, body, document.body_line)
         else:
-            pages.append(_page(config, document, body))
+            cover = _cover(document, content.assets, findings)
+            pages.append(_page(config, document, body, cover))
     _check_unique_urls(pages, findings)
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
@@ -161,6 +161,7 @@ def assemble_site(
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
         neighbours=MappingProxyType(_neighbours(sections)),
+        by_rel=MappingProxyType({page.rel: page for page in ordered}),
     )
 
 
@@ -190,7 +191,25 @@ def _expand(env: Any, document: Document, data: Mapping[str, Any], config: SiteC
     return body
 
 
-def _page(config: SiteConfig, document: Document, body: str) -> Page:
+def _cover(document: Document, assets: tuple[str, ...], findings: Findings) -> str:
+    """The cover image's site path; it is written relative to the article, like Markdown images."""
+    cover = document.front.cover
+    if not cover:
+        return ""
+    base = posixpath.dirname(document.rel)
+    target = posixpath.normpath(posixpath.join(base, cover))
+    if target in assets:
+        return "/" + target
+    findings.error(
+        "missing-image",
+        f"封面图片 {cover} 不存在",
+        document.field_location("cover"),
+        "封面图片的路径相对于文章所在的文件夹，如 images/cover.jpg。",
+    )
+    return ""
+
+
+def _page(config: SiteConfig, document: Document, body: str, cover: str) -> Page:
     front = document.front
     stem = document.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     slug = front.slug or slugify(stem, config.slug_style) or slugify(front.title, config.slug_style)
@@ -220,6 +239,7 @@ def _page(config: SiteConfig, document: Document, body: str) -> Page:
         draft=front.draft,
         front=front,
         field_lines=document.field_lines,
+        cover=cover,
     )
 
 

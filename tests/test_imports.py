@@ -1,0 +1,95 @@
+"""The package's modules import only downwards, as ARCHITECTURE.md draws the layers.
+
+A lower layer never imports a higher one and siblings of one layer never import each other,
+so each room can be read, tested and replaced on its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "civicpress"
+
+# module (dotted, without "civicpress.") -> layer; a module imports only lower layers.
+LAYERS: dict[str, int] = {
+    "errors": 0,
+    "urls": 1,
+    "sources": 2,
+    "config": 3,
+    "content": 4,
+    "markup": 4,
+    "expressions": 4,
+    "model": 5,
+    "templating": 6,
+    "writers": 7,
+    "checks": 7,
+    "publish": 7,
+    "pipeline": 8,
+    "scaffold": 8,
+    "importer": 9,
+    "serve": 9,
+    "cli": 10,
+}
+
+
+def layer_of(module: str) -> int:
+    """The layer of ``civicpress.x.y``: a package's modules share the package's layer."""
+    parts = module.split(".")
+    assert parts[0] == "civicpress", module
+    if len(parts) == 1:
+        return -1  # the package itself only carries its docstring and version
+    name = parts[1]
+    assert name in LAYERS, f"civicpress.{name} has no layer: add it to LAYERS and to ARCHITECTURE.md"
+    return LAYERS[name]
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name for name in found if name.split(".")[0] == "civicpress"}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_module_imports_only_lower_layers(path: Path) -> None:
+    module = module_name(path)
+    own = layer_of(module)
+    own_room = module.split(".")[:2]
+    for imported in imports_of(path):
+        if imported.split(".")[:2] == own_room:
+            continue  # inside one room (a package's own modules)
+        assert layer_of(imported) < own, f"{module} (layer {own}) imports {imported} (layer {layer_of(imported)})"
+
+
+def test_writers_do_not_import_each_other() -> None:
+    for path in (PACKAGE / "writers").glob("*.py"):
+        for imported in imports_of(path):
+            assert not imported.startswith("civicpress.writers."), f"{path.name} imports {imported}"
+
+
+def test_build_py_uses_only_the_cli() -> None:
+    assert imports_of(ROOT / "build.py") == {"civicpress.cli"}
+
+
+def test_no_utils_module() -> None:
+    names = {p.stem for p in MODULES}
+    assert not names & {"utils", "helpers", "misc", "common"}
