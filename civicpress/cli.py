@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 import time
-from datetime import date
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -35,7 +35,8 @@ _ARGPARSE_MESSAGES = [
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="用法：")
+        # argparse passes prefix="" when it only measures a sub-command's name.
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "new":
-            path = new_document(args.site, args.section, args.title, date.today())
+            path = new_document(args.site, args.section, args.title, datetime.now(timezone.utc))
             print(f"已新建：{_display(path)}")
             return EXIT_OK
         if args.command == "serve":

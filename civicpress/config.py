@@ -159,7 +159,10 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
     if "title" not in raw:
         findings.error("config-missing-key", "缺少网站标题 title", location.at(1), "请加一行，如：title: 永丰社区")
     sections = _sections(raw.get("sections", []), doc, location, findings)
-    footer = Footer(**_validate(raw.get("footer") or {}, FOOTER_FIELDS, ("footer",), doc, location, findings))
+    footer_raw = raw.get("footer")
+    footer = Footer(**_validate(footer_raw, FOOTER_FIELDS, ("footer",), doc, location, findings)) if isinstance(
+        footer_raw, dict
+    ) else Footer()
     if findings.errors:
         raise SiteError(*findings.errors)
     values.pop("sections", None)

@@ -141,7 +141,7 @@ def read_data(data_dir: Path, findings: Findings) -> Mapping[str, Any]:
     if not data_dir.is_dir():
         return MappingProxyType(data)
     for path in sorted(data_dir.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+        if path.suffix not in (".yaml", ".yml") or path.name.startswith(".") or path.is_symlink():
             continue
         location = Location(f"{CONTENT_DIR}/{DATA_DIR}/{path.name}")
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", path.stem):
@@ -249,7 +249,10 @@ def _front_matter(
     allowed = COMMON_FIELDS + SECTION_FIELDS.get(section, ())
     values: dict[str, Any] = {}
 
+    failed: set[str] = set()
+
     def error(name: str, code: str, message: str, hint: str = "") -> None:
+        failed.add(name)
         findings.error(code, message, location.at(doc.line_of(name) or 2), hint)
 
     for key, value in raw.items():
@@ -261,10 +264,10 @@ def _front_matter(
         parsed = _field(key, value, error, tz)
         if parsed is not None:
             values[key] = parsed
-    if "title" not in values and not is_index and "title" not in raw:
-        findings.error("missing-title", "缺少标题 title", location.at(2), "在文件头中加一行：title: 文章标题")
-    if section and not is_index and "date" not in raw:
-        findings.error("missing-date", "缺少日期 date", location.at(2), "在文件头中加一行：date: 2022-09-19")
+    if not values.get("title") and not is_index and "title" not in failed:
+        error("title", "missing-title", "缺少标题 title", "在文件头中写上：title: 文章标题")
+    if section and not is_index and "date" not in values and "date" not in failed:
+        error("date", "missing-date", "缺少日期 date", "在文件头中写上：date: 2022-09-19")
     if len(findings.errors) > before:
         return None
     values.setdefault("title", "")
@@ -273,6 +276,8 @@ def _front_matter(
 
 def _field(name: str, value: Any, error: Any, tz: timezone) -> Any:
     """One front-matter value, typed; reports and returns None when it is wrong."""
+    if value is None:  # `tags:` with nothing after it: as if the field were not there
+        return None
     if name in ("date", "publish_date", "expiry_date"):
         parsed = parse_date(value, tz)
         if parsed is None:
@@ -338,11 +343,16 @@ def parse_date(value: Any, tz: timezone) -> datetime | None:
         parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:
         return None
-    if offset:
-        if offset == "Z":
-            return parsed.replace(tzinfo=timezone.utc)
-        sign = 1 if offset[0] == "+" else -1
+    if not offset:
+        return parsed.replace(tzinfo=tz)
+    if offset == "Z":
+        written = timezone.utc
+    else:
         digits = offset[1:].replace(":", "")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return parsed.replace(tzinfo=timezone(sign * delta))
-    return parsed.replace(tzinfo=tz)
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 14 or minutes > 59:  # no such offset on Earth
+            return None
+        sign = 1 if offset[0] == "+" else -1
+        written = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    # Shown and filed (permalink year, month) in the site's timezone.
+    return parsed.replace(tzinfo=written).astimezone(tz)

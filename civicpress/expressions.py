@@ -19,12 +19,19 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from civicpress.errors import Finding, Location
 
-_MARKERS = ("{{", "{%", "{#")
+_MARKERS = ("{{", "{%")
 
 
 def make_environment() -> SandboxedEnvironment:
     """The sandbox for content. Autoescape is off: the result is Markdown, escaped later."""
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        # `{#id}` is Markdown's heading-id syntax (attr_list), not a Jinja comment.
+        comment_start_string="{#civicpress-comment",
+        comment_end_string="civicpress-comment#}",
+    )
     env.filters["thousands"] = thousands
     return env
 

@@ -29,6 +29,7 @@ _WIDE = (
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019"
 )
 _SOFT_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t]*\n[ \t]*(?=[{_WIDE}])")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _WIDE_CHAR = re.compile(rf"[{_WIDE}]")
 _VERBATIM = {"pre", "code", "script", "style"}
 
@@ -47,25 +48,26 @@ class Rendered:
 
 
 class _CjkBreaks(Treeprocessor):
-    """Join lines where a soft break falls between two wide (CJK) characters."""
+    """Remove a soft break that falls between two wide (CJK) characters.
+
+    The characters on either side may sit in other elements (``中文\n**加粗**``), so each
+    break looks past the edge of its own text into the neighbouring text slots.
+    """
 
     def run(self, root: etree.Element) -> None:
         slots = list(_text_slots(root))
         for index, (element, attr) in enumerate(slots):
-            text = getattr(element, attr)
+            text: str | None = getattr(element, attr)
             if not text or "\n" not in text:
                 continue
-            text = _SOFT_BREAK.sub("", text)
-            # A break at the edge of this slot: look at the neighbouring slot's character.
-            if text.endswith("\n") and index + 1 < len(slots):
-                following = _first_char(slots[index + 1:])
-                if following and _WIDE_CHAR.match(following) and _WIDE_CHAR.match(text.rstrip()[-1:] or " "):
-                    text = text.rstrip(" \t\n")
-            if text.startswith("\n") and index > 0:
-                preceding = _last_char(slots[:index])
-                if preceding and _WIDE_CHAR.match(preceding) and _WIDE_CHAR.match(text.lstrip()[:1] or " "):
-                    text = text.lstrip(" \t\n")
-            setattr(element, attr, text)
+
+            def join(match: re.Match[str], text: str = text, index: int = index) -> str:
+                before = text[: match.start()][-1:] or _last_char(slots[:index])
+                after = text[match.end() :][:1] or _first_char(slots[index + 1 :])
+                wide = _WIDE_CHAR.match(before) and _WIDE_CHAR.match(after)
+                return "" if wide else match.group(0)
+
+            setattr(element, attr, _BREAK.sub(join, text))
 
 
 def _text_slots(element: etree.Element, verbatim: bool = False) -> Iterator[tuple[etree.Element, str]]:
@@ -128,8 +130,11 @@ class MarkdownRenderer:
     def __init__(self) -> None:
         self._extension = ChineseExtension()
         self._md = markdown.Markdown(
-            extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", self._extension],
-            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+            extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code", self._extension],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处", "SUPERSCRIPT_TEXT": "{}"},
+            },
             output_format="html",
         )
 
@@ -153,7 +158,7 @@ def _flatten(tokens: list[dict[str, object]]) -> Iterator[Heading]:
 
 
 _PLAIN_RULES = [
-    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # block markers
+    (re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+[.)])[ \t]+", re.M), ""),  # block markers
     (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), ""),  # table separator rows
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their text

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from civicpress.config import load_config
 from civicpress.content import read_content
@@ -76,6 +77,7 @@ def load_site(options: BuildOptions, findings: Findings) -> Site:
 def output_files(site: Site, site_dir: Path, findings: Findings) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order)."""
     tools = Tools(Renderer(site_dir), MarkdownRenderer())
+    findings.extend(tools.renderer.check_site_templates())
     yield from write_pages(site, tools, findings)
     yield from write_feed(site, findings)
     yield from write_sitemap(site)
@@ -87,6 +89,22 @@ def expected_pages(site: Site) -> int:
     return len(site.pages) + sum(len(list(paginate(s))) for s in site.sections) + len(site.tags) + 3
 
 
+def _as_build_failure(function: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Any SiteError of a stage surfaces as BuildFailed, the one failure a caller handles."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> BuildResult:
+        try:
+            return function(*args, **kwargs)
+        except BuildFailed:
+            raise
+        except SiteError as exc:
+            raise BuildFailed(*exc.findings) from None
+
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+@_as_build_failure
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the site into ``options.out_dir``; on any error the old output stays as it was."""
     started = time.perf_counter()
@@ -110,6 +128,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings))
 
 
+@_as_build_failure
 def check(options: BuildOptions) -> BuildResult:
     """Everything a build does except writing: every page is rendered and checked."""
     started = time.perf_counter()

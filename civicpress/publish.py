@@ -69,12 +69,14 @@ class Staging:
 def check_out_dir(out_dir: Path, site_dir: Path) -> None:
     """Refuse an output folder that would replace the site's own files."""
     out, site = out_dir.resolve(), site_dir.resolve()
-    inside_site_files = out.name in ("content", "templates") or (out / "site_config.yaml").exists()
-    if out == site or out in site.parents or inside_site_files:
+    own_folders = [site / name for name in ("content", "templates", "static")]
+    inside_site_files = any(out == f or f in out.parents for f in own_folders)
+    if out == site or out in site.parents or inside_site_files or (out / "site_config.yaml").exists():
         raise SiteError(
             Finding(
                 "bad-out-dir",
-                f"输出文件夹 {out_dir} 不能是网站文件夹本身或其上级文件夹（构建会替换整个输出文件夹）",
+                f"输出文件夹 {out_dir} 不能是网站文件夹、其上级文件夹，"
+                "也不能在 content、templates、static 之内（构建会替换整个输出文件夹）",
                 Location(str(out_dir)),
                 "请使用单独的输出文件夹，如默认的 output/。",
             )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from civicpress.config import load_config
-from civicpress.content import CONTENT_DIR
+from civicpress.content import CONTENT_DIR, utc_offset
 from civicpress.errors import Location, SiteError
 from civicpress.urls import slugify
 
@@ -25,9 +25,13 @@ tags: []
 """
 
 
-def new_document(site_dir: Path, section: str, title: str, today: date) -> Path:
-    """Create ``content/SECTION/<slug>.md``; never overwrites (adds -2, -3 … instead)."""
+def new_document(site_dir: Path, section: str, title: str, now: datetime) -> Path:
+    """Create ``content/SECTION/<slug>.md`` dated today in the site's timezone.
+
+    Never overwrites an existing file (adds -2, -3 … instead).
+    """
     config = load_config(site_dir)
+    today = now.astimezone(utc_offset(config.timezone)).date()
     if config.section(section) is None:
         keys = "、".join(s.key for s in config.sections) or "（无）"
         raise SiteError.single(

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from civicpress.errors import Location, SiteError
+from civicpress.errors import Finding, Location, SiteError
 
 _BaseLoader: type[yaml.SafeLoader]
 try:  # libyaml's parser is several times faster; the resolver stays in Python either way
@@ -33,7 +33,7 @@ class EditorLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 EditorLoader.yaml_implicit_resolvers = {}
 _RESOLVERS = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^-?(?:0|[1-9][0-9]*)$", "-0123456789"),
+    ("tag:yaml.org,2002:int", r"^(?:0|-?[1-9][0-9]*)$", "-0123456789"),
     # A float only when it prints back as typed: 1.5 yes, 1.10 and 1.0 stay strings.
     ("tag:yaml.org,2002:float", r"^-?(?:0|[1-9][0-9]*)\.[0-9]*[1-9]$", "-0123456789"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -41,6 +41,16 @@ _RESOLVERS = [
 ]
 for _tag, _pattern, _first in _RESOLVERS:
     EditorLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float | str:
+    """A float only if it prints back as typed; 3.14159265358979323846 keeps its digits as text."""
+    text = str(node.value)
+    value = float(text)
+    return value if repr(value) == text else text
+
+
+EditorLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,12 @@ def decode(data: bytes, location: Location) -> Text:
     else:
         try:
             text, encoding = data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as utf8_error:
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
+            except UnicodeDecodeError as gb_error:
+                # The encoding that read further is the one the editor meant.
+                line = data[: max(utf8_error.start, gb_error.start)].count(b"\n") + 1
                 raise SiteError.single(
                     "encoding",
                     "文件编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）",
@@ -125,35 +136,61 @@ def load_yaml(text: str, location: Location, line_offset: int = 0) -> YamlDocume
     finally:
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
+    duplicates: list[tuple[Any, int]] = []
     if node is not None:
-        _collect_lines(node, (), lines, line_offset, set())
+        _collect_lines(node, (), lines, line_offset, set(), duplicates)
+    if duplicates:
+        raise SiteError(
+            *(
+                Finding("yaml-duplicate-key", f"“{key}”写了两次，后一个会覆盖前一个", location.at(line),
+                        "删掉其中一行，或合并成一行。")
+                for key, line in duplicates
+            )
+        )
     return YamlDocument(value, lines)
 
 
 def _collect_lines(
-    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int], offset: int, seen: set[int]
+    node: yaml.Node,
+    path: tuple[Any, ...],
+    out: dict[tuple[Any, ...], int],
+    offset: int,
+    seen: set[int],
+    duplicates: list[tuple[Any, int]],
 ) -> None:
+    """Record the line of every key and item; note keys written twice in one mapping."""
     if id(node) in seen:  # an alias: its lines were recorded where it was defined
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            out[(*path, key)] = key_node.start_mark.line + 1 + offset
-            _collect_lines(value_node, (*path, key), out, offset, seen)
+            line = key_node.start_mark.line + 1 + offset
+            if (*path, key) in out and key != "<<":
+                duplicates.append((key, line))
+            out[(*path, key)] = line
+            _collect_lines(value_node, (*path, key), out, offset, seen, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             out[(*path, index)] = item.start_mark.line + 1 + offset
-            _collect_lines(item, (*path, index), out, offset, seen)
+            _collect_lines(item, (*path, index), out, offset, seen, duplicates)
 
 
+# Keyed on the messages of both libyaml (used when available) and PyYAML's own parser.
 _PROBLEMS = {
-    "mapping values are not allowed here": "这里不能出现“键: 值”（可能少了缩进，或文字里的冒号需要加引号）",
+    "mapping values are not allowed": "这里不能出现“键: 值”（可能少了缩进，或文字里的冒号需要加引号）",
     "could not find expected ':'": "缺少冒号“:”",
+    "found a tab character": "出现了 Tab 字符，YAML 只能用空格缩进",
     "found character '\\t' that cannot start any token": "出现了 Tab 字符，YAML 只能用空格缩进",
+    "found character that cannot start any token": "这一行开头的符号不能直接使用，请给整段文字加引号",
     "found undefined alias": "引用了未定义的别名",
+    "did not find expected key": "缩进不一致，或者这一行缺少“键:”",
+    "did not find expected '-' indicator": "列表项“-”的缩进不一致",
     "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
+    "did not find expected node content": "这里缺少内容（可能多了一个逗号或冒号）",
     "found unexpected end of stream": "引号或括号没有闭合",
+    "found unknown escape character": "双引号里的反斜杠“\\”需要写成两个“\\\\”，或改用单引号",
+    "found duplicate anchor": "别名（&）重复定义",
 }
 
 

@@ -122,6 +122,34 @@ class Renderer:
         for name, (function, _) in GLOBALS.items():
             self.env.globals[name] = function
 
+    def check_site_templates(self) -> list[Finding]:
+        """Syntax errors in every template of the site's templates/, used by a page or not."""
+        problems: list[Finding] = []
+        if not self._site_templates or not self._site_templates.is_dir():
+            return problems
+        for path in sorted(self._site_templates.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            name = path.relative_to(self._site_templates).as_posix()
+            try:
+                self.env.get_template(name)
+            except TemplateSyntaxError as exc:
+                problems.append(self._syntax_finding(exc, name))
+            except UnicodeDecodeError:
+                problems.append(
+                    Finding("encoding", "模板不是 UTF-8 编码", Location(f"{SITE_TEMPLATES}/{name}"),
+                            "请用记事本“另存为”，编码选 UTF-8。")
+                )
+        return problems
+
+    def _syntax_finding(self, exc: TemplateSyntaxError, name: str) -> Finding:
+        return Finding(
+            "template-syntax",
+            f"模板语法错误：{exc.message}",
+            Location(self._label(exc.filename or name), exc.lineno),
+            "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。",
+        )
+
     def has(self, name: str) -> bool:
         try:
             self.env.get_template(name)
@@ -135,16 +163,15 @@ class Renderer:
         try:
             return self.env.get_template(name).render(context)
         except TemplateSyntaxError as exc:
-            raise SiteError(
-                Finding(
-                    "template-syntax",
-                    f"模板语法错误：{exc.message}",
-                    Location(self._label(exc.filename or name), exc.lineno),
-                    "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。",
-                )
-            ) from None
+            raise SiteError(self._syntax_finding(exc, name)) from None
         except TemplateNotFound as exc:
-            raise SiteError.single("template-missing", f"找不到模板 {exc.name}", Location(SITE_TEMPLATES)) from None
+            path, line = self._where(exc, SITE_TEMPLATES)
+            raise SiteError.single(
+                "template-missing",
+                f"找不到模板 {exc.name}",
+                Location(path, line),
+                "检查 {% include %} 或 {% extends %} 中的模板文件名；模板放在网站的 templates/ 文件夹中。",
+            ) from None
         except SiteError:
             raise
         except (TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, KeyError) as exc:

@@ -14,8 +14,6 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import quote
 
-from pypinyin import Style, lazy_pinyin
-
 SLUG_STYLES = ("pinyin", "unicode")
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -30,6 +28,8 @@ def slugify(text: str, style: str = "pinyin") -> str:
     """
     text = unicodedata.normalize("NFKC", text).strip()
     if style == "pinyin" and _HAN.search(text):
+        from pypinyin import Style, lazy_pinyin  # its dictionaries take 0.1 s to load: only when needed
+
         # One syllable per Chinese character; runs of other text come back as one item.
         parts: list[str] = lazy_pinyin(text, style=Style.NORMAL, errors=_keep)  # type: ignore[arg-type]  # stub says str; a list is documented
         text = " ".join(parts)
@@ -63,17 +63,12 @@ def output_path(site_path: str) -> str:
 
 
 def relative_url(from_path: str, to_path: str, *, file_urls: bool = True) -> str:
-    """The link from the page at site path ``from_path`` to ``to_path``.
+    """The link from the page at site path ``from_path`` to the site path ``to_path``.
 
-    With ``file_urls`` a directory link ends in ``index.html``, so the folder also works when
-    opened from disk, where no server maps ``dir/`` to ``dir/index.html``.
+    Both are plain paths (no fragment); the result is percent-encoded. With ``file_urls`` a
+    directory link ends in ``index.html``, so the folder also works when opened from disk,
+    where no server maps ``dir/`` to ``dir/index.html``.
     """
-    fragment = ""
-    if "#" in to_path:
-        to_path, frag = to_path.split("#", 1)
-        fragment = "#" + frag
-        if not to_path:
-            return fragment
     from_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
     target = to_path
     if file_urls and target.endswith("/"):
@@ -81,17 +76,19 @@ def relative_url(from_path: str, to_path: str, *, file_urls: bool = True) -> str
     rel = posixpath.relpath(target, from_dir)
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
-    if rel == "./":
-        rel = "./"
-    return quote(rel, safe="/.-_~#%") + fragment
+    return _quote(rel)
+
+
+def _quote(path: str) -> str:
+    return quote(path, safe="/-_.~")
 
 
 def root_url(base_url: str, to_path: str) -> str:
     """A root-relative URL that respects a base URL's sub-path (``https://x.cn/sq/`` → ``/sq/…``)."""
     prefix = re.sub(r"^[a-z]+://[^/]+", "", base_url).rstrip("/")
-    return quote(prefix + to_path, safe="/.-_~#%")
+    return _quote(prefix + to_path)
 
 
 def absolute_url(base_url: str, to_path: str) -> str:
     """``base_url`` + site path, percent-encoded, for feeds, sitemaps and canonical links."""
-    return base_url.rstrip("/") + quote(to_path, safe="/.-_~#%")
+    return base_url.rstrip("/") + _quote(to_path)

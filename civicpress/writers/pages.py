@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.markup import Heading, MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
@@ -202,6 +204,7 @@ class LinkResolver:
         self.problems = problems
         self.base = posixpath.dirname(source.split("/", 1)[1]) if "/" in source else ""
         self.pages: Mapping[str, Page] = site.by_rel
+        self._reported: dict[str, int] = {}
 
     def __call__(self, href: str, is_image: bool) -> str:
         parts = urlsplit(href)
@@ -218,6 +221,9 @@ class LinkResolver:
             return href
         if target in self.pages:
             return self._link(self.pages[target].url) + fragment
+        listing = self._listing(target)
+        if listing is not None:
+            return self._link(listing) + fragment
         if target in self.site.assets:
             return self._link(self.site.assets[target]) + fragment
         if target in self.site.unpublished:
@@ -233,6 +239,16 @@ class LinkResolver:
                          "链接其他文章请写相对路径，如 ../events/yang-ge.md，检查文件名和目录。")
         return href
 
+    def _listing(self, target: str) -> str | None:
+        """The home page or a section list, linked as ``_index.md``, ``../news/`` or ``../news``."""
+        folder = target.removesuffix("/_index.md").removesuffix(INDEX_FILE).rstrip("/")
+        if folder in ("", "."):
+            return "/"
+        for section in self.site.sections:
+            if folder == section.key:
+                return section.url
+        return None
+
     def _link(self, site_path: str) -> str:
         config = self.site.config
         if config.relative_urls:
@@ -240,9 +256,15 @@ class LinkResolver:
         return root_url(config.base_url, site_path)
 
     def _report(self, code: str, message: str, href: str, hint: str) -> None:
-        line = None
-        for number, text in enumerate(self.body.split("\n"), start=self.body_line):
-            if href in text:
-                line = number
-                break
+        # The n-th report of one href belongs to its n-th occurrence in the text.
+        occurrence = self._reported.get(href, 0)
+        self._reported[href] = occurrence + 1
+        lines = _lines_with_link(self.body, href)
+        line = self.body_line + lines[min(occurrence, len(lines) - 1)] if lines else None
         self.problems.append(Finding(code, message, Location(self.source, line), hint))
+
+
+def _lines_with_link(body: str, href: str) -> list[int]:
+    """0-based body lines where ``href`` is written as a link target: ``](href``, ``]: href``, ``<href>``."""
+    target = re.compile(r"(\]\(\s*<?|\]:\s*<?|<)" + re.escape(href) + r"(?=[\s)>\"']|$)")
+    return [number for number, text in enumerate(body.split("\n")) if target.search(text)]
