@@ -1,0 +1,627 @@
+"""The preview server: ``python build.py serve [--port 8000] [--host 127.0.0.1]``.
+
+::
+
+    a save ─► Scanner (polls content/, templates/, static/, site_config.yaml; skips editor temp files)
+           ─► Debouncer (one build per burst, ~200 ms of quiet, never two builds at once)
+           ─► pipeline.build in a worker thread ─► PreviewState ─► livereload tells the browsers to reload
+    a request ─► tornado ─► livereload's LiveScriptContainer (adds the reload script to HTML)
+              ─► SiteApp (WSGI) ─► resolve_request (never a file outside output/)
+              ─► the file, with the error overlay when the last build failed
+
+A failed build leaves the last good site in ``output/`` (the pipeline guarantees it); the server shows the
+problems on top of every page and keeps going. The small parts (``resolve_request``, ``content_type``,
+``inject_overlay``, ``Debouncer`` with its clock passed in, ``is_editor_temp``, ``classify_change``,
+``Scanner``, ``run_build``) are tested directly; ``Preview`` is the only Tornado/livereload glue.
+
+Why our own polling instead of livereload's ``Watcher``: its folder check stops at the first changed
+file (a ``git pull`` of 50 files trickles in one file per 800 ms poll), it reloads at most once every
+3 seconds, and ``LiveReloadHandler.start_tasks`` runs once per process. We keep livereload for what it
+does well: the reload script, the websocket and ``reload_waiters``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import html
+import ipaddress
+import logging
+import mimetypes
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
+
+from civicpress.errors import SiteError
+from civicpress.pipeline import BuildOptions, BuildResult, build
+from civicpress.publish import check_out_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+QUIET_SECONDS = 0.2  # a burst of saves ends after this long without a new change
+POLL_SECONDS = 0.2
+SCAN_SHARE = 10  # wait at least 10x the last scan's duration: big sites poll slower, CPU stays low
+WATCHED = ("content", "templates", "static", "site_config.yaml")
+EXIT_OK = 0
+
+BuildFunction = Callable[[BuildOptions], BuildResult]
+Snapshot = dict[str, tuple[int, int]]  # path relative to the site → (mtime in ns, size)
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Which changes matter
+
+
+class ChangeKind(enum.Enum):
+    """What a changed file is; today every kind gives a full build (publish is fast enough)."""
+
+    CONFIG = "config"
+    TEMPLATE = "template"
+    STATIC = "static"
+    CONTENT = "content"
+
+
+_KIND_BY_TOP = {
+    "site_config.yaml": ChangeKind.CONFIG,
+    "templates": ChangeKind.TEMPLATE,
+    "static": ChangeKind.STATIC,
+    "content": ChangeKind.CONTENT,
+}
+# Vim probes a folder with a file named 4913 before saving; Office and WPS write ~$name lock files,
+# LibreOffice .~lock.name#, Emacs .#name and name~.
+_TEMP_PREFIXES = ("~$", ".#", ".~")
+_TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swo", ".swx", ".crdownload")
+
+
+def is_editor_temp(name: str) -> bool:
+    """A file an editor writes while saving, never part of the site."""
+    lower = name.lower()
+    return lower.startswith(_TEMP_PREFIXES) or lower.endswith(_TEMP_SUFFIXES) or name == "4913"
+
+
+def classify_change(rel: str) -> ChangeKind | None:
+    """The kind of a changed path (relative to the site, POSIX), or None if the build never reads it."""
+    parts = rel.split("/")
+    # The content reader skips hidden files and folders, so a change there changes nothing.
+    if any(part.startswith(".") for part in parts) or is_editor_temp(parts[-1]):
+        return None
+    kind = _KIND_BY_TOP.get(parts[0])
+    if kind is ChangeKind.CONFIG and len(parts) > 1:
+        return None
+    return kind
+
+
+class Scanner:
+    """Finds changed, added and removed files by comparing snapshots of the watched folders."""
+
+    def __init__(self, site_dir: Path, out_dir: Path | None = None) -> None:
+        self.site_dir = site_dir
+        # An output folder inside content/ must not trigger a rebuild of itself, forever.
+        self._skip = out_dir.resolve() if out_dir is not None else None
+        self._last = self.snapshot()
+
+    def changes(self) -> set[str]:
+        current = self.snapshot()
+        changed = changed_paths(self._last, current)
+        self._last = current
+        return changed
+
+    def snapshot(self) -> Snapshot:
+        found: Snapshot = {}
+        for name in WATCHED:
+            top = self.site_dir / name
+            if top.is_file():
+                self._record(found, top)
+            elif top.is_dir():
+                for dirpath, dirnames, filenames in os.walk(top):
+                    dirnames[:] = [d for d in dirnames if not self._skipped(Path(dirpath) / d)]
+                    for filename in filenames:
+                        self._record(found, Path(dirpath) / filename)
+        return found
+
+    def _skipped(self, folder: Path) -> bool:
+        if folder.name.startswith("."):
+            return True
+        try:
+            return self._skip is not None and folder.resolve() == self._skip
+        except (OSError, RuntimeError):  # a symlink loop: os.walk does not follow it anyway
+            return False
+
+    def _record(self, found: Snapshot, path: Path) -> None:
+        rel = path.relative_to(self.site_dir).as_posix()
+        if classify_change(rel) is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:  # removed between listing and stat: the next scan sees it gone
+            return
+        found[rel] = (stat.st_mtime_ns, stat.st_size)
+
+
+def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+class Debouncer:
+    """When to rebuild: once the changes have been quiet for ``quiet`` seconds, and never during a build.
+
+    An editor saving several files, or Word writing temp files and renaming them, gives one build.
+    Pure: the clock is passed in, so tests drive it with made-up times.
+    """
+
+    def __init__(self, quiet: float = QUIET_SECONDS) -> None:
+        self.quiet = quiet
+        self.building = False
+        self._paths: set[str] = set()
+        self._last_change = 0.0
+
+    def add(self, paths: Iterable[str], now: float) -> None:
+        new = set(paths)
+        if new:
+            self._paths |= new
+            self._last_change = now
+
+    def start(self, now: float) -> frozenset[str] | None:
+        """The changed paths to build for now; None while busy, quiet not yet reached, or nothing changed."""
+        if self.building or not self._paths or now - self._last_change < self.quiet:
+            return None
+        batch = frozenset(self._paths)
+        self._paths.clear()
+        self.building = True
+        return batch
+
+    def done(self) -> None:
+        """The build finished; changes that came in meanwhile get the next one."""
+        self.building = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    seconds: float
+    problems: tuple[str, ...] = ()  # formatted findings; empty when the build succeeded
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run_build(options: BuildOptions, build_function: BuildFunction = build) -> BuildOutcome:
+    """One build that never raises: an editor's mistake or a civicpress bug must not stop the server."""
+    started = time.perf_counter()
+    try:
+        result = build_function(options)
+    except SiteError as exc:
+        problems = tuple(f.format() for f in exc.findings) or (str(exc) or "构建失败",)
+        return BuildOutcome(time.perf_counter() - started, problems)
+    except Exception as exc:
+        log.exception("rebuild crashed (a bug in civicpress)")
+        message = f"civicpress 内部错误（请把终端里的错误信息告诉开发者）：{type(exc).__name__}: {exc}"
+        return BuildOutcome(time.perf_counter() - started, (message,))
+    return BuildOutcome(result.seconds, warnings=tuple(f.format() for f in result.warnings))
+
+
+class PreviewState:
+    """What the server knows about the last build.
+
+    Written by the build's completion callback and read by requests, both on the event loop thread.
+    """
+
+    def __init__(self) -> None:
+        self.problems: tuple[str, ...] = ()
+
+    def record(self, outcome: BuildOutcome) -> None:
+        self.problems = outcome.problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Serving the output folder
+
+
+@dataclass(frozen=True)
+class Resolved:
+    status: int  # 200 file, 301 add a slash, 403 outside the output folder, 404 missing
+    file: Path | None = None
+    location: str | None = None
+
+
+def resolve_request(root: Path, url_path: str) -> Resolved:
+    """The file a decoded URL path names inside ``root``; never a file outside it."""
+    segments = [s for s in url_path.split("/") if s not in ("", ".")]
+    if any(_unsafe_segment(s) for s in segments):
+        return Resolved(403)
+    base = root.resolve()
+    try:
+        real = base.joinpath(*segments).resolve()  # follows symlinks, so a link pointing out is caught
+    except (OSError, RuntimeError):  # a symlink loop
+        return Resolved(404)
+    if not real.is_relative_to(base):
+        return Resolved(403)
+    if real.is_dir():
+        if not url_path.endswith("/"):
+            # Relative links in the page only work from the folder URL.
+            return Resolved(301, location=quote("/" + "/".join([*segments, ""])))
+        return resolve_request(root, "/" + "/".join([*segments, "index.html"]))
+    if real.is_file():
+        return Resolved(200, real)
+    return Resolved(404)
+
+
+def _unsafe_segment(segment: str) -> bool:
+    # "..", and "..." which Windows reads as "..": dots and spaces only. A backslash is a separator on
+    # Windows, a colon a drive ("C:") or an NTFS stream ("a.html::$DATA"), NUL breaks the OS call.
+    return not segment.strip(". ") or any(c in segment for c in "\\:\0")
+
+
+_CONTENT_TYPES = {
+    # Our own table first: on Windows, mimetypes reads the registry, which often says text/plain for .js.
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
+    ".webmanifest": "application/manifest+json",
+    ".mp4": "video/mp4",
+    ".mp3": "audio/mpeg",
+}
+
+
+def content_type(name: str) -> str:
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in _CONTENT_TYPES:
+        return _CONTENT_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(name, strict=False)
+    if guessed is None:
+        return "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+HTML_TYPE = _CONTENT_TYPES[".html"]
+TEXT_TYPE = _CONTENT_TYPES[".txt"]
+OVERLAY_ID = "civicpress-build-error"
+_BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def overlay_html(problems: Iterable[str]) -> str:
+    """The box shown on top of every page while the last build failed."""
+    items = "".join(f'<li style="margin:4px 0;white-space:pre-wrap">{html.escape(p)}</li>' for p in problems)
+    return (
+        f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;'
+        "max-height:60vh;overflow:auto;box-sizing:border-box;margin:0;padding:12px 16px;background:#fff5f5;"
+        'color:#222;border:4px solid #d00;font:15px/1.6 sans-serif;text-align:left">'
+        '<h2 style="margin:0 0 4px;color:#d00;font-size:18px">构建失败</h2>'
+        '<p style="margin:0 0 4px">下面显示的是上次成功生成的网站。改正这些问题并保存，页面会自动刷新。</p>'
+        f'<ol style="margin:0;padding-left:1.5em">{items}</ol></div>'
+    )
+
+
+def inject_overlay(page: bytes, problems: tuple[str, ...]) -> bytes:
+    """The page with the overlay right after ``<body>`` (or at the end), unchanged when there are no problems."""
+    if not problems:
+        return page
+    box = overlay_html(problems).encode("utf-8")
+    match = _BODY_OPEN.search(page)
+    at = match.end() if match else len(page)
+    return page[:at] + box + page[at:]
+
+
+def _plain_page(title: str, text: str) -> bytes:
+    # A <head> so that livereload can add its script: the page reloads once the site is fixed.
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>\n"
+    ).encode()
+
+
+_REASONS = {200: "OK", 301: "Moved Permanently", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+
+class SiteApp:
+    """A WSGI app serving the output folder, and nothing else, as the published site would be served."""
+
+    def __init__(self, root: Path, state: PreviewState) -> None:
+        self.root = root
+        self.state = state
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method in ("GET", "HEAD"):
+            response = self.respond(_url_path(environ), environ.get("QUERY_STRING", ""))
+        else:
+            page = _plain_page("405", "预览服务器只接受 GET 请求。")
+            response = Response(405, page, HTML_TYPE, (("Allow", "GET, HEAD"),))
+        headers = [
+            ("Content-Type", response.content_type),
+            ("Content-Length", str(len(response.body))),
+            # Always fresh: after a reload the browser must see the new CSS and pages.
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            *response.extra_headers,
+        ]
+        start_response(f"{response.status} {_REASONS[response.status]}", headers)
+        # tornado refuses a body for HEAD (livereload then sets Content-Length to 0, which browsers accept).
+        return [b""] if method == "HEAD" else [response.body]
+
+    def respond(self, url_path: str | None, query: str = "") -> Response:
+        resolved = resolve_request(self.root, url_path) if url_path is not None else Resolved(404)
+        if resolved.status == 301 and resolved.location:
+            location = resolved.location + (f"?{query}" if query else "")
+            return Response(301, b"", TEXT_TYPE, (("Location", location),))
+        response = self._file(resolved.file) if resolved.status == 200 and resolved.file else None
+        if response is None and resolved.status == 403:
+            response = Response(403, _plain_page("403 禁止访问", "这个地址不在网站文件夹内。"), HTML_TYPE)
+        if response is None:
+            response = self._not_found()
+        if response.content_type.startswith("text/html"):
+            body = inject_overlay(response.body, self.state.problems)
+            response = Response(response.status, body, response.content_type, response.extra_headers)
+        return response
+
+    def _file(self, path: Path, status: int = 200) -> Response | None:
+        try:
+            data = path.read_bytes()
+        except OSError:  # the output folder is being swapped by a build right now
+            return None
+        return Response(status, data, content_type(path.name))
+
+    def _not_found(self) -> Response:
+        page = resolve_request(self.root, "/404.html")
+        custom = self._file(page.file, 404) if page.file else None
+        return custom or Response(404, _plain_page("404 未找到", "没有这个页面。"), HTML_TYPE)
+
+
+def _url_path(environ: dict[str, Any]) -> str | None:
+    """PATH_INFO as text: WSGI passes the percent-decoded bytes as latin-1; our URLs are UTF-8."""
+    raw = str(environ.get("PATH_INFO", "")) or "/"
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The terminal and the network
+
+
+def say(text: str, error: bool = False) -> None:
+    """The only print in this module: the lines the editor reads in the terminal."""
+    print(text, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def report(outcome: BuildOutcome, first: bool = False) -> None:
+    if not outcome.ok:
+        for problem in outcome.problems:
+            say(problem, error=True)
+        say(f"构建失败：共 {len(outcome.problems)} 个问题。浏览器中仍显示上次成功生成的网站。", error=True)
+        return
+    for warning in outcome.warnings:
+        say(warning, error=True)
+    say(f"{'已生成' if first else '已重新生成'}（{outcome.seconds:.2f} 秒）")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a machine name or a LAN address: reachable from other computers
+        return False
+
+
+def warn_if_exposed(host: str) -> bool:
+    """Warn when other computers can reach the preview; True if it warned."""
+    if is_loopback(host):
+        return False
+    log.warning(
+        "注意：预览服务器正在监听 %s，同一网络中的其他电脑也能看到这个尚未发布的网站。"
+        "只在本机预览请去掉 --host 参数（默认 127.0.0.1）。",
+        host,
+    )
+    return True
+
+
+def preview_url(host: str, port: int) -> str:
+    shown = host.strip("[]")
+    if shown in ("", "0.0.0.0", "::"):  # listening everywhere: this computer reaches it at loopback
+        shown = "127.0.0.1"
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+# ---------------------------------------------------------------------------------------------
+# The glue: tornado, livereload, the watch loop
+
+
+class Preview:
+    """One running preview: the server, the watch loop and the rebuilds. No module-level state.
+
+    ``run`` blocks (call it in a thread to test); ``stop`` ends it from any thread.
+    """
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        build_function: BuildFunction = build,
+        quiet: float = QUIET_SECONDS,
+        poll: float = POLL_SECONDS,
+    ) -> None:
+        self.options = options
+        self.host = host
+        self.port = port
+        self.state = PreviewState()
+        self.app = SiteApp(options.out_dir, self.state)
+        self.ready = threading.Event()  # set once the server listens and the first build is done
+        self.builds = 0  # finished builds, the first included
+        self._build_function = build_function
+        self._debouncer = Debouncer(quiet)
+        self._poll = poll
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicpress-build")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._scanner: Scanner | None = None
+
+    def run(self) -> None:
+        """Listen, build once, then serve and rebuild on changes until ``stop()`` or Ctrl+C.
+
+        Raises SiteError when the address cannot be used (port taken).
+        """
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._loop = loop
+        io_loop: IOLoop | None = None
+        try:
+            io_loop = loop.run_until_complete(self._listen())
+            # Snapshot before the first build, so a save during it is not missed.
+            self._scanner = Scanner(self.options.site_dir, self.options.out_dir)
+            self._finish(run_build(self.options, self._build_function), first=True)
+            say(f"预览地址：{preview_url(self.host, self.port)}（按 Ctrl+C 停止）")
+            loop.call_soon(self._tick)
+            self.ready.set()
+            loop.run_forever()
+        finally:
+            self._executor.shutdown(wait=True, cancel_futures=True)  # a build in progress finishes
+            if io_loop is not None:
+                io_loop.close(all_fds=True)  # closes the listening socket and open connections
+            else:
+                loop.close()
+            asyncio.set_event_loop(None)
+
+    def stop(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
+
+    async def _listen(self) -> IOLoop:
+        server = Server(app=self.app)
+        try:
+            # debug=False: livereload's default restarts the whole process when a Python file changes.
+            server.application(self.port, self.host, debug=False)
+        except OSError as exc:
+            raise SiteError.single(
+                "serve-address",
+                f"无法在 {self.host}:{self.port} 启动预览：{exc.strerror or exc}",
+                None,
+                "端口可能已被另一个程序（或另一个预览）占用，请用 --port 换一个，如 --port 8001。",
+            ) from exc
+        return IOLoop.current()
+
+    def _tick(self) -> None:
+        assert self._loop is not None
+        started = time.monotonic()
+        try:
+            self._check_changes(started)
+        except Exception:  # a bug here must not end the watching: log it, try again next tick
+            log.exception("checking for changes failed")
+        scan_seconds = time.monotonic() - started
+        self._loop.call_later(max(self._poll, SCAN_SHARE * scan_seconds), self._tick)
+
+    def _check_changes(self, started: float) -> None:
+        assert self._scanner is not None
+        changed = self._scanner.changes()
+        if changed:
+            log.info("changed: %s", ", ".join(sorted(changed)))
+        self._debouncer.add(changed, started)
+        batch = self._debouncer.start(time.monotonic())
+        if batch is not None:
+            self._start_build(batch)
+
+    def _start_build(self, batch: frozenset[str]) -> None:
+        kinds = sorted({kind.value for kind in map(classify_change, batch) if kind})
+        log.info("rebuilding for %s change(s): %s", len(batch), ", ".join(kinds))
+        future = self._executor.submit(run_build, self.options, self._build_function)
+        future.add_done_callback(self._build_finished)
+
+    def _build_finished(self, future: Future[BuildOutcome]) -> None:
+        # Runs on the build thread: hand the outcome to the event loop, which owns the state.
+        loop = self._loop
+        if future.cancelled() or loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._finish, future.result())
+
+    def _finish(self, outcome: BuildOutcome, first: bool = False) -> None:
+        self.state.record(outcome)
+        self.builds += 1
+        if first:
+            report(outcome, first=True)
+            return
+        self._debouncer.done()  # first: whatever fails below, the next save still rebuilds
+        report(outcome)
+        # Also after a failure: the overlay appears (or, once fixed, disappears) with the reload.
+        LiveReloadHandler.reload_waiters(path="*")
+
+
+def serve(options: BuildOptions, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """``python build.py serve``: preview the site with live reload. A SiteError goes to the CLI."""
+    check_out_dir(options.out_dir, options.site_dir)  # never serve the site folder itself
+    warn_if_exposed(host)
+    # Every 404 (favicon.ico, a typo in a link) would be a warning line between the rebuild messages.
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
+        Preview(options, host, port).run()
+    say("已停止。")
+    return EXIT_OK
+
+
+__all__ = [
+    "BuildOutcome",
+    "ChangeKind",
+    "Debouncer",
+    "Preview",
+    "Resolved",
+    "Scanner",
+    "SiteApp",
+    "classify_change",
+    "content_type",
+    "inject_overlay",
+    "is_editor_temp",
+    "resolve_request",
+    "run_build",
+    "serve",
+]

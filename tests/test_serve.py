@@ -1,0 +1,489 @@
+"""The preview server: safe serving, the error overlay, debounced rebuilds, the host warning.
+
+Pure parts are called directly; the rest runs a real server on 127.0.0.1 in a thread, always stopped
+within seconds (every wait has a timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import inspect
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from tornado.websocket import websocket_connect
+
+from civicpress.cli import main, make_parser
+from civicpress.errors import Finding, Location, SiteError
+from civicpress.pipeline import BuildOptions, BuildResult, build
+from civicpress.serve import (
+    OVERLAY_ID,
+    ChangeKind,
+    Debouncer,
+    Preview,
+    Scanner,
+    classify_change,
+    content_type,
+    inject_overlay,
+    is_editor_temp,
+    is_loopback,
+    preview_url,
+    resolve_request,
+    run_build,
+    serve,
+    warn_if_exposed,
+)
+
+SECRET = "SECRET-7f3a-never-served"
+CONFIG = f"""# {SECRET}
+title: 测试
+base_url: https://example.cn/
+slug_style: unicode
+sections: [{{key: news, title: 新闻}}]
+"""
+ARTICLE = "---\ntitle: 标题\ndate: 2022-09-19\ntags: [党建]\n---\n正文。\n"
+BROKEN = "---\ntitle: [\ndate: 2022-09-19\n---\n正文。\n"
+TIMEOUT = 5.0
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write(
+        root,
+        {
+            "site_config.yaml": CONFIG,
+            "content/news/a.md": ARTICLE,
+            "static/data.json": "{}",
+            "static/字体/f.woff2": b"wOF2",
+        },
+    )
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return root
+
+
+def options_for(site: Path) -> BuildOptions:
+    return BuildOptions(site_dir=site, out_dir=site / "output")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(
+    site: Path, build_function: Callable[[BuildOptions], BuildResult] = build, quiet: float = 0.05
+) -> Iterator[Preview]:
+    preview = Preview(options_for(site), "127.0.0.1", free_port(), build_function, quiet=quiet, poll=0.05)
+    thread = threading.Thread(target=preview.run, daemon=True)
+    thread.start()
+    try:
+        assert preview.ready.wait(TIMEOUT), "server did not start"
+        yield preview
+    finally:
+        preview.stop()
+        thread.join(TIMEOUT)
+        assert not thread.is_alive(), "server did not stop"
+
+
+def request(port: int, path: str, method: str = "GET") -> tuple[int, http.client.HTTPResponse, str]:
+    """A raw request: http.client sends the path exactly as given (no normalising of ../)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request(method, path)
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        return response.status, response, body
+    finally:
+        conn.close()
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.03)
+
+
+# --- path resolution (pure) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_path",
+    [
+        "/../site_config.yaml",  # what /..%2fsite_config.yaml and /%2e%2e/ decode to
+        "/news/../../site_config.yaml",
+        "/../../etc/passwd",
+        "/..\\site_config.yaml",  # %5c: a separator on Windows
+        "/...",
+        "/C:/Windows/win.ini",
+        "/index.html::$DATA",
+        "/index.html\0.txt",
+    ],
+)
+def test_resolve_refuses_paths_that_leave_the_output_folder(tmp_path: Path, url_path: str) -> None:
+    write(tmp_path, {"out/index.html": "<p>home</p>", "site_config.yaml": SECRET})
+    resolved = resolve_request(tmp_path / "out", url_path)
+    assert resolved.status == 403
+    assert resolved.file is None
+
+
+def test_resolve_refuses_a_symlink_pointing_out(tmp_path: Path) -> None:
+    write(tmp_path, {"out/page.html": "<p>in</p>", "secret.txt": SECRET})
+    (tmp_path / "out" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "out" / "leakdir").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "out" / "alias.html").symlink_to(tmp_path / "out" / "page.html")
+    assert resolve_request(tmp_path / "out", "/leak.txt").status == 403
+    assert resolve_request(tmp_path / "out", "/leakdir/secret.txt").status == 403
+    assert resolve_request(tmp_path / "out", "/alias.html").status == 200  # inside: fine
+
+
+def test_resolve_folders_files_and_missing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, {"index.html": "home", "news/index.html": "news", "tags/党建/index.html": "tag", "a.css": ""})
+    assert resolve_request(out, "/").file == (out / "index.html").resolve()
+    assert resolve_request(out, "/news/").file == (out / "news" / "index.html").resolve()
+    assert resolve_request(out, "//news//").status == 200
+    assert resolve_request(out, "/a.css").status == 200
+    assert resolve_request(out, "/tags/党建/").status == 200
+    redirect = resolve_request(out, "/tags/党建")
+    assert (redirect.status, redirect.location) == (301, "/tags/%E5%85%9A%E5%BB%BA/")
+    assert resolve_request(out, "/missing/").status == 404
+    assert resolve_request(tmp_path / "not-built-yet", "/").status == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("atom.xml", "application/xml; charset=utf-8"),
+        ("favicon.svg", "image/svg+xml"),
+        ("font.WOFF2", "font/woff2"),
+        ("search.json", "application/json"),
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("unknown.zzz", "application/octet-stream"),
+    ],
+)
+def test_content_types(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+# --- the overlay (pure) -----------------------------------------------------------------------
+
+
+def test_overlay_goes_after_body_and_is_escaped() -> None:
+    page = b"<!DOCTYPE html><html><head></head><body class='x'><p>old</p></body></html>"
+    shown = inject_overlay(page, ("content/a.md:2: 错误：<script>alert(1)</script>",)).decode()
+    assert shown.index(OVERLAY_ID) > shown.index("<body class='x'>")
+    assert shown.index(OVERLAY_ID) < shown.index("<p>old</p>")
+    assert "构建失败" in shown
+    assert "content/a.md:2" in shown
+    assert "<script>alert" not in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "position:fixed" in shown
+    assert "border:4px solid #d00" in shown
+
+
+def test_overlay_only_when_there_are_problems() -> None:
+    page = b"<html><body>x</body></html>"
+    assert inject_overlay(page, ()) == page
+    assert inject_overlay(b"<p>no body tag</p>", ("x",)).startswith(b"<p>no body tag</p>")
+
+
+# --- change detection and debounce (pure) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["~$报告.docx", "~WRL0001.tmp", ".a.md.swp", "a.md.swp", ".#a.md", "a.md~", ".~lock.a.docx#", "4913"]
+)
+def test_editor_temp_files(name: str) -> None:
+    assert is_editor_temp(name)
+    assert classify_change(f"content/news/{name}") is None
+
+
+def test_classify_change() -> None:
+    assert classify_change("content/news/a.md") is ChangeKind.CONTENT
+    assert classify_change("content/_data/stats.yaml") is ChangeKind.CONTENT
+    assert classify_change("templates/base.html") is ChangeKind.TEMPLATE
+    assert classify_change("static/字体/f.woff2") is ChangeKind.STATIC
+    assert classify_change("site_config.yaml") is ChangeKind.CONFIG
+    assert classify_change("content/.git/index") is None
+    assert classify_change("output/index.html") is None
+    assert not is_editor_temp("a.md")
+
+
+def test_scanner_sees_added_changed_removed_and_ignores_temp_files(site: Path) -> None:
+    scanner = Scanner(site, site / "content" / "out")
+    assert scanner.changes() == set()
+    write(site, {"content/news/b.md": ARTICLE, "templates/x.html": "x"})
+    write(site, {"content/news/~$b.docx": "x", "content/news/b.md.swp": "x", "content/.hidden/c.md": "x"})
+    write(site, {"content/out/index.html": "built", "output/index.html": "built", "notes.txt": "x"})
+    assert scanner.changes() == {"content/news/b.md", "templates/x.html"}
+    write(site, {"content/news/a.md": ARTICLE + "更多。\n"})
+    (site / "content" / "news" / "b.md").unlink()
+    assert scanner.changes() == {"content/news/a.md", "content/news/b.md"}
+    assert scanner.changes() == set()
+
+
+def test_scanner_survives_a_symlink_loop(site: Path) -> None:
+    (site / "content" / "a").symlink_to(site / "content" / "b")
+    (site / "content" / "b").symlink_to(site / "content" / "a")
+    scanner = Scanner(site, site / "output")
+    write(site, {"content/news/b.md": ARTICLE})
+    assert scanner.changes() == {"content/news/b.md"}
+
+
+def test_debounce_a_burst_of_changes_gives_one_build() -> None:
+    debouncer = Debouncer(quiet=0.2)
+    builds = []
+    for step in range(20):  # 20 saves 10 ms apart, checked on every event like the watch loop does
+        now = step * 0.01
+        debouncer.add({f"content/news/{step}.md"}, now)
+        if (batch := debouncer.start(now)) is not None:
+            builds.append(batch)
+    assert builds == []
+    assert debouncer.start(0.19 + 0.1) is None  # only 0.1 s of quiet
+    batch = debouncer.start(0.19 + 0.2)
+    assert batch is not None and len(batch) == 20
+    debouncer.done()
+    assert debouncer.start(5.0) is None  # nothing new: no second build
+
+
+def test_debounce_never_overlaps_builds() -> None:
+    debouncer = Debouncer(quiet=0.2)
+    debouncer.add({"content/a.md"}, 0.0)
+    assert debouncer.start(0.3) == {"content/a.md"}
+    debouncer.add({"content/b.md"}, 0.4)  # saved while the first build runs
+    debouncer.add({"content/c.md"}, 0.45)
+    assert debouncer.start(2.0) is None  # still building
+    debouncer.done()
+    assert debouncer.start(2.0) == {"content/b.md", "content/c.md"}
+    debouncer.done()
+    debouncer.add((), 3.0)  # a scan that found nothing does not start a build
+    assert debouncer.start(9.0) is None
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def test_run_build_reports_site_errors_with_file_and_line(site: Path) -> None:
+    assert run_build(options_for(site)).ok
+    write(site, {"content/news/a.md": BROKEN})
+    outcome = run_build(options_for(site))
+    assert not outcome.ok
+    assert any("content/news/a.md:" in problem for problem in outcome.problems)
+    assert (site / "output" / "news" / "a" / "index.html").read_text(encoding="utf-8").count("标题")
+
+
+def test_run_build_survives_a_bug(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def crash(options: BuildOptions) -> BuildResult:
+        raise RuntimeError("boom")
+
+    with caplog.at_level(logging.ERROR, logger="civicpress.serve"):
+        outcome = run_build(options_for(site), crash)
+    assert not outcome.ok and "RuntimeError: boom" in outcome.problems[0]
+    assert any(record.exc_info for record in caplog.records)  # the traceback is logged
+
+
+def test_run_build_keeps_all_findings() -> None:
+    findings = (Finding("x", "一", Location("content/a.md", 3)), Finding("y", "二", Location("content/b.md", 1)))
+
+    def fail(options: BuildOptions) -> BuildResult:
+        raise SiteError(*findings)
+
+    outcome = run_build(BuildOptions(Path("."), Path("out")), fail)
+    assert outcome.problems == tuple(f.format() for f in findings)
+
+
+# --- host -----------------------------------------------------------------------------------
+
+
+def test_default_host_is_loopback() -> None:
+    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+    assert make_parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert preview_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert preview_url("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
+    assert preview_url("::1", 8000) == "http://[::1]:8000/"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("my-pc", False),
+    ],
+)
+def test_non_loopback_host_warns(host: str, loopback: bool, caplog: pytest.LogCaptureFixture) -> None:
+    assert is_loopback(host) is loopback
+    with caplog.at_level(logging.WARNING, logger="civicpress.serve"):
+        assert warn_if_exposed(host) is not loopback
+    assert any("其他电脑" in r.getMessage() for r in caplog.records) is not loopback
+
+
+# --- the real server ----------------------------------------------------------------------------
+
+
+def test_server_never_serves_files_outside_output(site: Path) -> None:
+    with running(site) as preview:
+        (site / "output" / "leak.txt").symlink_to(site.parent / "secret.txt")
+        for path in [
+            "/../site_config.yaml",
+            "/..%2fsite_config.yaml",
+            "/news/..%2f..%2fsite_config.yaml",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+            "/..%5csite_config.yaml",
+            "/%5c..%5c..%5csecret.txt",
+            "//etc/passwd",
+            "/leak.txt",
+            "/%252e%252e/site_config.yaml",
+        ]:
+            status, _, body = request(preview.port, path)
+            assert status in (403, 404), path
+            assert SECRET not in body and "root:" not in body, path
+
+
+def test_server_serves_pages_folders_and_types(site: Path) -> None:
+    with running(site) as preview:
+        port = preview.port
+        status, response, body = request(port, "/")
+        assert status == 200 and response.getheader("Content-Type") == "text/html; charset=utf-8"
+        assert "livereload.js" in body  # livereload wraps our app and adds its script
+        assert OVERLAY_ID not in body
+        status, response, _ = request(port, "/news")
+        assert (status, response.getheader("Location")) == (301, "/news/")
+        status, _, body = request(port, "/news/a/")
+        assert status == 200 and "标题" in body
+        status, _, body = request(port, "/tags/%E5%85%9A%E5%BB%BA/")
+        assert status == 200 and "党建" in body
+        status, _, body = request(port, "/no/such/page/")
+        own_404 = (site / "output" / "404.html").read_text(encoding="utf-8")
+        assert status == 404 and own_404.split("</head>")[1] in body
+        for path, expected in [
+            ("/atom.xml", "application/xml"),
+            ("/sitemap.xml", "application/xml"),
+            ("/favicon.svg", "image/svg+xml"),
+            ("/data.json", "application/json"),
+            ("/%E5%AD%97%E4%BD%93/f.woff2", "font/woff2"),
+        ]:
+            status, response, _ = request(port, path)
+            assert status == 200, path
+            assert (response.getheader("Content-Type") or "").startswith(expected), path
+        status, response, body = request(port, "/", method="HEAD")
+        assert status == 200 and body == ""
+        assert request(port, "/", method="POST")[0] == 405
+
+
+def test_failed_rebuild_shows_overlay_over_last_good_site(site: Path) -> None:
+    with running(site) as preview:
+        port = preview.port
+        write(site, {"content/news/a.md": BROKEN})
+        wait_until(lambda: OVERLAY_ID in request(port, "/news/a/")[2], "the overlay")
+        status, _, body = request(port, "/news/a/")
+        assert status == 200
+        assert "构建失败" in body and "content/news/a.md:" in body
+        assert "正文" in body  # the last good page is still there, under the overlay
+        assert OVERLAY_ID in request(port, "/no/such/page/")[2]  # on every HTML page
+        assert OVERLAY_ID not in request(port, "/data.json")[2]  # but never in other files
+
+        write(site, {"content/news/a.md": ARTICLE.replace("标题", "新标题")})
+        wait_until(lambda: OVERLAY_ID not in request(port, "/news/a/")[2], "the overlay to go")
+        assert "新标题" in request(port, "/news/a/")[2]
+
+
+def test_burst_of_saves_gives_one_rebuild(site: Path) -> None:
+    with running(site, quiet=0.25) as preview:  # a quiet period a busy test machine cannot break
+        assert preview.builds == 1
+        for n in range(5):
+            write(site, {f"content/news/b{n}.md": ARTICLE, f"content/news/~$b{n}.docx": "lock"})
+        wait_until(lambda: preview.builds == 2, "the rebuild")
+        time.sleep(0.4)  # several poll and quiet periods: no second build follows
+        assert preview.builds == 2
+        assert request(preview.port, "/news/b4/")[0] == 200
+
+
+def test_temp_files_alone_give_no_rebuild(site: Path) -> None:
+    with running(site) as preview:
+        write(site, {"content/news/~$a.docx": "x", "content/news/a.md.swp": "x", "content/news/.#a.md": "x"})
+        time.sleep(0.3)
+        assert preview.builds == 1
+
+
+def test_a_bug_in_the_build_does_not_stop_the_server(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    calls = []
+
+    def build_then_crash(options: BuildOptions) -> BuildResult:
+        calls.append(options)
+        if len(calls) > 1:
+            raise RuntimeError("boom")
+        return build(options)
+
+    with caplog.at_level(logging.ERROR, logger="civicpress.serve"), running(site, build_then_crash) as preview:
+        write(site, {"content/news/b.md": ARTICLE})
+        wait_until(lambda: OVERLAY_ID in request(preview.port, "/")[2], "the overlay")
+        assert "RuntimeError: boom" in request(preview.port, "/")[2]
+        assert request(preview.port, "/news/a/")[0] == 200
+    assert any(record.exc_info for record in caplog.records)
+
+
+def test_browsers_are_told_to_reload_after_a_rebuild(site: Path) -> None:
+    async def reload_message(port: int) -> dict[str, object]:
+        ws = await asyncio.wait_for(websocket_connect(f"ws://127.0.0.1:{port}/livereload"), TIMEOUT)
+        try:
+            await ws.write_message(json.dumps({"command": "hello"}))
+            await asyncio.wait_for(ws.read_message(), TIMEOUT)
+            await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
+            await asyncio.sleep(0.1)  # let the server register this browser
+            write(site, {"content/news/a.md": ARTICLE + "新的一段。\n"})
+            message = await asyncio.wait_for(ws.read_message(), TIMEOUT)
+            assert isinstance(message, str)
+            decoded: dict[str, object] = json.loads(message)
+            return decoded
+        finally:
+            ws.close()
+
+    with running(site) as preview:
+        message = asyncio.run(reload_message(preview.port))
+    assert message["command"] == "reload"
+
+
+def test_cli_serve_reports_a_busy_port(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["serve", "--site", str(site), "--port", str(port)])
+    assert code == 1
+    assert "--port" in capsys.readouterr().err
+
+
+def test_serve_refuses_to_serve_the_site_folder(site: Path) -> None:
+    with pytest.raises(SiteError):
+        serve(BuildOptions(site_dir=site, out_dir=site), port=free_port())
+    assert os.path.exists(site / "site_config.yaml")
