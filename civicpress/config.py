@@ -55,6 +55,7 @@ class SiteConfig:
     pagination: int = 10
     summary_length: int = 120
     feed_limit: int = 20
+    allow_html: bool = False  # raw HTML in Markdown: shown as text unless allowed, then sanitized
     footer: Footer = field(default_factory=Footer)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -118,6 +119,7 @@ SITE_FIELDS: dict[str, tuple[Check, str]] = {
     "pagination": (_positive_int, "正整数"),
     "summary_length": (_positive_int, "正整数"),
     "feed_limit": (_positive_int, "正整数"),
+    "allow_html": (_bool, "true 或 false"),
     "sections": (lambda v: isinstance(v, list), "栏目列表"),
     "footer": (_mapping, "键值对"),
     "extra": (_mapping, "键值对"),

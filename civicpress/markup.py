@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 # (href, is_image) -> the URL to write
@@ -124,10 +126,24 @@ class ChineseExtension(Extension):
         md.treeprocessors.register(self.links, "civicpress_links", 14)
 
 
-class MarkdownRenderer:
-    """One reusable Python-Markdown instance (building one costs more than a page)."""
+class _SanitizeRawHtml(Postprocessor):
+    """Raw HTML an editor wrote (allowed by the config) loses scripts, handlers and unsafe URLs."""
 
-    def __init__(self) -> None:
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash
+        stash.rawHtmlBlocks = [
+            nh3.clean(block) if isinstance(block, str) else block for block in stash.rawHtmlBlocks
+        ]
+        return text
+
+
+class MarkdownRenderer:
+    """One reusable Python-Markdown instance (building one costs more than a page).
+
+    Raw HTML in Markdown is shown as text unless ``allow_html``; then it is sanitized.
+    """
+
+    def __init__(self, allow_html: bool = False) -> None:
         self._extension = ChineseExtension()
         self._md = markdown.Markdown(
             extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code", self._extension],
@@ -137,6 +153,12 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        if allow_html:
+            # Before raw_html (30) puts the stashed blocks back into the page.
+            self._md.postprocessors.register(_SanitizeRawHtml(self._md), "sanitize_raw_html", 35)
+        else:
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
 
     def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
         self._md.reset()

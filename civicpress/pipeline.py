@@ -76,7 +76,7 @@ def load_site(options: BuildOptions, findings: Findings) -> Site:
 
 def output_files(site: Site, site_dir: Path, findings: Findings) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order)."""
-    tools = Tools(Renderer(site_dir), MarkdownRenderer())
+    tools = Tools(Renderer(site_dir), MarkdownRenderer(allow_html=site.config.allow_html))
     findings.extend(tools.renderer.check_site_templates())
     yield from write_pages(site, tools, findings)
     yield from write_feed(site, findings)

@@ -24,6 +24,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_YAML_NODES = 1_000_000  # after alias expansion; a real data file has a few thousand
 
 
 class EditorLoader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -138,7 +139,18 @@ def load_yaml(text: str, location: Location, line_offset: int = 0) -> YamlDocume
     lines: dict[tuple[Any, ...], int] = {}
     duplicates: list[tuple[Any, int]] = []
     if node is not None:
-        _collect_lines(node, (), lines, line_offset, set(), duplicates)
+        try:
+            size = _expanded_size(node, {})
+            if size > MAX_YAML_NODES:
+                raise RecursionError
+            _collect_lines(node, (), lines, line_offset, set(), duplicates)
+        except RecursionError:
+            raise SiteError.single(
+                "yaml-too-complex",
+                "YAML 内容嵌套过深或别名（&/*）展开后过大，已拒绝读取",
+                location.at(line_offset + 1),
+                "数据文件请写成普通的列表和键值对，不要层层引用别名。",
+            ) from None
     if duplicates:
         raise SiteError(
             *(
@@ -148,6 +160,22 @@ def load_yaml(text: str, location: Location, line_offset: int = 0) -> YamlDocume
             )
         )
     return YamlDocument(value, lines)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes the document has once every alias is expanded (a billion laughs has 10⁹)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, memo)
+    memo[id(node)] = size
+    return size
 
 
 def _collect_lines(

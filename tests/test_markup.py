@@ -220,3 +220,18 @@ def test_fenced_code_and_chinese_footnote_backlinks() -> None:
     html = MarkdownRenderer().render("正文[^1]\n\n```\n代码\n代码\n```\n\n[^1]: 注释。").html
     assert "<pre><code>代码\n代码\n</code></pre>" in html
     assert 'title="返回正文第 1 处"' in html
+
+
+def test_raw_html_is_text_unless_allowed() -> None:
+    text = '正文<script>alert(1)</script>\n\n<div onclick="steal()">块</div>'
+    html = MarkdownRenderer().render(text).html
+    assert "<script>" not in html and "<div" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_allowed_raw_html_is_sanitized() -> None:
+    text = '<div class="note" onclick="steal()">块<script>alert(1)</script><img src=x onerror=alert(1)></div>'
+    html = MarkdownRenderer(allow_html=True).render(text).html
+    assert "<div" in html
+    for bad in ("onclick", "<script", "onerror"):
+        assert bad not in html

@@ -289,3 +289,24 @@ def test_a_key_written_twice_is_an_error_on_the_second_line() -> None:
 def test_the_same_key_in_two_list_items_is_fine() -> None:
     doc = load_yaml("- name: 一\n- name: 二\n", Location("x.yaml"))
     assert doc.value == [{"name": "一"}, {"name": "二"}]
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ['a: &a ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]']
+    for index in range(1, 10):
+        prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    with pytest.raises(SiteError) as caught:
+        load_yaml("\n".join(lines), Location("content/_data/bomb.yaml"))
+    assert caught.value.findings[0].code == "yaml-too-complex"
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(SiteError) as caught:
+        load_yaml("a: " + "[" * 5000 + "]" * 5000, Location("x.yaml"))
+    assert caught.value.findings[0].code in ("yaml-too-complex", "yaml-syntax")
+
+
+def test_aliases_within_reason_still_work() -> None:
+    doc = load_yaml("base: &b {单位: 社区}\nx: *b\ny:\n  <<: *b\n  人数: 5\n", Location("x.yaml"))
+    assert doc.value["y"] == {"单位": "社区", "人数": 5}

@@ -437,3 +437,14 @@ def test_the_same_broken_link_twice_is_reported_on_both_lines(tmp_path: Path) ->
     site, findings = load(site_dir)
     list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
     assert sorted(f.location.line for f in findings.errors if f.location and f.location.line) == [7, 9]
+
+
+def test_script_links_are_refused(tmp_path: Path) -> None:
+    body = "[点我](javascript:alert(1))\n\n[再点](JavaScript:alert(2))\n\n![图](data:text/html,<script>x</script>)"
+    site_dir = make_site(tmp_path, {"content/news/a.md": article("甲", body=body)})
+    site, findings = load(site_dir)
+    pages = list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
+    assert [(f.code, f.location.line if f.location else None) for f in findings.errors] == [
+        ("unsafe-link", 5), ("unsafe-link", 7), ("unsafe-link", 9)
+    ]
+    assert not any(b"javascript:" in page.data.lower() for page in pages)

@@ -208,6 +208,10 @@ class LinkResolver:
 
     def __call__(self, href: str, is_image: bool) -> str:
         parts = urlsplit(href)
+        if _unsafe_scheme(parts.scheme.lower(), href, is_image):
+            self._report("unsafe-link", f"不允许的链接 {href[:40]}", href,
+                         "链接只能是网址（http/https）、邮件地址或站内文件；javascript: 等会执行代码的链接不能发布。")
+            return "#"
         if parts.scheme or parts.netloc or href.startswith(("#", "//")) or not (parts.path or parts.fragment):
             return href
         path = unquote(parts.path)
@@ -262,6 +266,13 @@ class LinkResolver:
         lines = _lines_with_link(self.body, href)
         line = self.body_line + lines[min(occurrence, len(lines) - 1)] if lines else None
         self.problems.append(Finding(code, message, Location(self.source, line), hint))
+
+
+def _unsafe_scheme(scheme: str, href: str, is_image: bool) -> bool:
+    """Schemes that run code in the reader's browser; data: only for images."""
+    if scheme in ("javascript", "vbscript", "file"):
+        return True
+    return scheme == "data" and not (is_image and href.lower().startswith("data:image/") and "svg" not in href[:20])
 
 
 def _lines_with_link(body: str, href: str) -> list[int]:
