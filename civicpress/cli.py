@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from civicpress.editions import EDITIONS, PUBLIC
 from civicpress.errors import Finding, SiteError
 from civicpress.pipeline import BuildOptions, BuildResult, build, check
 from civicpress.scaffold import new_document
@@ -69,6 +70,13 @@ def make_parser() -> argparse.ArgumentParser:
             )
         sub.add_argument("--drafts", action="store_true", help="包括草稿和发布日期未到的文章")
         sub.add_argument("--strict", action="store_true", help="有警告也算失败")
+        sub.add_argument(
+            "--edition",
+            choices=EDITIONS,
+            default=PUBLIC,
+            help="public（默认，公开版：隐藏内部内容和不公开的姓名，检查个人信息）"
+            "或 internal（内部版，默认输出到 output-internal）",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
     site_options(commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹"))
@@ -127,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    out = args.out if getattr(args, "out", None) is not None else args.site / "output"
-    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict)
+    default_out = "output" if args.edition == PUBLIC else "output-internal"
+    out = args.out if getattr(args, "out", None) is not None else args.site / default_out
+    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict, edition=args.edition)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -148,6 +157,10 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     result = check(_options(args))
     _finish(result, args.quiet)
+    if result.awaiting_review:
+        print(f"待审核（status: 待审）的文章 {len(result.awaiting_review)} 篇：")
+        for source in result.awaiting_review:
+            print(f"  {source}")
     if not args.quiet:
         print(f"检查通过：{result.pages} 篇文章，{result.files} 个文件，没有错误（未写入任何文件）。")
     return EXIT_OK

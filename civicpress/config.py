@@ -42,6 +42,21 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class AllowedValue:
+    """A value the office publishes on purpose (its service phone), with the reason why."""
+
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Privacy:
+    private_names: tuple[str, ...] = ()  # replaced by ``mask`` in the public edition
+    mask: str = "{surname}某"  # 白友盛 → 白某
+    allow: tuple[AllowedValue, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     sections: tuple[SectionConfig, ...]
@@ -56,6 +71,8 @@ class SiteConfig:
     summary_length: int = 120
     feed_limit: int = 20
     allow_html: bool = False  # raw HTML in Markdown: shown as text unless allowed, then sanitized
+    require_approval: bool = False  # the public edition takes only pages with status: 已审
+    privacy: Privacy = field(default_factory=Privacy)
     footer: Footer = field(default_factory=Footer)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -120,6 +137,8 @@ SITE_FIELDS: dict[str, tuple[Check, str]] = {
     "summary_length": (_positive_int, "正整数"),
     "feed_limit": (_positive_int, "正整数"),
     "allow_html": (_bool, "true 或 false"),
+    "require_approval": (_bool, "true 或 false"),
+    "privacy": (_mapping, "键值对：private_names、mask、allow"),
     "sections": (lambda v: isinstance(v, list), "栏目列表"),
     "footer": (_mapping, "键值对"),
     "extra": (_mapping, "键值对"),
@@ -130,6 +149,30 @@ SECTION_FIELDS: dict[str, tuple[Check, str]] = {
     "permalink": (_permalink, "以 / 开头并含 :slug 的网址格式，如 /:section/:year/:slug/"),
     "description": (_text, "文字"),
     "paginate": (_positive_int, "正整数"),
+}
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _mask(value: Any) -> bool:
+    return isinstance(value, str) and "{surname}" in value
+
+
+def _allow_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, dict)
+        and set(item) == {"value", "reason"}
+        and isinstance(item["value"], (str, int))
+        and isinstance(item["reason"], str)
+        and item["reason"].strip()
+        for item in value
+    )
+
+
+PRIVACY_FIELDS: dict[str, tuple[Check, str]] = {
+    "private_names": (_names, "姓名列表，如 [白某某, 张某某]"),
+    "mask": (_mask, "含 {surname} 的替换格式，如 \"{surname}某\""),
+    "allow": (_allow_list, "列表，每项写 value: 要公开的号码 和 reason: 公开的理由"),
 }
 FOOTER_FIELDS: dict[str, tuple[Check, str]] = {
     name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")
@@ -165,14 +208,27 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
     footer = Footer(**_validate(footer_raw, FOOTER_FIELDS, ("footer",), doc, location, findings)) if isinstance(
         footer_raw, dict
     ) else Footer()
+    privacy = _privacy(raw.get("privacy"), doc, location, findings)
     if findings.errors:
         raise SiteError(*findings.errors)
     values.pop("sections", None)
     values.pop("footer", None)
+    values["privacy"] = privacy
     values["extra"] = freeze(values.get("extra", {}))
     if values.get("base_url") and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     return SiteConfig(sections=sections, footer=footer, **values)
+
+
+def _privacy(raw: Any, doc: YamlDocument, location: Location, findings: Findings) -> Privacy:
+    if not isinstance(raw, dict):
+        return Privacy()
+    values = _validate(raw, PRIVACY_FIELDS, ("privacy",), doc, location, findings)
+    return Privacy(
+        private_names=tuple(dict.fromkeys(n.strip() for n in values.get("private_names", []))),
+        mask=values.get("mask", Privacy.mask),
+        allow=tuple(AllowedValue(str(a["value"]), a["reason"].strip()) for a in values.get("allow", [])),
+    )
 
 
 def _sections(

@@ -45,6 +45,10 @@ class FrontMatter:
     location: str = ""  # events: where it took place
     level: str = ""  # honors: 国家级 / 省级 / 市级 / 区级 / 街道级
     awarded_by: str = ""  # honors: the issuing body
+    visibility: str = "public"  # "internal": only in the internal (printed, handed over) edition
+    status: str = ""  # 草稿 / 待审 / 已审: with require_approval, only 已审 is published
+    reviewer: str = ""
+    reviewed: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -81,7 +85,10 @@ HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
 COMMON_FIELDS = (
     "title", "date", "summary", "tags", "cover", "draft",
     "publish_date", "expiry_date", "slug", "weight", "extra",
+    "visibility", "status", "reviewer", "reviewed",
 )
+VISIBILITY = {"public": "public", "公开": "public", "internal": "internal", "内部": "internal"}
+STATUSES = ("草稿", "待审", "已审")
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("location",),
     "honors": ("level", "awarded_by"),
@@ -278,7 +285,16 @@ def _field(name: str, value: Any, error: Any, tz: timezone) -> Any:
     """One front-matter value, typed; reports and returns None when it is wrong."""
     if value is None:  # `tags:` with nothing after it: as if the field were not there
         return None
-    if name in ("date", "publish_date", "expiry_date"):
+    if name == "visibility":
+        if value not in VISIBILITY:
+            hint = "写 visibility: internal（仅内部版）或 public"
+            error(name, "bad-field", f"visibility 的值 {value!r} 不正确", hint)
+            return None
+        return VISIBILITY[value]
+    if name == "status" and value not in STATUSES:
+        error(name, "bad-field", f"审核状态 {value!r} 不正确", "应为：" + "、".join(STATUSES))
+        return None
+    if name in ("date", "publish_date", "expiry_date", "reviewed"):
         parsed = parse_date(value, tz)
         if parsed is None:
             error(name, "bad-date", f"日期 {value!r} 无法识别", DATE_HINT)

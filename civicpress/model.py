@@ -19,6 +19,7 @@ from typing import Any
 
 from civicpress.config import SiteConfig
 from civicpress.content import Content, Document, FrontMatter
+from civicpress.editions import Edition
 from civicpress.errors import Findings, Location
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
@@ -114,6 +115,7 @@ class Site:
         default_factory=lambda: MappingProxyType({})
     )  # url -> (newer, older) within the section
     by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
+    awaiting_review: tuple[str, ...] = ()  # content files with status: 待审, published or not
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
@@ -127,23 +129,30 @@ def assemble_site(
     *,
     now: datetime,
     include_drafts: bool = False,
+    edition: Edition | None = None,
 ) -> Site:
-    """Build the site model. Problems go to ``findings``; the model holds what is valid."""
+    """Build the site model for one edition (public by default).
+
+    Problems go to ``findings``; the model holds what is valid.
+    """
+    edition = edition or Edition.of(config)
     env = make_environment()
+    data = edition.redact_data(content.data)
     pages: list[Page] = []
     intros: dict[str, Intro] = {}
     unpublished: dict[str, str] = {}
     for document in content.documents:
-        reason = _unpublished_reason(document.front, now, include_drafts)
+        reason = _unpublished_reason(document.front, now, include_drafts) or edition.withheld(document.front)
         if reason:
             unpublished[document.rel] = reason
             continue
-        body = _expand(env, document, content.data, config, findings)
+        body = edition.redact(_expand(env, document, data, config, edition, findings))
         if document.is_index:
-            intros[document.section] = Intro(document.source, document.front.title, body, document.body_line)
+            title = edition.redact(document.front.title)
+            intros[document.section] = Intro(document.source, title, body, document.body_line)
         else:
             cover = _cover(document, content.assets, findings)
-            pages.append(_page(config, document, body, cover))
+            pages.append(_page(config, document, body, cover, edition))
     _check_unique_urls(pages, findings)
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
@@ -155,13 +164,14 @@ def assemble_site(
         pages=tuple(ordered),
         sections=sections,
         tags=_tags(config, ordered),
-        data=content.data,
+        data=data,
         assets=MappingProxyType({rel: "/" + rel for rel in content.assets}),
         home_intro=intros.get(""),
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
         neighbours=MappingProxyType(_neighbours(sections)),
         by_rel=MappingProxyType({page.rel: page for page in ordered}),
+        awaiting_review=tuple(d.source for d in content.documents if d.front.status == "待审"),
     )
 
 
@@ -178,10 +188,14 @@ def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool)
     return ""
 
 
-def _expand(env: Any, document: Document, data: Mapping[str, Any], config: SiteConfig, findings: Findings) -> str:
+def _expand(
+    env: Any, document: Document, data: Mapping[str, Any], config: SiteConfig, edition: Edition, findings: Findings
+) -> str:
     front = document.front
     context = {
         "data": data,
+        "private": edition.private,
+        "internal": not edition.is_public,
         "page": {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra},
         "site": {"title": config.title, "organization": config.organization},
     }
@@ -209,7 +223,7 @@ def _cover(document: Document, assets: tuple[str, ...], findings: Findings) -> s
     return ""
 
 
-def _page(config: SiteConfig, document: Document, body: str, cover: str) -> Page:
+def _page(config: SiteConfig, document: Document, body: str, cover: str, edition: Edition) -> Page:
     front = document.front
     stem = document.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     slug = front.slug or slugify(stem, config.slug_style) or slugify(front.title, config.slug_style)
@@ -224,14 +238,14 @@ def _page(config: SiteConfig, document: Document, body: str, cover: str) -> Page
         source=document.source,
         rel=document.rel,
         section=document.section,
-        title=front.title,
+        title=edition.redact(front.title),
         date=front.date,
         url=url,
         output=output_path(url),
         slug=slug,
         body=body,
         body_line=document.body_line,
-        summary=front.summary or cut_summary(text, config.summary_length),
+        summary=edition.redact(front.summary) or cut_summary(text, config.summary_length),
         chars=chars,
         reading_minutes=max(1, math.ceil(chars / READING_SPEED)),
         tags=front.tags,

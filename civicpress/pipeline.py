@@ -17,8 +17,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
 from civicpress.content import read_content
+from civicpress.editions import PUBLIC, Edition
 from civicpress.errors import BuildFailed, Finding, Findings, SiteError
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Site, assemble_site
@@ -41,6 +43,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     now: datetime | None = None  # what counts as "now" for future and expired pages
+    edition: str = PUBLIC  # "internal": internal pages and private names shown, no privacy scan
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class BuildResult:
     bytes: int
     seconds: float
     warnings: tuple[Finding, ...] = field(default=())
+    awaiting_review: tuple[str, ...] = ()
 
 
 def clock(environ: dict[str, str] | None = None) -> datetime:
@@ -69,9 +73,28 @@ def load_site(options: BuildOptions, findings: Findings) -> Site:
     config = load_config(options.site_dir)
     content = read_content(options.site_dir, config, findings)
     now = options.now or clock()
-    site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts)
+    edition = Edition.of(config, options.edition)
+    site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition)
     _stop_on_errors(findings, options.strict)
     return site
+
+
+def privacy_guard(site: Site, edition: str, findings: Findings) -> PrivacyGuard | None:
+    """The public edition's personal-data scan, started on every page's published source text."""
+    if edition != PUBLIC:
+        return None
+    privacy = site.config.privacy
+    guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow))
+    for page in site.pages:
+        findings.extend(guard.scan_source(page.title, page.source, page.location("title").line or 1))
+        if page.front.summary:
+            findings.extend(guard.scan_source(page.summary, page.source, page.location("summary").line or 1))
+        findings.extend(guard.scan_source(page.body, page.source, page.body_line))
+    intros = [site.home_intro, *(s.intro for s in site.sections)]
+    for intro in intros:
+        if intro is not None:
+            findings.extend(guard.scan_source(intro.body, intro.source, intro.body_line))
+    return guard
 
 
 def output_files(site: Site, site_dir: Path, findings: Findings) -> Iterator[OutputFile]:
@@ -111,10 +134,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     findings = Findings()
     check_out_dir(options.out_dir, options.site_dir)
     site = load_site(options, findings)
+    guard = privacy_guard(site, options.edition, findings)
     total = expected_pages(site)
     staging = Staging(options.out_dir)
     try:
         for done, file in enumerate(output_files(site, options.site_dir, findings), start=1):
+            if guard:
+                findings.extend(guard.inspect(file.path, file.data))
             staging.write(file)
             if progress:
                 progress(min(done, total), total)
@@ -134,12 +160,17 @@ def check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     findings = Findings()
     site = load_site(options, findings)
+    guard = privacy_guard(site, options.edition, findings)
     files = size = 0
     for file in output_files(site, options.site_dir, findings):
+        if guard:
+            findings.extend(guard.inspect(file.path, file.data))
         files += 1
         size += len(file.data)
     _stop_on_errors(findings, options.strict)
-    return BuildResult(len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings))
+    return BuildResult(
+        len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review
+    )
 
 
 def _stop_on_errors(findings: Findings, strict: bool) -> None:

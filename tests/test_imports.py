@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "civicpress"
 
 # module (dotted, without "civicpress.") -> layer; a module imports only lower layers.
-LAYERS: dict[str, int] = {
+LAYERS: dict[str, float] = {
     "errors": 0,
     "urls": 1,
     "sources": 2,
@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "content": 4,
     "markup": 4,
     "expressions": 4,
+    "editions": 4.5,
     "model": 5,
     "templating": 6,
     "writers": 7,
@@ -36,7 +37,7 @@ LAYERS: dict[str, int] = {
 }
 
 
-def layer_of(module: str) -> int:
+def layer_of(module: str) -> float:
     """The layer of ``civicpress.x.y``: a package's modules share the package's layer."""
     parts = module.split(".")
     assert parts[0] == "civicpress", module

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from civicpress.errors import Finding, Location
+
 KINDS = {
     "id-number": "身份证号",
     "mobile": "手机号",
@@ -135,3 +137,73 @@ def scan_lines(text: str, private_names: Iterable[str] = ()) -> Iterator[tuple[i
     """(line, hit) for every hit in ``text``."""
     for hit in scan(text, private_names):
         yield line_of(text, hit.start), hit
+
+
+SOURCE_HINT = (
+    "删除或改写这处内容；如是居民姓名，把它加入 site_config.yaml 的 privacy.private_names（公开版会显示为“某”）；"
+    "如确需公开（如社区服务电话），在 privacy.allow 中写明 value 和 reason。"
+)
+TEXT_SUFFIXES = (".html", ".xml", ".txt", ".json", ".js", ".css", ".svg", ".md", ".yaml", ".csv")
+
+
+class PrivacyGuard:
+    """The public edition's scan: page sources first (file and line), then every output file.
+
+    A value found in a page's source is reported there once; the output scan catches what
+    came from elsewhere (templates, data, generated files) and names the output file.
+    """
+
+    def __init__(self, private_names: Iterable[str], allowed: Iterable[str]) -> None:
+        self.private_names = tuple(private_names)
+        self._allowed = {_normal(value) for value in allowed}
+        self._reported: set[tuple[str, str]] = set()
+
+    def _findings(self, text: str, path: str, first_line: int = 1) -> list[Finding]:
+        found = []
+        for line, hit in scan_lines(text, self.private_names):
+            key = (hit.kind, _normal(hit.value))
+            if key[1] in self._allowed or key in self._reported:
+                continue
+            self._reported.add(key)
+            found.append(
+                Finding(
+                    "personal-data",
+                    f"发现{hit.label}：{hit.masked}（公开版不得发布）",
+                    Location(path, first_line + line - 1),
+                    SOURCE_HINT,
+                )
+            )
+        return found
+
+    def scan_source(self, text: str, path: str, first_line: int) -> list[Finding]:
+        """``text`` as published from ``path``, whose first line is ``first_line`` of the file."""
+        return self._findings(text, path, first_line)
+
+    def inspect(self, path: str, data: bytes) -> list[Finding]:
+        """One output file: its text, or an image's metadata."""
+        location = f"output/{path}"
+        if path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
+            if has_exif(data):
+                return [Finding("image-metadata", "图片带有 EXIF 信息（可能含拍摄地点 GPS）", Location(location),
+                                "重新生成网站；图片应在发布前去掉 EXIF。")]
+            return []
+        if not path.lower().endswith(TEXT_SUFFIXES):
+            return []
+        return self._findings(data.decode("utf-8", errors="replace"), location)
+
+
+def has_exif(data: bytes) -> bool:
+    """EXIF in a JPEG (APP1 "Exif"), PNG (eXIf chunk) or WebP (EXIF chunk)."""
+    if data.startswith(b"\xff\xd8"):
+        return b"Exif\x00\x00" in data[:65536]
+    if data.startswith(b"\x89PNG"):
+        return b"eXIf" in data
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return b"EXIF" in data
+    return False
+
+
+def _normal(value: str) -> str:
+    """Digits only for numbers (0571-8888 8888 = 057188888888), the text itself otherwise."""
+    digits = re.sub(r"[^\dXx]", "", value)
+    return digits.upper() if len(digits) >= 7 else value.strip()
