@@ -286,7 +286,7 @@ def _field(name: str, value: Any, error: Any, tz: timezone) -> Any:
     if value is None:  # `tags:` with nothing after it: as if the field were not there
         return None
     if name == "visibility":
-        if value not in VISIBILITY:
+        if not isinstance(value, str) or value not in VISIBILITY:
             hint = "写 visibility: internal（仅内部版）或 public"
             error(name, "bad-field", f"visibility 的值 {value!r} 不正确", hint)
             return None
