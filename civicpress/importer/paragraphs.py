@@ -1,0 +1,112 @@
+"""Repair 5: hard-wrapped lines joined back into paragraphs.
+
+How a source marks its paragraphs decides what a line break means:
+
+- blank lines between paragraphs: the lines of one block are one paragraph;
+- indented first lines (two spaces or a full-width space): an unindented line continues;
+- neither, but lines of (nearly) equal width: a full-width line that ends mid-sentence goes on
+  in the next line;
+- otherwise each line is a paragraph, unless it stops mid-sentence (after a character or a
+  comma), which a paragraph never does.
+
+Headings, inline points (一是), table rows and date lines are never joined. Two Chinese halves
+join without a space; two Latin words get one, and a word hyphenated at the break is mended.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from civicpress.importer.dates import is_date_line
+from civicpress.importer.headings import TERMINAL, heading_like, numbering, point
+from civicpress.importer.repair_log import Line, RepairLog
+
+_INDENT = ("  ", "\u3000", "\t")
+_CLOSERS = "”’」』）)》"
+
+
+def _width(text: str) -> int:
+    return sum(1 if char.isascii() else 2 for char in text.strip())
+
+
+def is_table_row(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.count("|") >= 2 or ("\t" in stripped and len([c for c in stripped.split("\t") if c.strip()]) >= 2)
+
+
+def _structural(line: Line) -> bool:
+    text = line.text
+    return (
+        line.hint is not None
+        or numbering(text) is not None
+        or point(text) is not None
+        or is_table_row(text)
+        or is_date_line(text)
+    )
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return not stripped or stripped[-1] in TERMINAL + "：:"
+
+
+def _wrap_width(lines: list[Line]) -> int | None:
+    widths = [_width(line.text) for line in lines if _width(line.text) >= 20]
+    if len(widths) < 3:
+        return None
+    counts = Counter(widths)
+    best, best_count = 0, 0
+    for width in sorted(counts):
+        near = sum(n for w, n in counts.items() if width - 3 <= w <= width)
+        if near >= best_count:
+            best, best_count = width, near
+    return best if best_count >= max(3, 0.4 * len(widths)) else None
+
+
+def join_text(first: str, second: str) -> str:
+    first, second = first.rstrip(), second.strip()
+    if not first or not second:
+        return first + second
+    if first.endswith("-") and len(first) > 1 and first[-2].isascii() and first[-2].isalpha() and second[0].islower():
+        return first[:-1] + second
+    if first[-1].isascii() and first[-1].isalnum() and second[0].isascii() and second[0].isalnum():
+        return first + " " + second
+    return first + second
+
+
+def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
+    content = [line for line in lines if line.text.strip()]
+    if not content:
+        return []
+    blanks = len(lines) - len(content)
+    blank_mode = blanks >= max(1, len(content) // 4)
+    indented = sum(1 for line in content if line.text.startswith(_INDENT))
+    indent_mode = indented >= max(2, len(content) // 4)
+    width = _wrap_width(content)
+    first = content[0]
+
+    def joins(previous: Line, current: Line) -> bool:
+        if previous.number == first.number or _structural(previous) or _structural(current):
+            return False
+        if indent_mode:
+            return not current.text.startswith(_INDENT)
+        if blank_mode:
+            return True
+        if width is not None and _width(previous.text) >= width - 3:
+            return not _ends_sentence(previous.text)
+        return not _ends_sentence(previous.text) and not heading_like(previous.text, 25)
+
+    out: list[Line] = []
+    previous_blank = True
+    for line in lines:
+        if not line.text.strip():
+            previous_blank = True
+            continue
+        if out and not previous_blank and joins(out[-1], line):
+            out[-1] = replace(out[-1], text=join_text(out[-1].text, line.text))
+            log.count("rejoin")
+        else:
+            out.append(replace(line, text=line.text.strip()))
+        previous_blank = False
+    return out
