@@ -1,0 +1,251 @@
+"""A print job laid out: cover, 目录 and body pages, and the print HTML made from them.
+
+The HTML is print-ready in a browser (``@page`` A4 with the standard's margins) and is what
+WeasyPrint renders to PDF. Every line sits in its own slot (``.ln``), so the layout does not
+depend on the browser's line breaking.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from civicpress.printing.blocks import PageBreak, Run
+from civicpress.printing.fonts import FANG, HEI, KAI, ROLES, XBS, FontBook
+from civicpress.printing.layout import (
+    BLOCK_W,
+    BODY_PT,
+    CELL,
+    COVER_PT,
+    LINE_PITCH_MM,
+    LINES,
+    TABLE_PAD,
+    TITLE_PT,
+    Breaker,
+    Line,
+    Page,
+    block_lines,
+    paginate,
+)
+from civicpress.printing.material import PrintJob, cn_date
+
+PRINT_THEME = Path(__file__).resolve().parent.parent / "theme" / "print"
+PAGE_NUMBER_TOP_MM = 4.45  # padding above the page number: puts the dash's top 7 mm below the block
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    label: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A job on its pages; ``body_start`` is the number of the first page of the text."""
+
+    job: PrintJob
+    pages: tuple[Page, ...]
+    toc: tuple[TocEntry, ...]
+    body_start: int
+
+
+def lay_out(job: PrintJob, fonts: FontBook) -> Laid:
+    """Cover (with the 目录 when there is one), then the text from the next page on.
+
+    The 目录 sits on the cover, between the title and the issuing organisation, so the cover
+    stays one full page on the grid; a 目录 longer than the space there goes on to pages of
+    its own. Its length is known before the pages are numbered: entries are laid out first.
+    """
+    breaker = Breaker(fonts)
+    flow = block_lines(list(job.blocks), breaker)
+    labels = _toc_labels(job, flow) if job.toc else []
+    draft = toc_lines(tuple(TocEntry(label, 999) for label, _ in labels), breaker, heading=False)
+    room = COVER_TOC_SLOTS
+    extra_toc_pages = math.ceil((len(draft) - room) / LINES) if len(draft) > room else 0
+    start = (1 if job.cover else 0) + extra_toc_pages + 1
+    body = paginate(flow, first_number=start)
+    where = {line.anchor: page.number for page in body for line in page.lines if line.anchor}
+    entries = tuple(TocEntry(label, where.get(anchor, start)) for label, anchor in labels)
+    toc = toc_lines(entries, breaker, heading=False)
+    pages: list[Page] = []
+    if job.cover:
+        pages.append(Page(1, tuple(cover_page(job, breaker, toc[:room]))))
+        if len(toc) > room:
+            pages.extend(paginate(toc[room:], first_number=2))
+    pages.extend(body)
+    return Laid(job, tuple(pages), entries, start)
+
+
+def _toc_labels(job: PrintJob, flow: Sequence[Line | PageBreak]) -> list[tuple[str, str]]:
+    labels: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for line in flow:
+        if not isinstance(line, Line) or not line.anchor or line.anchor in seen:
+            continue
+        wanted = line.anchor.startswith("t") if job.toc_level == "title" else line.anchor.startswith("h")
+        if wanted:
+            seen.add(line.anchor)
+            texts = [ln.text for ln in flow if isinstance(ln, Line) and ln.anchor == line.anchor]
+            label = _full_text(flow, line.anchor) or "".join(texts)
+            labels.append((label, line.anchor))
+    return labels
+
+
+def _full_text(flow: Sequence[Line | PageBreak], anchor: str) -> str:
+    """The whole text of the block whose first line carries ``anchor`` (titles span lines)."""
+    out: list[str] = []
+    collecting = False
+    for item in flow:
+        if not isinstance(item, Line):
+            if collecting:
+                break
+            continue
+        if item.anchor == anchor:
+            collecting = True
+            out.append(item.text)
+            css = item.css
+            continue
+        if collecting:
+            if item.kind == "text" and item.css == css and not item.anchor:
+                out.append(item.text)
+            else:
+                break
+    return "".join(out)
+
+
+COVER_TOC_SLOTS = 10  # 目录 lines on the cover: slots 11 to 20
+
+
+def cover_page(job: PrintJob, breaker: Breaker, toc: Sequence[Line] = ()) -> list[Line]:
+    """A cover on the grid: text in the first and the 22nd slot, the title a third down,
+    or, with a 目录, the title higher and the 目录 under it."""
+    top = (job.marking, "marking") if job.marking else (job.organization, "byline")
+    bottom_texts = ([job.organization] if job.marking else []) + ([cn_date(job.date)] if job.date else [])
+    if not bottom_texts:
+        bottom_texts = [job.organization or job.title]
+    slots: list[Line] = [Line("blank", css="blank") for _ in range(LINES)]
+    if top[1] == "marking":
+        slots[0] = breaker.lines((Run(top[0]),), HEI, css="marking", indent_first=0.0, justify=False)[0]
+    else:
+        slots[0] = breaker.centred(top[0], KAI, BODY_PT, "byline")[0]
+    title = breaker.centred(job.title, XBS, COVER_PT, "cover-title")
+    row = 3 if toc else 6
+    for line in title[:4 if not toc else 2]:
+        slots[row] = line
+        row += 1
+    if job.subtitle:
+        for line in breaker.centred(job.subtitle, KAI, BODY_PT, "subtitle")[:2]:
+            row += 1
+            slots[row] = line
+    if toc:
+        slots[7] = breaker.centred("目　录", HEI, BODY_PT, "marking")[0]
+        for index, line in enumerate(toc[:COVER_TOC_SLOTS]):
+            slots[9 + index] = line
+    for index, text in enumerate(reversed(bottom_texts)):
+        slots[LINES - 1 - index] = breaker.centred(text, KAI, BODY_PT, "byline")[0]
+    return slots
+
+
+def _toc_label_lines(label: str, breaker: Breaker) -> list[Line]:
+    return breaker.lines((Run(label),), FANG, css="toc", indent_first=0.0, width=BLOCK_W - 4 * CELL)
+
+
+def toc_lines(entries: tuple[TocEntry, ...], breaker: Breaker, heading: bool = True) -> list[Line]:
+    """目录: each entry with a dotted leader and its page number at the right."""
+    lines: list[Line] = []
+    if heading:
+        lines += [*breaker.centred("目　录", XBS, TITLE_PT, "title"), Line("blank", css="blank")]
+    for entry in entries:
+        label_lines = _toc_label_lines(entry.label, breaker)
+        last = label_lines[-1]
+        number = str(entry.page)
+        used = breaker.width(FANG, BODY_PT, last.text + number, 0.0) + CELL * 0.5
+        leader = max(1, int((BLOCK_W - used) // CELL) - 1)
+        runs = (*last.runs, Run("…" * leader), Run(number))
+        text = "".join(r.text for r in runs)
+        natural = breaker.width(FANG, BODY_PT, text, 0.0)
+        spacing = (BLOCK_W - natural) / len(text)
+        lines.extend(label_lines[:-1])
+        lines.append(replace(last, runs=runs, spacing=round(spacing, 4)))
+    return lines
+
+
+# ---------------------------------------------------------------- HTML
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(PRINT_THEME)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def css_for(fonts: FontBook) -> str:
+    """The print stylesheet with the font stacks and the measured offsets filled in."""
+    shift = 0.0
+    face = fonts.face(XBS)
+    if face is not None:
+        shift = -face.centre_shift
+    return _environment().get_template("print.css").render(
+        fonts={name: Markup(role.css()) for name, role in ROLES.items()},
+        pitch=f"{LINE_PITCH_MM:.4f}",
+        page_number_top=f"{PAGE_NUMBER_TOP_MM:.2f}",
+        title_shift=f"{shift:.4f}",
+    )
+
+
+def render_html(laid: Laid, fonts: FontBook, qr_svg: str = "") -> str:
+    job = laid.job
+    pages = []
+    for page in laid.pages:
+        body = "\n".join(line_html(line) for line in page.lines)
+        qr = Markup(qr_svg) if qr_svg and page is laid.pages[0] else ""
+        pages.append({"number": page.number, "html": Markup(body), "qr": qr})
+    return _environment().get_template("material.html").render(
+        title=job.title,
+        author=job.organization,
+        date=job.date.strftime("%Y-%m-%d") if job.date else "",
+        css=Markup(css_for(fonts)),
+        pages=pages,
+    )
+
+
+def _runs_html(runs: tuple[Run, ...]) -> str:
+    return "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else html.escape(r.text) for r in runs)
+
+
+def line_html(line: Line) -> str:
+    if line.kind == "blank":
+        return '<div class="ln blank"></div>'
+    if line.kind == "table":
+        cells = []
+        for cell in line.cells:
+            edges = " top" if cell.top else ""
+            edges += " bottom" if cell.bottom else ""
+            cells.append(f'<span class="tc{edges}" style="left:{cell.x:.3f}pt;width:{cell.width:.3f}pt"></span>')
+            align = cell.align or "left"
+            head = " th" if cell.header else ""
+            cells.append(
+                f'<span class="tt{head}" style="left:{cell.x + TABLE_PAD:.3f}pt;'
+                f'width:{cell.width - 2 * TABLE_PAD:.3f}pt;text-align:{align}">'
+                f"<span>{_runs_html(cell.runs)}</span></span>"
+            )
+        return f'<div class="ln tr">{"".join(cells)}</div>'
+    style = [f"letter-spacing:{line.spacing:.4f}pt"]
+    if line.align == "center":
+        style.append("text-align:center")
+    elif line.align == "right":
+        style.append(f"text-align:right;padding-right:{line.indent:.3f}pt")
+    elif line.indent:
+        style.append(f"padding-left:{line.indent:.3f}pt")
+    anchor = f' id="{line.anchor}"' if line.anchor else ""
+    return f'<div class="ln {line.css}"{anchor} style="{";".join(style)}"><span>{_runs_html(line.runs)}</span></div>'
+
+
+__all__ = ["Laid", "lay_out", "line_html", "render_html"]

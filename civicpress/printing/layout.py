@@ -1,0 +1,325 @@
+"""Blocks → lines on the GB/T 9704-2012 grid → pages of 22 lines.
+
+WeasyPrint neither justifies Chinese text nor keeps fallback glyphs on a grid (PRINT.md,
+traps 2 and 3), so lines are broken here, on the 28-cell grid, with 避头尾 (no closing
+punctuation at a line start, no opening punctuation at a line end, —— and …… never split),
+and every full line gets its own letter-spacing so that it fills the 156 mm block exactly.
+Pages are cut here too: every page but the last holds 22 lines, a blank line never opens or
+closes a page, and a table that runs onto the next page repeats its header row. The HTML
+then only has to put each line in its slot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from civicpress.printing.blocks import Blank, Block, Heading, PageBreak, Paragraph, Run, Table, Title
+from civicpress.printing.fonts import FANG, HEI, KAI, XBS, FontBook, Role
+
+PT_PER_MM = 72 / 25.4
+BLOCK_W_MM, BLOCK_H_MM = 156.0, 225.0
+CHARS, LINES = 28, 22
+LINE_PITCH_MM = 10.2272  # 225/22 = 10.22727…, rounded down so that 22 lines fit (PRINT.md trap 1)
+BLOCK_W = BLOCK_W_MM * PT_PER_MM  # 442.2 pt
+CELL = BLOCK_W / CHARS  # 15.793 pt: one character of 3号 on the grid
+BODY_PT, TITLE_PT, COVER_PT, TABLE_PT, PAGE_NO_PT = 16.0, 22.0, 26.0, 14.0, 14.0
+INDENT = 2 * CELL
+TABLE_PAD = 3.0  # pt inside a table cell, left and right
+
+NO_START = set("，。、；：？！”’）》」』】〕〉〗｝］％‰,.;:?!)]}·")
+NO_END = set("“‘（《「『【〔〈〖｛［([{")
+_UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,:/%+\-_]*[A-Za-z0-9%]|.", re.S)
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: float  # pt from the block's left edge
+    width: float
+    runs: tuple[Run, ...]
+    align: str
+    top: bool  # draw the rule above (first line of a row)
+    bottom: bool  # draw the rule below (last line of a row)
+    header: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """One slot of the grid."""
+
+    kind: str  # text, blank, table
+    role: str = "fang"  # font role (fonts.ROLES)
+    size: float = BODY_PT
+    runs: tuple[Run, ...] = ()
+    spacing: float = 0.0  # letter-spacing, pt
+    indent: float = 0.0  # pt from the left edge (or from the right for align=right)
+    align: str = "left"
+    css: str = "body"
+    cells: tuple[Cell, ...] = ()
+    table: int = 0  # which table a table line belongs to (for the repeated header)
+    header: bool = False
+    anchor: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == "table":
+            return "".join(r.text for c in self.cells for r in c.runs)
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    lines: tuple[Line, ...]
+
+
+@dataclass
+class Breaker:
+    """Breaks runs into grid lines with the widths of the fonts that will print them."""
+
+    fonts: FontBook
+    _tables: int = field(default=0)
+
+    def width(self, role: Role, size: float, text: str, spacing: float) -> float:
+        return sum(self.fonts.advance(role, c) * size + spacing for c in text)
+
+    def lines(
+        self,
+        runs: tuple[Run, ...],
+        role: Role,
+        size: float = BODY_PT,
+        *,
+        css: str = "body",
+        indent_first: float = INDENT,
+        width: float = BLOCK_W,
+        justify: bool = True,
+        align: str = "left",
+        anchor: str = "",
+    ) -> list[Line]:
+        """Greedy breaking on the grid; every line but the last is justified to ``width``."""
+        base = CELL - size if size == BODY_PT else 0.0
+        units = _units(runs)
+        if not units:
+            return []
+        widths = [self.width(role, size, "".join(c for c, _ in u), base) for u in units]
+        breaks = _break(units, widths, [width - indent_first, width])
+        out: list[Line] = []
+        for number, (start, end) in enumerate(breaks):
+            chars = [cb for u in units[start:end] for cb in u]
+            indent = indent_first if number == 0 else 0.0
+            spacing = base
+            last = number == len(breaks) - 1
+            if justify and not last and len(chars) > 1:
+                natural = sum(self.fonts.advance(role, c) * size for c, _ in chars)
+                spacing = (width - indent - natural) / len(chars)
+            out.append(
+                Line("text", role.name, size, _to_runs(chars), round(spacing, 4), round(indent, 3), align, css,
+                     anchor=anchor if number == 0 else "")
+            )
+        return out
+
+    def centred(self, text: str, role: Role, size: float, css: str, anchor: str = "") -> list[Line]:
+        """A centred title, broken into lines of nearly equal length (排列对称)."""
+        runs = (Run(text),)
+        full = self.width(role, size, text, 0.0)
+        count = max(1, math.ceil(full / BLOCK_W))
+        for attempt in range(count, count + 4):
+            target = min(BLOCK_W, full / attempt + size * 1.01)
+            lines = self.lines(runs, role, size, css=css, indent_first=0.0, width=target, justify=False,
+                               align="center", anchor=anchor)
+            if len(lines) <= attempt:
+                return [replace(line, indent=0.0) for line in lines]
+        return self.lines(runs, role, size, css=css, indent_first=0.0, justify=False, align="center", anchor=anchor)
+
+    def table(self, table: Table) -> list[Line]:
+        """A ruled table, 4号 仿宋, one slot per cell line; column widths from the content."""
+        self._tables += 1
+        ident = self._tables
+        columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
+        rows = [tuple(list(r) + [""] * (columns - len(r))) for r in ([table.header] if table.header else [])]
+        body = [tuple(list(r) + [""] * (columns - len(r))) for r in table.rows]
+        natural = [0.0] * columns
+        for row in rows + body:
+            for index, text in enumerate(row):
+                natural[index] = max(natural[index], self.width(FANG, TABLE_PT, text, 0.0) + 2 * TABLE_PAD + 1)
+        widths = _column_widths(natural, BLOCK_W)
+        xs = [sum(widths[:i]) for i in range(columns)]
+        aligns = list(table.align) + [""] * columns
+        out: list[Line] = []
+        for row_index, row in enumerate(rows + body):
+            header = bool(table.header) and row_index == 0
+            cell_lines: list[list[tuple[Run, ...]]] = []
+            for index, text in enumerate(row):
+                broken = self.lines((Run(text, header),), FANG, TABLE_PT, indent_first=0.0,
+                                    width=widths[index] - 2 * TABLE_PAD, justify=False)
+                cell_lines.append([line.runs for line in broken] or [()])
+            height = max(len(c) for c in cell_lines)
+            for k in range(height):
+                cells = tuple(
+                    Cell(
+                        xs[i], widths[i], cell_lines[i][k] if k < len(cell_lines[i]) else (),
+                        "center" if header else (aligns[i] or _guess_align(row[i])),
+                        top=k == 0, bottom=k == height - 1, header=header,
+                    )
+                    for i in range(columns)
+                )
+                out.append(Line("table", "fang", TABLE_PT, css="tr", cells=cells, table=ident, header=header))
+        return out
+
+
+def _guess_align(text: str) -> str:
+    return "right" if re.fullmatch(r"[\d.,%]+", text.strip() or "x") else "left"
+
+
+def _column_widths(natural: list[float], total: float) -> list[float]:
+    """Fit the columns into ``total``: narrow ones keep their width, wide ones share the rest."""
+    if sum(natural) <= total:
+        extra = (total - sum(natural)) / len(natural)
+        return [w + extra for w in natural]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(natural)) if i not in fixed]
+        share = (total - sum(fixed.values())) / max(1, len(free))
+        small = [i for i in free if natural[i] <= share]
+        if not small:
+            break
+        for i in small:
+            fixed[i] = natural[i]
+    return [fixed.get(i, share) for i in range(len(natural))]
+
+
+def _units(runs: tuple[Run, ...]) -> list[list[tuple[str, bool]]]:
+    """Unbreakable pieces: a character, a Latin word or number, —— or ……."""
+    chars = [(c, r.bold) for r in runs for c in r.text]
+    text = "".join(c for c, _ in chars)
+    units: list[list[tuple[str, bool]]] = []
+    for match in _UNIT.finditer(text):
+        units.append(chars[match.start() : match.end()])
+    return units
+
+
+def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float]) -> list[tuple[int, int]]:
+    """Line ranges over ``units``; ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
+    breaks: list[tuple[int, int]] = []
+    start, n = 0, len(units)
+    while start < n:
+        room = avail[0] if not breaks else avail[1]
+        used, end = 0.0, start
+        while end < n and used + widths[end] <= room + 0.01:
+            used += widths[end]
+            end += 1
+        if end == start:  # one unit wider than the line: it goes alone
+            end = start + 1
+        elif end < n:
+            end = _avoid_bad_break(units, start, end)
+        breaks.append((start, end))
+        start = end
+    return breaks
+
+
+def _avoid_bad_break(units: list[list[tuple[str, bool]]], start: int, end: int) -> int:
+    """Move the break back (推出) until the next line does not start with closing punctuation
+    and this one does not end with opening punctuation."""
+    b = end
+    while b > start + 1 and (units[b][0][0] in NO_START or units[b - 1][-1][0] in NO_END):
+        b -= 1
+    if units[b][0][0] in NO_START or units[b - 1][-1][0] in NO_END:
+        return end  # nothing better within the line
+    return b
+
+
+def _to_runs(chars: list[tuple[str, bool]]) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    for char, bold in chars:
+        if runs and runs[-1].bold == bold:
+            runs[-1] = Run(runs[-1].text + char, bold)
+        else:
+            runs.append(Run(char, bold))
+    return tuple(runs)
+
+
+# ---------------------------------------------------------------- blocks → lines
+HEADING_ROLES = {1: HEI, 2: KAI, 3: FANG, 4: FANG}
+PARAGRAPH_ROLES = {"body": FANG, "kai": KAI, "hei": HEI}
+
+
+def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]:
+    """The flow of grid lines (and forced page breaks) of a list of blocks."""
+    flow: list[Line | PageBreak] = []
+    for block in blocks:
+        if isinstance(block, PageBreak):
+            flow.append(block)
+        elif isinstance(block, Blank):
+            flow.extend(Line("blank", css="blank") for _ in range(block.lines))
+        elif isinstance(block, Title):
+            flow.extend(breaker.centred(block.text, XBS, TITLE_PT, "title", block.anchor))
+            if block.subtitle:
+                flow.extend(breaker.centred(block.subtitle, KAI, BODY_PT, "subtitle"))
+            if block.byline:
+                flow.extend(breaker.centred(block.byline, KAI, BODY_PT, "byline"))
+            flow.append(Line("blank", css="blank"))
+        elif isinstance(block, Heading):
+            role = HEADING_ROLES[block.level]
+            runs = block.runs if block.level != 3 else tuple(Run(r.text, True) for r in block.runs)
+            flow.extend(breaker.lines(runs, role, css=f"h{block.level}", anchor=block.anchor))
+        elif isinstance(block, Paragraph):
+            role = PARAGRAPH_ROLES.get(block.style, FANG)
+            if block.align == "justify":
+                flow.extend(breaker.lines(block.runs, role, css=block.style))
+            elif block.align == "center":
+                flow.extend(breaker.centred(block.text, role, BODY_PT, block.style))
+            else:
+                indent = block.right_cells * CELL
+                lines = breaker.lines(block.runs, role, indent_first=0.0, width=BLOCK_W - indent, justify=False,
+                                      align=block.align, css=block.style)
+                flow.extend(replace(line, indent=indent) for line in lines)
+        elif isinstance(block, Table):
+            flow.extend(breaker.table(block))
+    return flow
+
+
+def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Page]:
+    """Cut the flow into pages of 22 slots.
+
+    A blank line is dropped where it would open a page or leave the bottom slot empty, so
+    every page but the last has text in its first and its 22nd slot. A table continued on a
+    new page repeats its header row.
+    """
+    pages: list[list[Line]] = []
+    current: list[Line] = []
+    headers: dict[int, list[Line]] = {}
+    items = list(flow)
+
+    def close() -> None:
+        nonlocal current
+        while current and current[-1].kind == "blank":
+            current.pop()
+        if current:
+            pages.append(current)
+        current = []
+
+    for index, item in enumerate(items):
+        if isinstance(item, PageBreak):
+            close()
+            continue
+        if item.kind == "table" and item.header:
+            headers.setdefault(item.table, []).append(item)
+        if item.kind == "blank":
+            run = 0
+            while index + run < len(items) and isinstance(items[index + run], Line) \
+                    and items[index + run].kind == "blank":  # type: ignore[union-attr]
+                run += 1
+            if not current or len(current) + run >= LINES:
+                continue
+        if len(current) == LINES:
+            close()
+        if (not current and item.kind == "table" and not item.header and item.table in headers
+                and index > 0 and isinstance(items[index - 1], Line)
+                and items[index - 1].table == item.table):  # type: ignore[union-attr]
+            current.extend(headers[item.table])
+        current.append(item)
+    close()
+    return [Page(first_number + i, tuple(lines)) for i, lines in enumerate(pages)]
+

@@ -1,0 +1,431 @@
+"""Exchange materials (``content/materials/*.md``) and the visit booklet, as print jobs.
+
+A material's front matter::
+
+    title: 文明社区交流材料          # required
+    date: 2022-09-19                 # required: printed under the text (成文日期)
+    organization: 中共永丰社区委员会  # issuing organisation (default: the site's organization)
+    subtitle: ——在……会上的交流发言   # optional, 楷体 under the title
+    marking: 内部资料                 # optional, 黑体 at the top left of the first page
+    parts: [body, honours]            # optional: what the material holds, in order (default [body])
+    cover: true                       # optional: a cover page
+    toc: true                         # optional: a 目录 page with page numbers
+    qr: true                          # optional: QR code to the web version (or a URL)
+    visibility: internal              # optional: only in the internal edition
+    draft: true                       # optional: not built
+
+Parts: ``body`` (the material's text), ``honours`` (荣誉 from ``data.honors``), ``timeline``
+(大事记 from ``data.timeline``), ``{stats: 标题, rows: ["党员总数：{{ data.stats.party_members.total }}人"]}``
+and ``{article: achievements/party-members.md}`` (an article's text). The text is evaluated
+with the same data expressions as the website, in the same sandbox.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from civicpress.config import CONFIG_FILE
+from civicpress.content import VISIBILITY, MaterialSource, parse_date, utc_offset
+from civicpress.editions import Edition
+from civicpress.errors import Findings, Location
+from civicpress.expressions import expand, make_environment
+from civicpress.model import Site
+from civicpress.printing.blocks import (
+    Blank,
+    Block,
+    Heading,
+    MarkdownReader,
+    PageBreak,
+    Paragraph,
+    Run,
+    Table,
+    Title,
+    number_headings,
+)
+from civicpress.urls import slugify
+
+FIELDS = ("title", "date", "organization", "subtitle", "marking", "parts", "cover", "toc", "qr",
+          "visibility", "draft", "slug")
+BOOKLET_FIELDS = ("title", "name", "date", "organization", "subtitle", "marking", "materials", "parts",
+                  "qr", "visibility", "new_page")
+PART_NAMES = {"body": "body", "正文": "body", "honours": "honours", "honors": "honours", "荣誉": "honours",
+              "timeline": "timeline", "大事记": "timeline"}
+PART_TITLES = {"honours": "所获荣誉", "timeline": "大事记", "stats": "主要数据"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of printed text comes from, for messages (missing glyphs)."""
+
+    location: Location
+    text: str  # the text as written there (after expressions), to find a character's line
+    first_line: int = 1
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One printed document: a material or the booklet."""
+
+    name: str  # output/print/<name>.html|.pdf|.docx
+    title: str
+    organization: str
+    date: datetime | None
+    blocks: tuple[Block, ...]
+    location: Location
+    subtitle: str = ""
+    marking: str = ""
+    cover: bool = False
+    toc: bool = False
+    qr: str = ""  # URL the QR code links to, "" for none
+    toc_level: str = "heading"  # heading (一、 of a material) or title (parts of the booklet)
+    sources: tuple[Source, ...] = field(default=(), compare=False)
+
+
+def load_jobs(
+    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings
+) -> tuple[PrintJob, ...]:
+    """Every material of this edition and the booklet, checked; problems go to ``findings``."""
+    reader = MarkdownReader()
+    jobs: list[PrintJob] = []
+    for source in materials:
+        job = _material(source, site, edition, reader, findings)
+        if job is not None:
+            jobs.append(job)
+    seen: dict[str, PrintJob] = {}
+    for job in jobs:
+        if job.name in seen:
+            message = f"{seen[job.name].location.path} 和 {job.location.path} 的输出文件名相同：print/{job.name}.pdf"
+            findings.error("duplicate-material", message, job.location, "请给其中一篇写 slug: 另一个文件名。")
+        seen[job.name] = job
+    booklet = _booklet(site, edition, jobs, reader, findings)
+    if booklet is not None:
+        jobs.append(booklet)
+    return tuple(jobs)
+
+
+def _material(
+    material: MaterialSource, site: Site, edition: Edition, reader: MarkdownReader, findings: Findings
+) -> PrintJob | None:
+    location = Location(material.source)
+    raw = material.front.value if material.front.value is not None else {}
+    if not isinstance(raw, dict):
+        findings.error("front-matter-type", "文件头应是“键: 值”的列表", location.at(2))
+        return None
+
+    def at(key: str) -> Location:
+        return location.at(material.front.line_of(key) or 2)
+
+    before = len(findings.errors)
+    values = _fields(raw, FIELDS, at, findings)
+    if values.get("draft") is True:
+        return None
+    visibility = VISIBILITY.get(str(values.get("visibility", "public")))
+    if visibility is None:
+        findings.error("bad-field", f"visibility 的值 {values['visibility']!r} 不正确", at("visibility"),
+                       "写 visibility: public（公开）或 visibility: internal（仅内部版）")
+    if visibility == "internal" and edition.is_public:
+        return None
+    title = values.get("title")
+    if not isinstance(title, str) or not title.strip():
+        findings.error("missing-title", "缺少材料标题 title", at("title"), "在文件头中写上：title: 文明社区交流材料")
+    date = _date(values.get("date"), site, at("date"), findings, required=True)
+    env = make_environment()
+    context = {
+        "data": site.data,
+        "private": edition.private,
+        "internal": not edition.is_public,
+        "page": {"title": title, "date": date},
+        "site": {"title": site.config.title, "organization": site.config.organization},
+    }
+    body, problem = expand(env, material.body, context, location, material.body_line)
+    if problem:
+        findings.add(problem)
+    body = edition.redact(body)
+    parts = _parts(values.get("parts", ["body"]), at("parts"), site, env, context, findings, allow_body=True)
+    if len(findings.errors) > before or not isinstance(title, str):
+        return None
+    organization = str(values.get("organization") or site.config.organization)
+    sources = [Source(location.at(at(key).line), str(values[key]), at(key).line or 1)
+               for key in ("title", "subtitle", "organization", "marking") if values.get(key)]
+    sources.append(Source(location, body, material.body_line))
+    blocks: list[Block] = []
+    if values.get("marking"):
+        blocks += [Paragraph((Run(str(values["marking"])),), style="hei", align="left"), Blank()]
+    blocks.append(Title(edition.redact(title), str(values.get("subtitle", "")), organization, anchor="t1"))
+    for part in parts:
+        if part.kind == "body":
+            blocks.extend(reader.blocks(body))
+        else:
+            blocks.append(Heading(1, (Run(part.title),)))
+            blocks.extend(_part_blocks(part, site, edition, reader, sources))
+    if date is not None:
+        blocks += [Blank(), Paragraph((Run(cn_date(date)),), align="right", right_cells=4)]
+    name = str(values.get("slug") or "") or _name(material.rel, site)
+    return PrintJob(
+        name=name,
+        title=edition.redact(title),
+        organization=organization,
+        date=date,
+        blocks=tuple(_anchor_headings(number_headings(blocks))),
+        location=location,
+        subtitle=str(values.get("subtitle", "")),
+        marking=str(values.get("marking", "")),
+        cover=values.get("cover") is True or values.get("toc") is True,  # the 目录 is on the cover
+        toc=values.get("toc") is True,
+        qr=_qr(values.get("qr"), name, site, at("qr"), findings),
+        sources=tuple(sources),
+    )
+
+
+def _booklet(
+    site: Site, edition: Edition, jobs: list[PrintJob], reader: MarkdownReader, findings: Findings
+) -> PrintJob | None:
+    """The 参观材料 booklet: cover, 目录, the chosen materials, honours and key figures."""
+    settings = site.config.printing
+    raw = settings.booklet
+    if raw is None:
+        return None
+    location = Location(CONFIG_FILE, settings.booklet_line)
+    before = len(findings.errors)
+    values = _fields(dict(raw), BOOKLET_FIELDS, lambda key: location, findings)
+    if VISIBILITY.get(str(values.get("visibility", "public"))) == "internal" and edition.is_public:
+        return None
+    title = str(values.get("title") or "参观材料")
+    date = _date(values.get("date"), site, location, findings, required=False)
+    by_name = {job.name: job for job in jobs}
+    chosen: list[PrintJob] = []
+    for entry in values.get("materials", ()):
+        key = posixpath.splitext(posixpath.basename(str(entry)))[0]
+        if key in by_name:
+            chosen.append(by_name[key])
+        else:
+            close = difflib.get_close_matches(key, list(by_name), n=1)
+            findings.error("unknown-material", f"参观材料中的 {entry} 不是 content/materials/ 中的材料", location,
+                           f"你是不是想写 {close[0]}？" if close else "写材料的文件名（不带 .md），如 wenming-shequ")
+    env = make_environment()
+    context = {"data": site.data, "private": edition.private, "internal": not edition.is_public,
+               "site": {"title": site.config.title, "organization": site.config.organization}}
+    parts = _parts(values.get("parts", ()), location, site, env, context, findings, allow_body=False)
+    if len(findings.errors) > before:
+        return None
+    blocks: list[Block] = []
+    sources: list[Source] = []
+    number = 0
+    # Parts follow each other with two blank lines, so every page but the last keeps its 22
+    # lines; ``new_page: true`` starts each on a new page (the page before it ends short).
+    separator: Block = PageBreak() if values.get("new_page") is True else Blank(2)
+    for job in chosen:
+        number += 1
+        if blocks:
+            blocks.append(separator)
+        body = [b for b in job.blocks if not (isinstance(b, Paragraph) and b.style == "hei" and b.align == "left")]
+        while body and isinstance(body[0], Blank):
+            body.pop(0)
+        blocks.extend(_retarget(body, number))
+        sources.extend(job.sources)
+    for part in parts:
+        number += 1
+        if blocks:
+            blocks.append(separator)
+        blocks.append(Title(part.title, anchor=f"t{number}"))
+        blocks.extend(_part_blocks(part, site, edition, reader, sources))
+    name = str(values.get("name") or "canguan-cailiao")
+    organization = str(values.get("organization") or site.config.organization)
+    return PrintJob(
+        name=name,
+        title=title,
+        organization=organization,
+        date=date,
+        blocks=tuple(blocks),
+        location=location,
+        subtitle=str(values.get("subtitle", "")),
+        marking=str(values.get("marking", "")),
+        cover=True,
+        toc=True,
+        qr=_qr(values.get("qr"), name, site, location, findings),
+        toc_level="title",
+        sources=tuple(sources),
+    )
+
+
+def _retarget(blocks: list[Block], number: int) -> list[Block]:
+    """A material inside the booklet: its title anchors the booklet's 目录 entry."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Title):
+            block = Title(block.text, block.subtitle, block.byline, anchor=f"t{number}")
+        elif isinstance(block, Heading):
+            block = Heading(block.level, block.runs, "")
+        out.append(block)
+    return out
+
+
+def _anchor_headings(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    count = 0
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            count += 1
+            block = Heading(block.level, block.runs, f"h{count}")
+        out.append(block)
+    return out
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # body, honours, timeline, stats, article
+    title: str
+    rows: tuple[tuple[str, str], ...] = ()
+    article: str = ""
+    location: Location | None = None
+
+
+def _parts(
+    raw: Any, location: Location, site: Site, env: Any, context: Mapping[str, Any], findings: Findings,
+    *, allow_body: bool,
+) -> list[Part]:
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    parts: list[Part] = []
+    hint = ("可用的部分：body（正文）、honours（荣誉）、timeline（大事记）、"
+            "{stats: 标题, rows: [...]}（数据表）、{article: 栏目/文件.md}（文章）")
+    for item in items:
+        if isinstance(item, str) and PART_NAMES.get(item):
+            kind = PART_NAMES[item]
+            if kind == "body" and not allow_body:
+                findings.error("bad-part", "参观材料的 parts 中不能写 body", location, hint)
+                continue
+            parts.append(Part(kind, PART_TITLES.get(kind, "")))
+        elif isinstance(item, Mapping) and len(item) >= 1:
+            key = next(iter(item))
+            kind = PART_NAMES.get(str(key), str(key))
+            title = item[key] if isinstance(item[key], str) else ""
+            if kind in ("honours", "timeline"):
+                parts.append(Part(kind, title or PART_TITLES[kind]))
+            elif kind == "stats":
+                rows = _stat_rows(item.get("rows", ()), location, env, context, findings)
+                parts.append(Part("stats", title or PART_TITLES["stats"], rows))
+            elif kind == "article":
+                rel = str(item[key]).removeprefix("content/")
+                page = site.by_rel.get(rel)
+                if page is None:
+                    why = site.unpublished.get(rel, "")
+                    findings.error("unknown-article", f"材料要收入的文章 {rel} " + (why or "不存在"), location,
+                                   "写 content/ 中文章的路径，如 article: achievements/party-members.md")
+                    continue
+                parts.append(Part("article", title if "title" in item else page.title, article=rel))
+            else:
+                findings.error("bad-part", f"未知的材料部分 {key}", location, hint)
+        else:
+            findings.error("bad-part", f"未知的材料部分 {item!r}", location, hint)
+    return parts
+
+
+def _stat_rows(
+    raw: Any, location: Location, env: Any, context: Mapping[str, Any], findings: Findings
+) -> tuple[tuple[str, str], ...]:
+    rows: list[tuple[str, str]] = []
+    for item in raw if isinstance(raw, (list, tuple)) else []:
+        text, problem = expand(env, str(item), context, location, location.line or 1)
+        if problem:
+            findings.add(problem)
+            continue
+        label, _, value = re.split(r"([：:])", text, maxsplit=1) if re.search("[：:]", text) else (text, "", "")
+        rows.append((label.strip(), value.strip()))
+    return tuple(rows)
+
+
+def _part_blocks(part: Part, site: Site, edition: Edition, reader: MarkdownReader,
+                 sources: list[Source]) -> list[Block]:
+    data = site.data
+    if part.kind == "honours":
+        honors = data.get("honors", ())
+        rows = tuple(
+            (str(h.get("title", "")), str(h.get("level", "")), str(h.get("year", "")), str(h.get("issuer", "")))
+            for h in honors if isinstance(h, Mapping)
+        )
+        sources.append(Source(Location("content/_data/honors.yaml"), "\n".join("".join(r) for r in rows)))
+        return [Table(("荣誉称号", "级别", "年份", "授予单位"), rows, ("left", "center", "center", "left"))]
+    if part.kind == "timeline":
+        entries = data.get("timeline", ())
+        events = tuple((_cn_partial_date(str(e.get("date", ""))), str(e.get("title", "")))
+                       for e in entries if isinstance(e, Mapping))
+        sources.append(Source(Location("content/_data/timeline.yaml"), "\n".join("".join(r) for r in events)))
+        return [Table(("时间", "事项"), events, ("left", "left"))]
+    if part.kind == "stats":
+        return [Table(("项目", "数据"), part.rows, ("left", "right"))]
+    if part.kind == "article":
+        page = site.by_rel[part.article]
+        sources.append(Source(Location(page.source), page.body, page.body_line))
+        blocks = reader.blocks(page.body)
+        return [Heading(min(4, b.level + 1), b.runs) if isinstance(b, Heading) else b for b in blocks]
+    return []
+
+
+def _fields(raw: Mapping[str, Any], allowed: tuple[str, ...], at: Any, findings: Findings) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            findings.error("front-matter-unknown-key", f"未知的材料字段 {key}", at(key),
+                           f"你是不是想写 {close[0]}？" if close else "可用的字段有：" + "、".join(allowed))
+            continue
+        if value is None:
+            continue
+        if key in ("cover", "toc", "draft", "new_page") and not isinstance(value, bool):
+            findings.error("bad-field", f"{key} 的值 {value!r} 不正确", at(key), f"写 {key}: true 或 {key}: false")
+            continue
+        if key in ("title", "organization", "subtitle", "marking", "slug", "name") and not isinstance(value, str):
+            value = str(value)
+        values[key] = value
+    return values
+
+
+def _date(value: Any, site: Site, location: Location, findings: Findings, *, required: bool) -> datetime | None:
+    if value is None:
+        if required:
+            findings.error("missing-date", "缺少成文日期 date", location, "在文件头中写上：date: 2022-09-19")
+        return None
+    parsed = parse_date(str(value), utc_offset(site.config.timezone))
+    if parsed is None:
+        findings.error("bad-date", f"日期 {value!r} 无法识别", location, "日期请写成 2022-09-19 的格式。")
+    return parsed
+
+
+def _qr(value: Any, name: str, site: Site, location: Location, findings: Findings) -> str:
+    if value is None or value is False:
+        return ""
+    if isinstance(value, str) and re.match(r"^https?://\S+$", value):
+        return value
+    if value is True:
+        if not site.config.base_url:
+            findings.warn("qr-no-base-url", "未设置 base_url，二维码无法指向网页版，已省略", location,
+                          "在 site_config.yaml 中写上网站的正式网址 base_url，或给 qr 写完整网址。")
+            return ""
+        return f"{site.config.base_url}print/{name}.html"
+    findings.error("bad-field", f"qr 的值 {value!r} 不正确", location, "写 qr: true（指向网页版）或 qr: https://完整网址")
+    return ""
+
+
+def _name(rel: str, site: Site) -> str:
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    if re.fullmatch(r"[A-Za-z0-9_-]+", stem):
+        return stem
+    return slugify(stem, site.config.slug_style) or "material"
+
+
+def cn_date(value: datetime) -> str:
+    """成文日期 with Arabic digits, as GB/T 9704-2012 writes it: 2022年9月19日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _cn_partial_date(text: str) -> str:
+    """2018-03-05 → 2018年3月5日; 2018-06 → 2018年6月."""
+    parts = [p for p in text.split("-") if p.isdigit()]
+    labels = ["年", "月", "日"]
+    return "".join(f"{int(p)}{labels[i]}" for i, p in enumerate(parts[:3])) or text
