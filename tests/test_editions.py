@@ -169,11 +169,13 @@ def test_allow_listed_value_is_published(tmp_path: Path) -> None:
     assert "0571-8888 6666" in built_text(out, "news/a/index.html")
 
 
-def test_exif_in_a_published_image_stops_the_build(tmp_path: Path) -> None:
+def test_exif_in_an_output_image_is_caught() -> None:
+    """The last line of defence: images are cleaned before output, and the guard checks they were."""
+    from civicpress.checks.privacy import PrivacyGuard
+
     jpeg_with_exif = b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xd9"
-    site = make_site(tmp_path, {"content/news/a.md": article("甲"), "static/photo.jpg": jpeg_with_exif})
-    with pytest.raises(BuildFailed) as caught:
-        build_site(site, tmp_path / "out")
-    assert [(f.code, f.location) for f in caught.value.findings if f.is_error] == [
-        ("image-metadata", Location("output/photo.jpg"))
+    guard = PrivacyGuard((), ())
+    assert [(f.code, f.location) for f in guard.inspect("events/photo.jpg", jpeg_with_exif)] == [
+        ("image-metadata", Location("output/events/photo.jpg"))
     ]
+    assert guard.inspect("events/clean.jpg", b"\xff\xd8\xff\xdb\x00\x43\x00\xff\xd9") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from PIL import Image
 from sitemaker import BASE_URL, article, load, make_site
 
 from civicpress.errors import Findings, Location
@@ -17,11 +19,22 @@ from civicpress.markup import MarkdownRenderer
 from civicpress.templating import THEME_DIR, Renderer
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import Tools, paginate, write_pages
+from civicpress.writers.search import write_search
 from civicpress.writers.sitemap import write_sitemap
 from civicpress.writers.static_files import write_static
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def png(colour: str) -> bytes:
+    """A real one-pixel PNG: published images are decoded and cleaned, so they must be images."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+PHOTO, LOGO = png("red"), png("blue")
 
 
 class Built:
@@ -38,6 +51,7 @@ class Built:
             write_feed(self.site, self.findings),
             write_sitemap(self.site),
             write_static(self.site, site_dir),
+            write_search(self.site, tools.renderer, False),  # the nav links to it
         ):
             for file in writer:
                 assert file.path not in self.files, f"written twice: {file.path}"
@@ -82,8 +96,8 @@ def small_site_files() -> dict[str, str | bytes]:
             ),
             "content/events/b.md": article("去年的重阳节", "2021-10-14"),
             "content/events/重庆银行.md": article("重庆银行进社区", "2020-05-01"),
-            "content/events/images/照片 1.png": b"\x89PNG photo",
-            "content/images/logo.png": b"\x89PNG logo",
+            "content/events/images/照片 1.png": PHOTO,
+            "content/images/logo.png": LOGO,
             "content/about.md": article("关于我们", None, body="[活动](events/a.md)"),
             "static/style.css": "body { color: red; }\n",
             "static/js/site.js": "console.log(1)\n",
@@ -105,6 +119,7 @@ def test_pages_of_a_small_site(built: Built) -> None:
     expected = {
         "index.html",
         "404.html",
+        "search/index.html",
         "about/index.html",
         "news/index.html",
         "news/page/2/index.html",
@@ -221,9 +236,9 @@ def test_markdown_links_are_resolved_to_relative_urls(built: Built) -> None:
 def test_images_next_to_the_article_are_copied_and_linked(built: Built) -> None:
     page = built.html("events/2022/a/index.html")
     assert '<img alt="活动照片" src="../../images/%E7%85%A7%E7%89%87%201.png">' in page
-    assert built.files["events/images/照片 1.png"] == b"\x89PNG photo"
+    assert built.files["events/images/照片 1.png"] == PHOTO  # a PNG without metadata keeps its bytes
     assert '<img alt="社区标志" src="../../../images/logo.png">' in page
-    assert built.files["images/logo.png"] == b"\x89PNG logo"
+    assert built.files["images/logo.png"] == LOGO
 
 
 def test_missing_link_and_image_are_reported_with_line(tmp_path: Path) -> None:
@@ -352,7 +367,7 @@ def test_sitemap_lists_every_page_with_absolute_urls(built: Built) -> None:
     pages = {
         path.removesuffix("index.html")
         for path in built.files
-        if path.endswith(".html") and path != "404.html" and "/page/" not in path
+        if path.endswith(".html") and path not in ("404.html", "search/index.html") and "/page/" not in path
     }
     assert {loc.removeprefix(BASE_URL) for loc in locs if loc} == pages
     lastmods = {

@@ -1,0 +1,416 @@
+"""Published images: no metadata, upright, in a few widths, with their sizes known to the pages.
+
+Photos of residents must not tell where they live, so every raster image the site publishes
+(content images and those in ``static/``, originals included) leaves here without EXIF, GPS,
+XMP, comments or text chunks:
+
+- JPEGs are decoded once, turned upright by their EXIF orientation and re-encoded from their
+  pixels (which also drops what phones append after the picture); only the ICC colour profile
+  is kept: it describes colours, not people or places.
+- PNG and WebP keep their pixels byte for byte and lose every block that does not draw the
+  picture (a whitelist: tEXt, iTXt, eXIf, XMP, tIME … go); one whose EXIF says it lies on
+  its side is re-encoded upright instead. GIFs and animations are treated the same way.
+- Content images (not those of ``static/``) also get narrower copies for ``srcset``
+  (``photo.jpg`` → ``photo-480w.jpg``, ``photo-960w.jpg`` …): only widths below the original's,
+  and only copies smaller in bytes than it (a flat drawing can grow when smoothed).
+- TIFF, HEIC, HEIF and AVIF are refused: the build asks for a JPEG instead.
+
+Fixed encoder settings make the bytes a pure function of the input (Pillow's encoders are
+deterministic), so two builds are identical. Nothing is cached between calls.
+
+``size_img_tags`` then gives every ``<img>`` of a rendered page whose file is known here its
+``width``/``height`` (no layout jump), ``srcset``/``sizes``, ``decoding`` and ``loading``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import posixpath
+import re
+import struct
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from civicpress.errors import Finding, Location, SiteError, warning
+from civicpress.model import OutputFile
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# Formats that carry EXIF/GPS which the build does not re-encode: refused with a hint.
+REFUSED_SUFFIXES = (".tif", ".tiff", ".heic", ".heif", ".avif")
+WIDTHS = (480, 960, 1440)
+JPEG_QUALITY = 85
+WEBP_QUALITY = 85
+# How wide an image shows, for the browser's choice from srcset: the default theme's article column
+# (.article { max-width: var(--measure) } = 40em at 17 px = 680 px), else the window less its padding.
+SIZES = "(min-width: 45rem) 680px, calc(100vw - 2rem)"
+
+_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # inside the output folder: events/images/photo-480w.jpg
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """A published image: its path in the output folder, upright size and narrower copies."""
+
+    path: str
+    width: int
+    height: int
+    variants: tuple[Variant, ...] = ()  # narrowest first, all narrower than the image
+
+    def srcset(self, src: str) -> str:
+        """``srcset`` for an ``<img src>`` that points at this image, in the same URL style."""
+        folder = src.rsplit("/", 1)[0] + "/" if "/" in src else ""
+        name = posixpath.basename
+        entries = [f"{folder}{quote(name(v.path), safe='-_.~')} {v.width}w" for v in self.variants]
+        entries.append(f"{src} {self.width}w")
+        return ", ".join(entries)
+
+
+def is_image(path: str) -> bool:
+    """A raster image the build cleans (by file name)."""
+    return path.lower().endswith(IMAGE_SUFFIXES)
+
+
+def is_refused(path: str) -> bool:
+    return path.lower().endswith(REFUSED_SUFFIXES)
+
+
+def refused(source: str) -> Finding:
+    return Finding(
+        "image-format",
+        f"不能发布 {posixpath.splitext(source)[1]} 格式的图片（这种格式常带有拍摄地点等信息，本程序无法清除）",
+        Location(source),
+        "请用手机或电脑把图片另存为 JPEG（.jpg）或 PNG 格式，再放进 content/ 并修改文章中的文件名。",
+    )
+
+
+def variant_path(path: str, width: int) -> str:
+    stem, suffix = posixpath.splitext(path)
+    return f"{stem}-{width}w{suffix}"
+
+
+def publish_image(
+    path: str, data: bytes, source: str, widths: tuple[int, ...] = WIDTHS
+) -> tuple[ImageInfo, list[OutputFile]]:
+    """The cleaned image at ``path`` and its narrower copies (one per width below its own).
+
+    ``source`` names the file for the editor. An image that cannot be read raises SiteError:
+    it is not published, since what cannot be read cannot be cleaned.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # too many pixels, corrupt EXIF: what is dropped anyway
+            with Image.open(io.BytesIO(data)) as image:
+                kind = _FORMATS.get(image.format or "")
+                if kind is None:
+                    raise SiteError(_unreadable(source, f"它实际是 {image.format} 格式"))
+                if kind == "GIF" or (kind != "JPEG" and getattr(image, "is_animated", False)):
+                    return _strip_container(path, data, kind, image.size)
+                return _still(path, data, image, kind, widths)
+    except SiteError:
+        raise
+    except Image.DecompressionBombError:
+        raise SiteError(_unreadable(source, "像素太多")) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error, EOFError):
+        raise SiteError(_unreadable(source, "文件已损坏或不是图片")) from None
+
+
+def _unreadable(source: str, why: str) -> Finding:
+    return Finding(
+        "image-unreadable",
+        f"图片无法读取（{why}），未发布",
+        Location(source),
+        "用看图软件打开这张图片，另存为 JPEG 或 PNG 后替换它。",
+    )
+
+
+def _still(
+    path: str, data: bytes, image: Image.Image, kind: str, widths: tuple[int, ...]
+) -> tuple[ImageInfo, list[OutputFile]]:
+    """A still image: JPEG re-encoded; PNG and WebP rewritten without metadata blocks unless
+    they must be turned upright. Copies narrower than the image, and smaller in bytes, follow."""
+    kept = None if kind == "JPEG" or _orientation(kind, data, image) != 1 else _strip(kind, data)
+    width, height = image.size  # upright when kept (orientation 1)
+    if kept is not None and not any(w < width for w in widths):
+        return ImageInfo(path, width, height), [OutputFile(path, kept)]
+    image.load()
+    lossless = kind == "WEBP" and any(chunk == b"VP8L" for chunk, _, _ in _webp_chunks(data))
+    ImageOps.exif_transpose(image, in_place=True)
+    icc = image.info.get("icc_profile")
+    transparency = image.info.get("transparency")
+    image.info = {}  # EXIF, XMP, comments, text chunks, dpi: none of it is written
+    options: dict[str, object] = {}
+    if icc:
+        options["icc_profile"] = icc
+    if kind == "JPEG":
+        options.update(quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif kind == "PNG":
+        options.update(optimize=True)
+        if transparency is not None:
+            options["transparency"] = transparency
+    else:
+        options.update(quality=100 if lossless else WEBP_QUALITY, lossless=lossless, method=4)
+    width, height = image.size
+    original = kept if kept is not None else _encode(image, kind, options, False)
+    files = [OutputFile(path, original)]
+    variants = []
+    small = _resizable(image, transparency)
+    for target in sorted(w for w in widths if w < width):
+        target_height = max(1, round(height * target / width))
+        resized = small.resize((target, target_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        encoded = _encode(resized, kind, options, small.mode != image.mode)
+        if len(encoded) >= len(original):
+            break  # a flat drawing can grow when smoothed: the original serves every width
+        name = variant_path(path, target)
+        files.append(OutputFile(name, encoded))
+        variants.append(Variant(name, target, target_height))
+    return ImageInfo(path, width, height, tuple(variants)), files
+
+
+def _orientation(kind: str, data: bytes, image: Image.Image) -> int:
+    """The EXIF orientation (1 = upright). A PNG's eXIf may follow the pixels: read it from the chunks."""
+    if kind == "PNG":
+        for chunk, start, end in _png_chunks(data):
+            if chunk == b"eXIf":
+                exif = Image.Exif()
+                exif.load(b"Exif\x00\x00" + data[start + 8 : end - 4])
+                return int(exif.get(ExifTags.Base.Orientation, 1))
+        return 1
+    return int(image.getexif().get(ExifTags.Base.Orientation, 1))
+
+
+def _strip(kind: str, data: bytes) -> bytes:
+    return _strip_png(data) if kind == "PNG" else _strip_webp(data)
+
+
+def _resizable(image: Image.Image, transparency: object) -> Image.Image:
+    """A mode Pillow resizes smoothly: palettes and 1-bit become RGB(A) or L."""
+    if image.mode in ("P", "PA"):
+        return image.convert("RGBA" if transparency is not None or image.mode == "PA" else "RGB")
+    if image.mode == "1":
+        return image.convert("L")
+    if image.mode == "LA" or image.mode.startswith("I;16"):
+        return image.convert("RGBA" if image.mode == "LA" else "I")
+    return image
+
+
+def _encode(image: Image.Image, kind: str, options: dict[str, object], converted: bool) -> bytes:
+    if converted:  # a palette image resized in RGBA: its transparency is the alpha channel now
+        options = {k: v for k, v in options.items() if k != "transparency"}
+    if kind == "JPEG" and image.mode not in ("L", "RGB", "CMYK"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ containers kept byte for byte
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Chunks that draw the picture (still or APNG); everything else (tEXt, zTXt, iTXt, eXIf, tIME …) goes.
+_PNG_KEEP = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB",
+    b"bKGD", b"pHYs", b"acTL", b"fcTL", b"fdAT", b"cICP", b"mDCV", b"cLLI",
+}
+_WEBP_KEEP = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
+_WEBP_METADATA_FLAGS = 0x08 | 0x04  # EXIF, XMP
+_GIF_APPLICATIONS = {b"NETSCAPE2.0", b"ANIMEXTS1.0"}  # animation loop count
+
+
+def _strip_container(
+    path: str, data: bytes, kind: str, size: tuple[int, int]
+) -> tuple[ImageInfo, list[OutputFile]]:
+    strip: Callable[[bytes], bytes] = {"PNG": _strip_png, "WEBP": _strip_webp, "GIF": _strip_gif}[kind]
+    return ImageInfo(path, size[0], size[1]), [OutputFile(path, strip(data))]
+
+
+def _strip_png(data: bytes) -> bytes:
+    out = [_PNG_SIGNATURE]
+    for kind, start, end in _png_chunks(data):
+        if kind in _PNG_KEEP:
+            out.append(data[start:end])
+    return b"".join(out)
+
+
+def _png_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    if not data.startswith(_PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    pos = len(_PNG_SIGNATURE)
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            raise ValueError("truncated PNG chunk")
+        yield kind, pos, end
+        if kind == b"IEND":
+            return
+        pos = end
+    raise ValueError("PNG without IEND")
+
+
+def _webp_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise ValueError("not a WebP")
+    pos = 12
+    end_of_riff = min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+    while pos + 8 <= end_of_riff:
+        kind = data[pos : pos + 4]
+        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        end = pos + 8 + length + (length & 1)
+        if pos + 8 + length > len(data):
+            raise ValueError("truncated WebP chunk")
+        yield kind, pos, min(end, len(data))
+        pos = end
+
+
+def _strip_webp(data: bytes) -> bytes:
+    body = bytearray(b"WEBP")
+    for kind, start, end in _webp_chunks(data):
+        if kind not in _WEBP_KEEP:
+            continue
+        chunk = bytearray(data[start:end])
+        if kind == b"VP8X":
+            chunk[8] &= ~_WEBP_METADATA_FLAGS & 0xFF
+        body += chunk
+    return b"RIFF" + struct.pack("<I", len(body)) + bytes(body)
+
+
+def _strip_gif(data: bytes) -> bytes:
+    if data[:6] not in (b"GIF87a", b"GIF89a"):
+        raise ValueError("not a GIF")
+    flags = data[10]
+    pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    out = [data[:pos]]
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:  # trailer: whatever follows it is not part of the picture
+            out.append(b"\x3b")
+            return b"".join(out)
+        if block == 0x2C:  # image: descriptor, local colour table, LZW code size, data sub-blocks
+            local = data[pos + 9]
+            start = pos
+            pos += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1
+            pos = _gif_sub_blocks(data, pos)
+            out.append(data[start:pos])
+        elif block == 0x21:
+            label = data[pos + 1]
+            start = pos
+            end = _gif_sub_blocks(data, pos + 2)
+            if label in (0xF9, 0x01) or (label == 0xFF and data[pos + 3 : pos + 14] in _GIF_APPLICATIONS):
+                out.append(data[start:end])  # graphic control, plain text, animation loop
+            pos = end  # comments (0xFE) and other application blocks (XMP …) are dropped
+        else:
+            raise ValueError("bad GIF block")
+    raise ValueError("GIF without trailer")
+
+
+def _gif_sub_blocks(data: bytes, pos: int) -> int:
+    while True:
+        if pos >= len(data):
+            raise ValueError("truncated GIF")
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
+
+
+# ------------------------------------------------------------------ <img> tags of rendered pages
+
+_IMG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def img_attributes(tag: str) -> dict[str, str]:
+    """The attributes of one ``<img …>`` tag, names lower-cased (values as written, escaped)."""
+    inner = tag[4:-1].rstrip("/")
+    attrs: dict[str, str] = {}
+    for match in _ATTR.finditer(inner):
+        name = match.group(1).lower()
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        attrs.setdefault(name, value)
+    return attrs
+
+
+def img_tags(page: str) -> Iterator[dict[str, str]]:
+    for match in _IMG.finditer(page):
+        yield img_attributes(match.group(0))
+
+
+def size_img_tags(page: str, page_output: str, base_url: str, images: Mapping[str, ImageInfo]) -> str:
+    """Add width/height, srcset/sizes, decoding and loading to the page's ``<img>`` of known images.
+
+    ``page_output`` is the page's path in the output folder (relative ``src`` resolve from its
+    folder); root-relative and absolute ``src`` are read against ``base_url``. Attributes already
+    written (by a template, say) are kept. Every known image but the page's first loads lazily:
+    the first is usually the cover, in view at once.
+    """
+    if not images or "<img" not in page:
+        return page
+    folder = posixpath.dirname(page_output)
+    base_path = urlsplit(base_url).path.rstrip("/") + "/" if base_url else "/"
+    first = True
+
+    def add(match: re.Match[str]) -> str:
+        nonlocal first
+        tag = match.group(0)
+        attrs = img_attributes(tag)
+        info = images.get(_output_path(attrs.get("src", ""), folder, base_url, base_path))
+        if info is None:
+            return tag
+        extra = []
+        if "width" not in attrs and "height" not in attrs:
+            extra.append(f'width="{info.width}" height="{info.height}"')
+        if info.variants and "srcset" not in attrs:
+            extra.append(f'srcset="{info.srcset(attrs["src"])}"')
+            if "sizes" not in attrs:
+                extra.append(f'sizes="{SIZES}"')
+        if "decoding" not in attrs:
+            extra.append('decoding="async"')
+        if "loading" not in attrs and not first:
+            extra.append('loading="lazy"')
+        first = False
+        if not extra:
+            return tag
+        end, space = (-2, " ") if tag.endswith("/>") else (-1, "")
+        return f"{tag[:end].rstrip()} {' '.join(extra)}{space}{tag[end:]}"
+
+    return _IMG.sub(add, page)
+
+
+def _output_path(src: str, folder: str, base_url: str, base_path: str) -> str:
+    src = html.unescape(src)
+    parts = urlsplit(src)
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc:
+        if not base_url or not src.startswith(base_url.rstrip("/") + "/"):
+            return ""
+        return path[len(base_path) :] if path.startswith(base_path) else ""
+    if path.startswith("/"):
+        return path[len(base_path) :] if path.startswith(base_path) else ""
+    return posixpath.normpath(posixpath.join(folder, path))
+
+
+def alt_texts(page: str) -> list[tuple[str, str]]:
+    """(src, alt) of every ``<img>`` in ``page`` (HTML), in order, unescaped."""
+    return [(html.unescape(a.get("src", "")), html.unescape(a.get("alt", "")).strip()) for a in img_tags(page)]
+
+
+def no_alt_warning(source: str, line: int | None, src: str) -> Finding:
+    return warning(
+        "image-alt",
+        f"图片 {src} 没有说明文字（alt）",
+        Location(source, line),
+        "在方括号里写上图片内容，如 ![社区志愿者为老人理发](images/haircut.jpg)，方便视障居民和搜索。",
+    )

@@ -1,0 +1,113 @@
+"""Full-text search for Chinese: the search page, and the Pagefind index made after the pages.
+
+Pagefind's extended build segments Chinese into words (``<html lang="zh-CN">`` selects it), so
+``供暖`` finds the article about heating. It reads the finished HTML, so it runs on the staging
+folder once every page is written and before the swap (``index_site``); it indexes only what
+the templates mark ``data-pagefind-body`` (the articles and plain pages, not the lists). The
+search page loads the bundle relatively from ``pagefind/``: no outside server is involved,
+but browsers do not let a page opened from disk (``file://``) fetch the index, so searching
+needs the site to be served (``python build.py serve``, or any web server); the page says so.
+
+Pagefind is a dependency; on a computer without it the build warns and the search page only
+explains that search is not available.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from civicpress.errors import Finding, Findings
+from civicpress.model import OutputFile, Site
+from civicpress.templating import Renderer
+from civicpress.urls import output_path
+
+log = logging.getLogger(__name__)
+
+SEARCH_URL = "/search/"
+BUNDLE_DIR = "pagefind"
+# What the search page loads; ``check`` (which writes nothing) takes them as present.
+UI_FILES = (f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css")
+EXCLUDED = (".toc", ".meta")  # table of contents and the date/length line: noise in excerpts
+# Pagefind also writes its other interfaces; the search page uses the default UI only, so these
+# (280 KB, never loaded) are removed.
+UNUSED = (
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
+TIMEOUT = 600
+
+
+def find_indexer(findings: Findings) -> Path | None:
+    """The Pagefind program, or None (with a warning) when it is not installed."""
+    program: Path | None = None
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        pass
+    else:
+        program = get_executable()
+    if program is None or not program.exists():
+        findings.warn(
+            "search-unavailable",
+            "没有安装 Pagefind，本次生成的网站没有搜索功能（其他功能不受影响）",
+            None,
+            "运行 python -m pip install \"pagefind[extended]\" 后重新生成网站。",
+        )
+        return None
+    if "extended" not in program.name:
+        log.warning("Pagefind 不是扩展版（extended），中文搜索只能按单字匹配：%s", program)
+    return program
+
+
+def write_search(site: Site, renderer: Renderer, enabled: bool) -> Iterator[OutputFile]:
+    """The search page at /search/; without Pagefind it says that search is not available."""
+    context: dict[str, Any] = {
+        "site": site,
+        "config": site.config,
+        "data": site.data,
+        "page_url": SEARCH_URL,
+        "title": "搜索",
+        "description": f"搜索{site.config.title}的文章",
+        "search_enabled": enabled,
+    }
+    yield OutputFile(output_path(SEARCH_URL), renderer.render("search.html", context).encode())
+
+
+def index_site(program: Path, folder: Path, site: Site, findings: Findings) -> list[str]:
+    """Run Pagefind on the built ``folder``; the paths (inside it) of the files it wrote."""
+    folder = folder.resolve()
+    command = [str(program), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
+    if site.config.relative_urls:  # the site's own links name index.html; the results do too
+        command.append("--keep-index-url")
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    try:
+        done = subprocess.run(
+            command, cwd=folder, env=environment, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        findings.add(_failed(str(exc)))
+        return []
+    log.debug("pagefind: %s%s", done.stdout, done.stderr)
+    if done.returncode != 0:
+        findings.add(_failed((done.stderr or done.stdout).strip()[-500:]))
+        return []
+    bundle = folder / BUNDLE_DIR
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    return sorted(p.relative_to(folder).as_posix() for p in bundle.rglob("*") if p.is_file())
+
+
+def _failed(detail: str) -> Finding:
+    return Finding(
+        "search-index",
+        f"Pagefind 生成搜索索引失败：{detail}",
+        None,
+        "重新安装：python -m pip install --force-reinstall \"pagefind[extended]\"；仍然失败请把这段信息发给技术人员。",
+    )

@@ -1,0 +1,162 @@
+"""search: the /search/ page, the Pagefind index made in the staging folder, and a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sitemaker import article, build_site, codes, load, make_site
+
+from civicpress.errors import BuildFailed
+from civicpress.pipeline import BuildOptions, build, check
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "output"
+    build(BuildOptions(site_dir=ROOT, out_dir=out, now=NOW))
+    return out
+
+
+def test_search_page_loads_the_bundle_relatively(sample: Path) -> None:
+    html = (sample / "search/index.html").read_text(encoding="utf-8")
+    assert '<script src="../pagefind/pagefind-ui.js"></script>' in html
+    assert '<link rel="stylesheet" href="../pagefind/pagefind-ui.css">' in html
+    for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
+        assert (sample / "pagefind" / name).is_file(), name
+
+
+def test_every_page_links_to_the_search_page(sample: Path) -> None:
+    assert 'href="search/index.html"' in (sample / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../search/index.html"' in (sample / "achievements/heating-solved/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_index_holds_the_articles_and_pages_in_chinese(sample: Path) -> None:
+    entry = json.loads((sample / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh-cn"]  # <html lang="zh-CN">: the extended build's segmentation
+    site, _ = load(ROOT, now=NOW)
+    assert entry["languages"]["zh-cn"]["page_count"] == len(site.pages)
+    for page in site.pages:
+        assert "data-pagefind-body" in (sample / page.output).read_text(encoding="utf-8"), page.output
+    for listing in ("index.html", "tags/index.html", "achievements/index.html", "search/index.html"):
+        assert "data-pagefind-body" not in (sample / listing).read_text(encoding="utf-8"), listing
+
+
+def small_site(tmp_path: Path) -> Path:
+    return make_site(tmp_path, {"content/achievements/heating.md": article("供暖", body="老楼供暖改造。")})
+
+
+def test_without_pagefind_the_build_warns_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pagefind.service", None)  # as on a computer without it
+    site = small_site(tmp_path)
+    result = build_site(site)
+    assert "search-unavailable" in [f.code for f in result.warnings]
+    out = tmp_path / "output"
+    html = (out / "search/index.html").read_text(encoding="utf-8")
+    assert "pagefind" not in html and "不能搜索" in html
+    assert not (out / "pagefind").exists()
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, strict=True)
+    assert "search-unavailable" in codes(caught.value)
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = small_site(tmp_path)
+    build_site(site)
+    before = (tmp_path / "output/search/index.html").read_bytes()
+    monkeypatch.setattr("civicpress.pipeline.find_indexer", lambda findings: Path(shutil.which("false") or "false"))
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site)
+    assert codes(caught.value) == ["search-index"]
+    assert (tmp_path / "output/search/index.html").read_bytes() == before
+    assert (tmp_path / "output/pagefind/pagefind-ui.js").is_file()
+
+
+def test_a_site_without_pages_builds_without_an_index(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {})
+    result = build_site(site)
+    assert "search-unavailable" not in [f.code for f in result.warnings]
+    assert not (tmp_path / "output/pagefind").exists()
+
+
+def test_check_expects_the_bundle_it_does_not_write(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    result = check(BuildOptions(site_dir=site, out_dir=tmp_path / "output", now=NOW))
+    assert not [f for f in result.warnings if f.code.startswith("output-")]
+    assert not (tmp_path / "output").exists()
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+@pytest.fixture
+def served(sample: Path, tmp_path: Path) -> Iterator[str]:
+    """The sample site served under a sub-folder (/sq/), as on a shared host; yields its address."""
+    shutil.copytree(sample, tmp_path / "www" / "sq")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sq/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+def test_search_finds_a_chinese_word_in_a_real_browser(served: str, sample: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("requestfailed", lambda request: errors.append(f"{request.failure}: {request.url}"))
+            page.goto(served + "index.html")
+            page.click("text=搜索")
+            page.fill(".pagefind-ui__search-input", "供暖")
+            # results appear one by one as their fragments load: wait for the article's own link
+            link = page.wait_for_selector(
+                '.pagefind-ui__result-link[href="/sq/achievements/heating-solved/index.html"]', timeout=15_000
+            )
+            assert link is not None
+            assert "供暖" in page.inner_text(".pagefind-ui__results")
+            link.click()
+            page.wait_for_url("**/achievements/heating-solved/index.html")
+            assert "告别供暖难" in page.title()
+            # a query in the address (?q=) searches at once
+            page.goto(served + "search/index.html?q=%E7%A7%A7%E6%AD%8C")  # 秧歌
+            page.wait_for_selector('.pagefind-ui__result-link[href*="/sq/events/2021/family-games/"]', timeout=15_000)
+            assert [e for e in errors if not e.startswith("net::ERR_ABORTED")] == []  # aborted: left the page
+            # opened from disk, the page says why search needs a server instead of failing silently
+            page.goto((sample / "search/index.html").as_uri())
+            assert page.is_visible(".search-file-note")
+        finally:
+            browser.close()
