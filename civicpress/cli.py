@@ -1,4 +1,4 @@
-"""The command line: ``python build.py [build|serve|new|check]`` and the ``civicpress`` command.
+"""The command line: ``python build.py [build|serve|new|check|import]`` and the ``civicpress`` command.
 
 Exit codes: 0 ok, 1 the site has errors, 2 wrong usage. Messages are Simplified Chinese.
 A SiteError is printed as a list of problems, never as a traceback.
@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -20,7 +21,7 @@ from civicpress.pipeline import BuildOptions, BuildResult, build, check
 from civicpress.scaffold import new_document
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve", "new", "check")
+COMMANDS = ("build", "serve", "new", "check", "print", "import")
 PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [
@@ -80,6 +81,10 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
     site_options(commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹"))
+    site_options(commands.add_parser(
+        "print", help="只生成交流材料（PDF、Word、打印网页）",
+        description="只生成 content/materials/ 中的交流材料和参观材料到输出文件夹的 print/，网站其余部分不变",
+    ))
     serve = commands.add_parser(
         "serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器"
     )
@@ -94,6 +99,16 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"
     )
     site_options(check_parser, out=False)
+    importer = commands.add_parser(
+        "import",
+        help="把旧材料（文本、Word）导入为文章",
+        description="修复乱码、拼音注音、繁体字和网站广告后，把报告导入为 content/栏目/ 中的文章",
+    )
+    importer.add_argument("files", nargs="+", metavar="文件", help="要导入的 .txt、.md、.docx 文件；- 表示标准输入")
+    importer.add_argument("--section", default=None, metavar="栏目", help="导入到哪个栏目（默认：第一个栏目）")
+    importer.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
+    importer.add_argument("--split", action="store_true", help="每个一级标题（一、二、……）各成一篇文章")
+    importer.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写任何文件")
     return parser
 
 
@@ -110,8 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "print":
+            return _print(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "import":
+            return _import(args)
         if args.command == "new":
             path = new_document(args.site, args.section, args.title, datetime.now(timezone.utc))
             print(f"已新建：{_display(path)}")
@@ -154,6 +173,16 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print(args: argparse.Namespace) -> int:
+    options = replace(_options(args), print_only=True)
+    result = build(options)
+    _finish(result, args.quiet)
+    if not args.quiet:
+        print(f"完成：{result.pages} 份材料，写入 {result.files} 个文件到 {_display(options.out_dir / 'print')}，"
+              f"用时 {result.seconds:.2f} 秒。")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     result = check(_options(args))
     _finish(result, args.quiet)
@@ -163,6 +192,26 @@ def _check(args: argparse.Namespace) -> int:
             print(f"  {source}")
     if not args.quiet:
         print(f"检查通过：{result.pages} 篇文章，{result.files} 个文件，没有错误（未写入任何文件）。")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from civicpress.importer import format_run, import_files, read_inputs
+
+    stdin = sys.stdin.buffer.read() if "-" in args.files else None
+    try:
+        run = import_files(
+            read_inputs(args.files, stdin), args.site, args.section, split_sections=args.split, dry_run=args.dry_run
+        )
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print(f"\n失败：共 {len(exc.findings)} 个错误，没有导入任何文章。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    if args.dry_run:
+        for item in run.items:
+            for output in item.outputs:
+                print(f"===== 将写入 {output.destination.rel} =====\n{output.text}")
+    print(format_run(run))
     return EXIT_OK
 
 

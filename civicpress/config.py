@@ -42,6 +42,28 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class DataPageConfig:
+    """Pages made from a data file (``data_pages``), as Hugo's content adapters make them.
+
+    With ``:slug`` in ``url`` every record of the list ``data`` gets a page: ``title`` and
+    ``description`` then name the record's fields (the slug is the record's ``slug`` or its
+    title's). Without ``:slug`` the whole data gets one page, listed in the navigation, and
+    ``title`` and ``description`` are its own text.
+    """
+
+    data: str  # a data file, or a list inside one: organisation.volunteer_teams
+    url: str
+    template: str
+    title: str = "title"
+    description: str = ""
+    line: int | None = field(default=None, compare=False)  # in site_config.yaml, for errors
+
+    @property
+    def per_record(self) -> bool:
+        return ":slug" in self.url
+
+
+@dataclass(frozen=True)
 class AllowedValue:
     """A value the office publishes on purpose (its service phone), with the reason why."""
 
@@ -54,6 +76,15 @@ class Privacy:
     private_names: tuple[str, ...] = ()  # replaced by ``mask`` in the public edition
     mask: str = "{surname}某"  # 白友盛 → 白某
     allow: tuple[AllowedValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrintConfig:
+    """``print:`` — exchange materials (civicpress.printing checks the booklet's fields)."""
+
+    booklet: Mapping[str, Any] | None = None  # the 参观材料 booklet: title, materials, parts …
+    booklet_line: int | None = field(default=None, compare=False)
+    missing_glyphs: str = "error"  # a character the print font lacks: error or warning
 
 
 @dataclass(frozen=True)
@@ -74,6 +105,8 @@ class SiteConfig:
     require_approval: bool = False  # the public edition takes only pages with status: 已审
     privacy: Privacy = field(default_factory=Privacy)
     footer: Footer = field(default_factory=Footer)
+    data_pages: tuple[DataPageConfig, ...] = ()
+    printing: PrintConfig = field(default_factory=PrintConfig)  # the ``print:`` block
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def section(self, key: str) -> SectionConfig | None:
@@ -140,8 +173,14 @@ SITE_FIELDS: dict[str, tuple[Check, str]] = {
     "require_approval": (_bool, "true 或 false"),
     "privacy": (_mapping, "键值对：private_names、mask、allow"),
     "sections": (lambda v: isinstance(v, list), "栏目列表"),
+    "data_pages": (lambda v: isinstance(v, list), "列表，每项写 data、url、template"),
     "footer": (_mapping, "键值对"),
     "extra": (_mapping, "键值对"),
+    "print": (_mapping, "键值对：booklet、missing_glyphs"),
+}
+PRINT_FIELDS: dict[str, tuple[Check, str]] = {
+    "booklet": (_mapping, "键值对：title、materials、parts 等"),
+    "missing_glyphs": (lambda v: v in ("error", "warning"), "error 或 warning"),
 }
 SECTION_FIELDS: dict[str, tuple[Check, str]] = {
     "key": (_section_key, "小写英文字母开头的栏目目录名，如 events"),
@@ -173,6 +212,25 @@ PRIVACY_FIELDS: dict[str, tuple[Check, str]] = {
     "private_names": (_names, "姓名列表，如 [白某某, 张某某]"),
     "mask": (_mask, "含 {surname} 的替换格式，如 \"{surname}某\""),
     "allow": (_allow_list, "列表，每项写 value: 要公开的号码 和 reason: 公开的理由"),
+}
+def _data_path(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$", value) is not None
+
+
+def _page_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("/") and value.endswith("/") and "//" not in value
+
+
+def _template_name(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^[\w-]+(/[\w-]+)*\.html$", value) is not None
+
+
+DATA_PAGE_FIELDS: dict[str, tuple[Check, str]] = {
+    "data": (_data_path, "数据文件名，或其中的列表，如 honors 或 organisation.volunteer_teams"),
+    "url": (_page_url, "以 / 开头和结尾的网址，每条记录一页时含 :slug，如 /honors/:slug/"),
+    "template": (_template_name, "模板文件名，如 honor.html"),
+    "title": (_text, "文字"),
+    "description": (_text, "文字"),
 }
 FOOTER_FIELDS: dict[str, tuple[Check, str]] = {
     name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")
@@ -209,15 +267,45 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
         footer_raw, dict
     ) else Footer()
     privacy = _privacy(raw.get("privacy"), doc, location, findings)
+    data_pages = _data_pages(raw.get("data_pages", []), doc, location, findings)
     if findings.errors:
         raise SiteError(*findings.errors)
     values.pop("sections", None)
+    values.pop("data_pages", None)
+    print_raw = values.pop("print", None)
+    if isinstance(print_raw, dict):
+        print_values = _validate(print_raw, PRINT_FIELDS, ("print",), doc, location, findings)
+        if findings.errors:
+            raise SiteError(*findings.errors)
+        values["printing"] = PrintConfig(
+            booklet=freeze(print_values["booklet"]) if "booklet" in print_values else None,
+            booklet_line=doc.line_of("print", "booklet"),
+            missing_glyphs=print_values.get("missing_glyphs", "error"),
+        )
     values.pop("footer", None)
     values["privacy"] = privacy
     values["extra"] = freeze(values.get("extra", {}))
     if values.get("base_url") and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
-    return SiteConfig(sections=sections, footer=footer, **values)
+    return SiteConfig(sections=sections, footer=footer, data_pages=data_pages, **values)
+
+
+def _data_pages(raw: Any, doc: YamlDocument, location: Location, findings: Findings) -> tuple[DataPageConfig, ...]:
+    entries: list[DataPageConfig] = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        path = ("data_pages", index)
+        line = doc.line_of(*path)
+        values = _validate(item, DATA_PAGE_FIELDS, path, doc, location, findings)
+        missing = [key for key in ("data", "url", "template") if key not in item] if isinstance(item, dict) else []
+        if missing:
+            findings.error("config-missing-key", f"data_pages 的这一项缺少 {'、'.join(missing)}", location.at(line),
+                           "例如：- {data: honors, url: /honors/:slug/, template: honor.html, title: title}")
+        elif isinstance(item, dict) and ":slug" not in values.get("url", ":slug") and "title" not in item:
+            findings.error("config-missing-key", "整个数据文件一页时要写页面标题 title", location.at(line),
+                           "例如：title: 大事记")
+        elif isinstance(item, dict) and len(values) == len(item):
+            entries.append(DataPageConfig(**values, line=line))
+    return tuple(entries)
 
 
 def _privacy(raw: Any, doc: YamlDocument, location: Location, findings: Findings) -> Privacy:

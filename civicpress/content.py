@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CONTENT_DIR = "content"
 DATA_DIR = "_data"
+MATERIALS_DIR = "materials"  # exchange materials for print, not a section of the website
 INDEX_FILE = "_index.md"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -75,10 +76,27 @@ class Document:
 
 
 @dataclass(frozen=True)
+class MaterialSource:
+    """A file of ``content/materials/``: an exchange material for print (civicpress.printing).
+
+    Its front matter has fields of its own (issuing organisation, marking, parts …), so it is
+    kept as parsed YAML with its lines here and validated field by field by the print writer.
+    """
+
+    source: str  # content/materials/a.md
+    rel: str  # materials/a.md
+    front: YamlDocument
+    body: str
+    body_line: int
+    encoding: str
+
+
+@dataclass(frozen=True)
 class Content:
     documents: tuple[Document, ...]
     data: Mapping[str, Any]
     assets: tuple[str, ...]  # non-Markdown files inside content/, as paths inside content/
+    materials: tuple[MaterialSource, ...] = ()  # content/materials/*.md, for print
 
 
 HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
@@ -111,17 +129,36 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Cont
         )
     documents: list[Document] = []
     assets: list[str] = []
+    materials: list[MaterialSource] = []
     for rel in _walk(root):
         if rel.startswith(DATA_DIR + "/"):
             continue
-        if rel.endswith(MARKDOWN_SUFFIXES):
+        if rel.startswith(MATERIALS_DIR + "/") and rel.endswith(MARKDOWN_SUFFIXES):
+            material = _read_material(root, rel, findings)
+            if material is not None:
+                materials.append(material)
+        elif rel.endswith(MARKDOWN_SUFFIXES):
             document = _read_document(root, rel, config, findings)
             if document is not None:
                 documents.append(document)
         else:
             assets.append(rel)
     data = read_data(root / DATA_DIR, findings)
-    return Content(tuple(documents), data, tuple(assets))
+    return Content(tuple(documents), data, tuple(assets), tuple(materials))
+
+
+def _read_material(root: Path, rel: str, findings: Findings) -> MaterialSource | None:
+    """A material's text and raw front matter; civicpress.printing checks the fields."""
+    location = Location(f"{CONTENT_DIR}/{rel}")
+    try:
+        check_size((root / rel).stat().st_size, location)
+        text = decode((root / rel).read_bytes(), location)
+        _warn_encoding(text.encoding, location, findings)
+        doc, body, body_line = _split_front_matter(text.text, location)
+    except SiteError as exc:
+        findings.extend(exc.findings)
+        return None
+    return MaterialSource(location.path, rel, doc, body, body_line, text.encoding)
 
 
 def _walk(root: Path) -> list[str]:

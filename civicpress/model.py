@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
 
-from civicpress.config import SiteConfig
+from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
 from civicpress.errors import Findings, Location
@@ -101,6 +101,23 @@ class Term:
 
 
 @dataclass(frozen=True)
+class DataPage:
+    """A page drawn from data (``data_pages`` in site_config.yaml): one record, or a whole data file."""
+
+    title: str
+    url: str
+    output: str
+    template: str
+    data: Any  # the record (a frozen mapping), or the whole data for a one-page entry
+    description: str = ""
+    slug: str = ""  # "" for a whole-data page
+
+    @property
+    def per_record(self) -> bool:
+        return bool(self.slug)
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]  # every published page: articles then plain pages, stable order
@@ -116,10 +133,22 @@ class Site:
     )  # url -> (newer, older) within the section
     by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
     awaiting_review: tuple[str, ...] = ()  # content files with status: 待审, published or not
+    data_pages: tuple[DataPage, ...] = ()
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
         return sorted((p for p in self.pages if p.section), key=_newest_first)
+
+    def record_page(self, record: Any) -> DataPage | None:
+        """The page of one data record, when ``data_pages`` gives its list a page per record."""
+        return next((p for p in self.data_pages if p.slug and p.data is record), None)
+
+    def related(self, page: Page, limit: int = 4) -> list[Page]:
+        """Other articles sharing tags with ``page``: most shared tags first, then newest."""
+        tags = set(page.tags)
+        shared = [(len(tags & set(p.tags)), p) for p in self.pages if p.section and p.url != page.url]
+        ranked = sorted((item for item in shared if item[0]), key=lambda item: (-item[0], *_newest_first(item[1])))
+        return [p for _, p in ranked[:limit]]
 
 
 def assemble_site(
@@ -159,6 +188,7 @@ def assemble_site(
         (p for p in pages if not p.section), key=lambda p: p.rel
     )
     dates = [p.date for p in pages if p.date]
+    data_pages = _data_pages(config, data, ordered, sections, findings)
     return Site(
         config=config,
         pages=tuple(ordered),
@@ -172,6 +202,7 @@ def assemble_site(
         neighbours=MappingProxyType(_neighbours(sections)),
         by_rel=MappingProxyType({page.rel: page for page in ordered}),
         awaiting_review=tuple(d.source for d in content.documents if d.front.status == "待审"),
+        data_pages=data_pages,
     )
 
 
@@ -338,3 +369,63 @@ def _neighbours(sections: tuple[Section, ...]) -> dict[str, tuple[Page | None, P
             older = chain[index + 1] if index + 1 < len(chain) else None
             result[page.url] = (newer, older)
     return result
+
+
+def _data_pages(
+    config: SiteConfig, data: Mapping[str, Any], pages: list[Page], sections: tuple[Section, ...], findings: Findings
+) -> tuple[DataPage, ...]:
+    """The pages of ``data_pages``, in the configured order; a URL already taken is an error."""
+    taken = {p.url: p.source for p in pages} | {s.url: f"栏目“{s.title}”" for s in sections}
+    taken |= {"/": "首页", TAGS_PATH: "标签页"}
+    result: list[DataPage] = []
+    for entry in config.data_pages:
+        where = Location(CONFIG_FILE, entry.line)
+        value = _data_at(data, entry.data)
+        if value is None:
+            findings.error("data-page-missing", f"data_pages 中的数据 {entry.data} 不存在", where,
+                           "数据文件放在 content/_data/ 中，如 honors 即 content/_data/honors.yaml。")
+            continue
+        if entry.per_record:
+            made = _record_pages(config, entry, value, where, findings)
+        else:
+            made = [DataPage(entry.title, entry.url, output_path(entry.url), entry.template, value, entry.description)]
+        for page in made:
+            owner = taken.get(page.url)
+            if owner:
+                findings.error("duplicate-url", f"{entry.data} 的页面“{page.title}”和 {owner} 的网址相同：{page.url}",
+                               where, "给这条记录加一行 slug: 另一个网址名，或修改 data_pages 中的 url。")
+                continue
+            taken[page.url] = f"{entry.data} 的“{page.title}”"
+            result.append(page)
+    return tuple(result)
+
+
+def _data_at(data: Mapping[str, Any], path: str) -> Any:
+    """``organisation.volunteer_teams`` → that list inside ``data``; None when it is not there."""
+    value: Any = data
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _record_pages(
+    config: SiteConfig, entry: DataPageConfig, records: Any, where: Location, findings: Findings
+) -> list[DataPage]:
+    if not isinstance(records, tuple) or not all(isinstance(r, Mapping) for r in records):
+        findings.error("data-page-not-list", f"{entry.data} 不是记录列表，不能每条记录一页", where,
+                       "每条一页时，数据应是以“- ”开头的列表，每项写“键: 值”；否则请去掉 url 中的 :slug。")
+        return []
+    made = []
+    for number, record in enumerate(records, start=1):
+        title = record.get(entry.title)
+        if title is None or str(title).strip() == "":
+            findings.error("data-page-no-title", f"{entry.data} 第 {number} 条记录缺少 {entry.title}，无法作页面标题",
+                           where, f"给这条记录加上 {entry.title}: …，或在 data_pages 中用 title: 指定作标题的字段。")
+            continue
+        slug = str(record.get("slug") or "") or slugify(str(title), config.slug_style)
+        url = entry.url.replace(":slug", slug)
+        description = str(record.get(entry.description) or "") if entry.description else ""
+        made.append(DataPage(str(title), url, output_path(url), entry.template, record, description, slug))
+    return made

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from civicpress.checks.links import LinkCheck
 from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
 from civicpress.content import read_content
@@ -24,10 +25,13 @@ from civicpress.editions import PUBLIC, Edition
 from civicpress.errors import BuildFailed, Finding, Findings, SiteError
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Site, assemble_site
+from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
 from civicpress.publish import Staging, check_out_dir
 from civicpress.templating import Renderer
+from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import Tools, paginate, write_pages
+from civicpress.writers.search import UI_FILES, find_indexer, index_site, write_search
 from civicpress.writers.sitemap import write_sitemap
 from civicpress.writers.static_files import write_static
 
@@ -44,6 +48,7 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None  # what counts as "now" for future and expired pages
     edition: str = PUBLIC  # "internal": internal pages and private names shown, no privacy scan
+    print_only: bool = False  # only the exchange materials: output/print/ is replaced, the rest kept
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,19 @@ def clock(environ: dict[str, str] | None = None) -> datetime:
 
 def load_site(options: BuildOptions, findings: Findings) -> Site:
     """Read and check the whole site; raises BuildFailed if anything is wrong."""
+    return load_all(options, findings)[0]
+
+
+def load_all(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[PrintJob, ...]]:
+    """The site and its exchange materials (content/materials/), read and checked."""
     config = load_config(options.site_dir)
     content = read_content(options.site_dir, config, findings)
     now = options.now or clock()
     edition = Edition.of(config, options.edition)
     site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition)
+    jobs = load_print_jobs(content.materials, site, edition, findings)
     _stop_on_errors(findings, options.strict)
-    return site
+    return site, jobs
 
 
 def privacy_guard(site: Site, edition: str, findings: Findings) -> PrivacyGuard | None:
@@ -97,19 +108,29 @@ def privacy_guard(site: Site, edition: str, findings: Findings) -> PrivacyGuard 
     return guard
 
 
-def output_files(site: Site, site_dir: Path, findings: Findings) -> Iterator[OutputFile]:
-    """Every file of the built site, one at a time (the writer registry, in order)."""
-    tools = Tools(Renderer(site_dir), MarkdownRenderer(allow_html=site.config.allow_html))
-    findings.extend(tools.renderer.check_site_templates())
+def output_files(
+    site: Site, site_dir: Path, findings: Findings, search: bool = False, jobs: Sequence[PrintJob] = ()
+) -> Iterator[OutputFile]:
+    """Every file of the built site, one at a time (the writer registry, in order).
+
+    Static files and images come first: the pages need the images' sizes.
+    """
+    renderer = Renderer(site_dir)
+    findings.extend(renderer.check_site_templates())
+    images = yield from write_static(site, site_dir, findings)
+    tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images)
     yield from write_pages(site, tools, findings)
+    yield from write_search(site, tools.renderer, search)
+    yield from write_data_pages(site, tools.renderer, findings)
     yield from write_feed(site, findings)
     yield from write_sitemap(site)
-    yield from write_static(site, site_dir)
+    yield from write_print(jobs, site, findings)
 
 
 def expected_pages(site: Site) -> int:
     """How many HTML pages the build makes, for the progress display."""
-    return len(site.pages) + sum(len(list(paginate(s))) for s in site.sections) + len(site.tags) + 3
+    sections = sum(len(list(paginate(s))) for s in site.sections)
+    return len(site.pages) + sections + len(site.tags) + len(site.data_pages) + 3
 
 
 def _as_build_failure(function: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
@@ -133,17 +154,27 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     started = time.perf_counter()
     findings = Findings()
     check_out_dir(options.out_dir, options.site_dir)
-    site = load_site(options, findings)
+    site, jobs = load_all(options, findings)
+    if options.print_only:
+        return _build_print(options, site, jobs, findings, started)
     guard = privacy_guard(site, options.edition, findings)
     total = expected_pages(site)
+    indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
+    links = LinkCheck(site.config.base_url)
     staging = Staging(options.out_dir)
     try:
-        for done, file in enumerate(output_files(site, options.site_dir, findings), start=1):
+        files = output_files(site, options.site_dir, findings, indexer is not None, jobs)
+        for done, file in enumerate(files, start=1):
             if guard:
                 findings.extend(guard.inspect(file.path, file.data))
             staging.write(file)
+            links.add(file.path, file.data)
             if progress:
                 progress(min(done, total), total)
+        if indexer and not findings.errors:  # search index of the finished pages, before the swap
+            links.add_paths(index_site(indexer, staging.path, site, findings))
+        if not findings.errors:  # else the broken links are reported with their source lines
+            findings.extend(links.findings())
         _stop_on_errors(findings, options.strict)
     except BaseException:
         staging.abort()
@@ -159,18 +190,44 @@ def check(options: BuildOptions) -> BuildResult:
     """Everything a build does except writing: every page is rendered and checked."""
     started = time.perf_counter()
     findings = Findings()
-    site = load_site(options, findings)
+    site, jobs = load_all(options, findings)
     guard = privacy_guard(site, options.edition, findings)
+    indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
+    links = LinkCheck(site.config.base_url)
+    links.add_paths(UI_FILES if indexer else ())
     files = size = 0
-    for file in output_files(site, options.site_dir, findings):
+    for file in output_files(site, options.site_dir, findings, indexer is not None, jobs):
         if guard:
             findings.extend(guard.inspect(file.path, file.data))
+        links.add(file.path, file.data)
         files += 1
         size += len(file.data)
+    if not findings.errors:
+        findings.extend(links.findings())
     _stop_on_errors(findings, options.strict)
     return BuildResult(
         len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review
     )
+
+
+def _build_print(
+    options: BuildOptions, site: Site, jobs: tuple[PrintJob, ...], findings: Findings, started: float
+) -> BuildResult:
+    """``build.py print``: only output/print/ is replaced (atomically); the website stays as it is."""
+    staging = Staging(options.out_dir / PRINT_DIR)
+    guard = privacy_guard(site, options.edition, findings)
+    try:
+        for file in write_print(jobs, site, findings):
+            if guard:  # the print HTML carries the same text as the PDF and the Word file
+                findings.extend(guard.inspect(file.path, file.data))
+            staging.write(OutputFile(file.path.removeprefix(PRINT_DIR + "/"), file.data))
+        _stop_on_errors(findings, options.strict)
+    except BaseException:
+        staging.abort()
+        raise
+    report = staging.commit()
+    return BuildResult(len(jobs), report.files, report.bytes, time.perf_counter() - started,
+                       tuple(findings.warnings))
 
 
 def _stop_on_errors(findings: Findings, strict: bool) -> None:

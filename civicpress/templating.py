@@ -8,6 +8,7 @@ one table below, each with an example that ``tests/test_templating.py`` runs.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from jinja2.runtime import Context
 
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.expressions import thousands
+from civicpress.graphics import bar_chart, line_chart, qr_code
 from civicpress.urls import absolute_url, relative_url, root_url
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -38,10 +40,15 @@ THEME_LABEL = "默认主题"
 WEEKDAYS = "一二三四五六日"
 
 
-def cn_date(value: datetime | None, style: str = "long") -> str:
-    """``long`` 2022年9月19日 · ``short`` 2022-09-19 · ``iso`` 2022-09-19T00:00:00+08:00 · ``month`` 2022年9月."""
+def cn_date(value: datetime | str | None, style: str = "long") -> str:
+    """``long`` 2022年9月19日 · ``short`` 2022-09-19 · ``iso`` 2022-09-19T00:00:00+08:00 · ``month`` 2022年9月.
+
+    A date written as text in a data file may leave out the day or the month: ``2018-06`` → 2018年6月.
+    """
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _text_date(value, style)
     if style == "short":
         return value.strftime("%Y-%m-%d")
     if style == "iso":
@@ -51,6 +58,37 @@ def cn_date(value: datetime | None, style: str = "long") -> str:
     if style == "weekday":
         return f"{value.year}年{value.month}月{value.day}日 星期{WEEKDAYS[value.weekday()]}"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _text_date(text: str, style: str) -> str:
+    """``2018-06-05`` / ``2018-06`` / ``2018`` in Chinese; ``short`` and ``iso`` keep the text."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text.strip())
+    if not match or style in ("short", "iso"):
+        return text
+    year, month, day = match.groups()
+    if style == "month" or not day:
+        day = None
+    return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
+
+
+def grouped(records: Any, key: str, order: Any = ()) -> list[tuple[Any, list[Any]]]:
+    """Records grouped by ``record[key]``: the keys of ``order`` first, then the others as they come.
+
+    Each group keeps the records' order; a record without the key is in the group ``""``.
+    """
+    groups: dict[Any, list[Any]] = {name: [] for name in order}
+    for record in records:
+        groups.setdefault(record.get(key, ""), []).append(record)
+    return [(name, members) for name, members in groups.items() if members]
+
+
+def dig(value: Any, path: str) -> Any:
+    """``data.stats | dig('party_members.total')``: the value at a dotted path, or None when absent."""
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
 
 
 @dataclass(frozen=True)
@@ -70,6 +108,17 @@ FILTERS: dict[str, tuple[Callable[..., Any], Example]] = {
                 {"d": datetime(2022, 9, 19)}),
     ),
     "thousands": (thousands, Example("{{ 12345 | thousands }}", "12,345")),
+    "grouped": (
+        grouped,
+        Example("{% for level, items in honors | grouped('level', ['国家级', '省级']) %}"
+                "{{ level }}{{ items | length }} {% endfor %}", "省级2 区级1 ",
+                {"honors": [{"level": "区级"}, {"level": "省级"}, {"level": "省级"}]}),
+    ),
+    "dig": (
+        dig,
+        Example("{{ stats | dig('party_members.total') }} {{ stats | dig('no.such') }}", "491 None",
+                {"stats": {"party_members": {"total": 491}}}),
+    ),
 }
 
 
@@ -96,6 +145,23 @@ GLOBALS: dict[str, tuple[Callable[..., Any], Example]] = {
     "abs_url": (
         abs_url,
         Example("{{ abs_url('/events/') }}", "https://example.cn/sq/events/", {"page_url": "/"}),
+    ),
+    # Charts and QR codes (civicpress.graphics): inline SVG drawn at build time.
+    "bar_chart": (
+        bar_chart,
+        Example("{{ bar_chart(rows, 'branch', 'members', title='党员人数', unit='人') | striptags }}",
+                "党员人数 一支部 12人 二支部 9人",
+                {"rows": [{"branch": "一支部", "members": 12}, {"branch": "二支部", "members": 9}]}),
+    ),
+    "line_chart": (
+        line_chart,
+        Example("{{ line_chart(rows, 'year', 'placed', title='安置人次') | striptags }}",
+                "安置人次 0 50 100 150 148 2018 136 2019",
+                {"rows": [{"year": 2018, "placed": 148}, {"year": 2019, "placed": 136}]}),
+    ),
+    "qr_code": (
+        qr_code,
+        Example("{{ qr_code('https://example.cn/sq/a/', title='扫码阅读') | striptags }}", "扫码阅读"),
     ),
 }
 

@@ -179,3 +179,14 @@ def test_exif_in_an_output_image_is_caught() -> None:
         ("image-metadata", Location("output/events/photo.jpg"))
     ]
     assert guard.inspect("events/clean.jpg", b"\xff\xd8\xff\xdb\x00\x43\x00\xff\xd9") == []
+
+
+def test_personal_data_in_a_printed_material_is_caught(tmp_path: Path) -> None:
+    """The PDF and Word file are set from the same text as output/print/<name>.html, which is scanned."""
+    material = "---\ntitle: 交流材料\ndate: 2022-09-19\norganization: 社区党委\n---\n\n联系人电话 13812345678。\n"
+    site = make_site(tmp_path, {"content/news/a.md": article("甲"), "content/materials/m.md": material})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, tmp_path / "out")
+    assert [f.location.path for f in caught.value.findings if f.code == "personal-data" and f.location] == [
+        "output/print/m.html"
+    ]

@@ -18,6 +18,7 @@ PACKAGE = ROOT / "civicpress"
 LAYERS: dict[str, float] = {
     "errors": 0,
     "urls": 1,
+    "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "sources": 2,
     "config": 3,
     "content": 4,
@@ -25,8 +26,10 @@ LAYERS: dict[str, float] = {
     "expressions": 4,
     "editions": 4.5,
     "model": 5,
+    "images": 5.5,
     "templating": 6,
     "writers": 7,
+    "printing": 7,
     "checks": 7,
     "publish": 7,
     "pipeline": 8,

@@ -11,7 +11,7 @@ import math
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
+from civicpress.images import ImageInfo, alt_texts, no_alt_warning, size_img_tags
 from civicpress.markup import Heading, MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
 from civicpress.templating import Renderer
@@ -37,14 +38,28 @@ class Paginator:
 
 @dataclass(frozen=True)
 class Tools:
-    """What rendering needs besides the site: the template and Markdown renderers."""
+    """What rendering needs besides the site: the template and Markdown renderers, the images."""
 
     renderer: Renderer
     markdown: MarkdownRenderer
+    images: Mapping[str, ImageInfo] = field(default_factory=dict)  # output path -> size, srcset
+
+
+def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
+    """The page with width/height, srcset and lazy loading on its images (civicpress.images)."""
+    if not tools.images:
+        return file
+    html = size_img_tags(file.data.decode(), file.path, site.config.base_url, tools.images)
+    return OutputFile(file.path, html.encode())
 
 
 def write_pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
     """Every HTML page of the site."""
+    for file in _pages(site, tools, findings):
+        yield _sized(file, site, tools)
+
+
+def _pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
     for page in site.pages:
         yield from _guard(findings, lambda page=page: render_page(page, site, tools))
     for section in site.sections:
@@ -99,7 +114,28 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
         older=older,
     )
     template = "article.html" if page.section else "page.html"
-    return OutputFile(page.output, tools.renderer.render(template, context).encode()), problems
+    rendered = _search_body(tools.renderer.render(template, context))
+    return OutputFile(page.output, rendered.encode()), problems
+
+
+SEARCH_BODY = "data-pagefind-body"
+_SEARCH_ROOT = re.compile(r"<(article|main|body)\b")
+
+
+def _search_body(html: str) -> str:
+    """Mark what the search index reads: the page's ``<article>`` (else ``<main>``, ``<body>``).
+
+    Only pages marked so are indexed (writers/search.py), so lists and tags stay out of the
+    results. A template may place the mark itself, here or on other pages.
+    """
+    if SEARCH_BODY in html:
+        return html
+    roots = {m.group(1): m.start() for m in reversed(list(_SEARCH_ROOT.finditer(html)))}
+    for tag in ("article", "main", "body"):
+        if tag in roots:
+            at = roots[tag] + 1 + len(tag)
+            return f"{html[:at]} {SEARCH_BODY}{html[at:]}"
+    return html
 
 
 def render_section(
@@ -181,8 +217,38 @@ def markdown_html(
 ) -> tuple[Markup, tuple[Heading, ...]]:
     """Markdown → HTML for the page at ``page_url``, with links resolved and checked."""
     resolver = LinkResolver(site, source, body, body_line, page_url, problems)
-    rendered = tools.markdown.render(body, resolver)
+    images: list[tuple[str, str]] = []  # (URL in the page, href the editor wrote) of Markdown images
+
+    def resolve(href: str, is_image: bool) -> str:
+        url = resolver(href, is_image)
+        if is_image:
+            images.append((url, href))
+        return url
+
+    rendered = tools.markdown.render(body, resolve)
+    problems.extend(_images_without_alt(rendered.html, images, source, body, body_line))
     return Markup(rendered.html), rendered.toc
+
+
+def _images_without_alt(
+    html: str, images: list[tuple[str, str]], source: str, body: str, body_line: int
+) -> list[Finding]:
+    """A warning at the line of each image written without alt text, in Markdown or as HTML."""
+    found = []
+    markdown_images = iter(images)
+    pending = next(markdown_images, None)
+    seen: dict[str, int] = {}
+    for src, alt in alt_texts(html):
+        if pending and pending[0] == src:  # the next Markdown image; else one written as HTML
+            href, lines = pending[1], _lines_with_link(body, pending[1])
+            pending = next(markdown_images, None)
+        else:
+            href, lines = src, _lines_with_text(body, src)
+        occurrence = seen[href] = seen.get(href, -1) + 1
+        if not alt:
+            line = body_line + lines[min(occurrence, len(lines) - 1)] if lines else None
+            found.append(no_alt_warning(source, line, href))
+    return found
 
 
 class LinkResolver:
@@ -273,6 +339,11 @@ def _unsafe_scheme(scheme: str, href: str, is_image: bool) -> bool:
     if scheme in ("javascript", "vbscript", "file"):
         return True
     return scheme == "data" and not (is_image and href.lower().startswith("data:image/") and "svg" not in href[:20])
+
+
+def _lines_with_text(body: str, text: str) -> list[int]:
+    """0-based body lines where ``text`` appears (an image written as raw HTML)."""
+    return [number for number, line in enumerate(body.split("\n")) if text and text in line]
 
 
 def _lines_with_link(body: str, href: str) -> list[int]:

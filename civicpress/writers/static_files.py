@@ -1,29 +1,67 @@
 """Files copied as they are: the theme's static files, the site's ``static/`` and content assets.
 
-A file in the site's ``static/`` replaces the theme's file of the same name.
+A file in the site's ``static/`` replaces the theme's file of the same name. Raster images are
+not copied as they are: they are published cleaned of metadata (``civicpress.images``), content
+images with narrower copies for ``srcset``; ``write_static`` returns what the pages need to know
+of them (``images = yield from write_static(...)``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
+from civicpress.errors import Findings, SiteError
+from civicpress.images import WIDTHS, ImageInfo, is_image, is_refused, publish_image, refused
 from civicpress.model import OutputFile, Site
 from civicpress.templating import THEME_DIR
 
 SITE_STATIC = "static"
 
 
-def write_static(site: Site, site_dir: Path) -> Iterator[OutputFile]:
+def write_static(
+    site: Site, site_dir: Path, findings: Findings | None = None
+) -> Generator[OutputFile, None, dict[str, ImageInfo]]:
+    """Every static file and content asset; returns the published images by output path.
+
+    An image that cannot be published is an error in ``findings`` (raised without them).
+    """
     files: dict[str, Path] = {}
     for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
         for rel in _files(root):
             files[rel] = root / rel
+    content: set[str] = set()
     for rel in site.assets:
         files[site.assets[rel].lstrip("/")] = site_dir / "content" / rel
+        content.add(site.assets[rel].lstrip("/"))
+    images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
-        yield OutputFile(rel, files[rel].read_bytes())
+        data = files[rel].read_bytes()
+        if not (is_image(rel) or is_refused(rel)):
+            yield OutputFile(rel, data)
+            continue
+        source = _source(files[rel], site_dir, rel)
+        try:
+            if is_refused(rel):
+                raise SiteError(refused(source))
+            info, outputs = publish_image(rel, data, source, widths=WIDTHS if rel in content else ())
+        except SiteError as exc:
+            if findings is None:
+                raise
+            findings.extend(exc.findings)
+            continue
+        images[rel] = info
+        yield from outputs
+    return images
+
+
+def _source(path: Path, site_dir: Path, rel: str) -> str:
+    """The file as the editor knows it: content/…, static/… or the theme's."""
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return f"theme/static/{rel}"
 
 
 def _files(root: Path) -> list[str]:
