@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from civicpress.checks.external_links import http_status
 from civicpress.editions import EDITIONS, PUBLIC
 from civicpress.errors import Finding, SiteError
 from civicpress.pipeline import BuildOptions, BuildResult, build, check
@@ -99,6 +100,9 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"
     )
     site_options(check_parser, out=False)
+    check_parser.add_argument(
+        "--external", action="store_true", help="同时检查文章中的外部网址能否打开（需要联网，较慢）"
+    )
     importer = commands.add_parser(
         "import",
         help="把旧材料（文本、Word）导入为文章",
@@ -184,7 +188,7 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    result = check(_options(args))
+    result = check(_options(args), fetch=http_status if args.external else None)
     _finish(result, args.quiet)
     if result.awaiting_review:
         print(f"待审核（status: 待审）的文章 {len(result.awaiting_review)} 篇：")

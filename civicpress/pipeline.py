@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from civicpress.checks.external_links import Fetch, check_external, external_links
 from civicpress.checks.links import LinkCheck
 from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
@@ -186,11 +187,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 @_as_build_failure
-def check(options: BuildOptions) -> BuildResult:
-    """Everything a build does except writing: every page is rendered and checked."""
+def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
+    """Everything a build does except writing: every page is rendered and checked.
+
+    With ``fetch`` (``check --external``), the web addresses articles link to are asked too.
+    """
     started = time.perf_counter()
     findings = Findings()
     site, jobs = load_all(options, findings)
+    if fetch is not None:
+        findings.extend(check_external(external_links(site), fetch))
     guard = privacy_guard(site, options.edition, findings)
     indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
     links = LinkCheck(site.config.base_url)

@@ -70,3 +70,16 @@ def test_requests_run_a_few_at_a_time() -> None:
     many = [ExternalLink(f"https://e{i}.example.cn/", Location("content/a.md", i)) for i in range(20)]
     assert check_external(many, fetch=fake, workers=3) == []
     assert 1 < peak <= 3
+
+
+def test_check_with_a_fetch_reports_dead_links_as_warnings(tmp_path: Path) -> None:
+    from sitemaker import NOW
+
+    from civicpress.pipeline import BuildOptions, check
+
+    site = make_site(tmp_path, {"content/news/a.md": article("甲", body="[坏](https://example.cn/gone)")})
+    result = check(BuildOptions(site_dir=site, out_dir=tmp_path / "out", now=NOW), fetch=lambda url, t: 404)
+    assert [(w.code, w.location) for w in result.warnings if w.code == "external-link"] == [
+        ("external-link", Location("content/news/a.md", 5))
+    ]
+    assert not (tmp_path / "out").exists()

@@ -194,8 +194,8 @@ def test_links_leaving_the_site_and_missing_fragments() -> None:
     assert found == [
         ("output-broken-link", True, Location("index.html")),
         ("output-broken-link", True, Location("index.html")),
-        ("output-link-fragment", False, Location("index.html")),
-        ("output-link-fragment", False, Location("index.html")),
+        ("output-link-fragment", True, Location("index.html")),
+        ("output-link-fragment", True, Location("index.html")),
     ]
 
 

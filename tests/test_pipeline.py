@@ -67,6 +67,9 @@ def test_sample_site_has_every_kind_of_page(sample_output: Path) -> None:
     articles = [f for f in files if f.count("/") >= 2 and f.endswith("index.html") and not f.startswith("tags/")]
     assert len(articles) >= 12
     assert not any("national-day-duty" in f for f in files), "the draft must not be published"
+    sitemap = (sample_output / "sitemap.xml").read_text(encoding="utf-8")
+    for data_page in ("stats/", "organisation/", "timeline/"):  # pages drawn from content/_data
+        assert f"https://yongfeng.example.cn/{data_page}</loc>" in sitemap
 
 
 def test_data_expressions_reach_the_page(sample_output: Path) -> None:

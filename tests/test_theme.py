@@ -189,10 +189,13 @@ def test_scripts_are_files_and_no_handler_is_inline(sample: Path) -> None:
         text = (sample / rel).read_text(encoding="utf-8")
         assert not re.search(r"<[^>]+\son[a-z]+=", text), rel
         assert "javascript:" not in text, rel
-        if rel == "search/index.html":
-            continue  # the search page starts Pagefind's UI (writers/search.py owns it)
         scripts = [s.get("src") for s in parse(sample / rel).iter("script")]
+        assert all(scripts), f"{rel}: an inline script"
         expected = "/site.js" if rel == "404.html" else posixpath.relpath("site.js", posixpath.dirname(rel) or ".")
+        if rel == "search/index.html":  # plus Pagefind's UI and the page's own starter
+            expected_search = ["../site.js", "../pagefind/pagefind-ui.js", "../search.js"]
+            assert scripts == expected_search, rel
+            continue
         assert scripts == [expected], rel
 
 

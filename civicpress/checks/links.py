@@ -4,8 +4,9 @@ The Markdown link resolver already reports an editor's broken link with its file
 this check looks at what was actually written out (templates, ``static/`` pages, feeds,
 stylesheets, the search bundle) and reports any ``href``, ``src``, ``srcset``, CSS ``url()``
 or sitemap ``<loc>`` inside the site that points at no file. Directory links resolve to their
-``index.html``; a fragment (``#一主要做法``) must name an ``id`` of the target page, or it is a
-warning. Links to other hosts, ``mailto:`` and the like are not checked.
+``index.html``; a fragment (``#一主要做法``) must name an ``id`` of the target page, or it is an
+error too (a heading renamed after the link was written). Links to other hosts, ``mailto:``
+and the like are not checked.
 
 Pure: it sees paths and bytes, as the files stream past (:class:`LinkCheck`), or all at once
 (:func:`check_links`). Memory grows with the number of distinct targets, not of links.
@@ -19,7 +20,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from civicpress.errors import Finding, Location, warning
+from civicpress.errors import Finding, Location
 
 _HTML = (".html", ".htm")
 _SKIP = re.compile(r"<!--.*?-->|(<script\b[^>]*>).*?</script>|(<style\b[^>]*>).*?</style>", re.S | re.I)
@@ -84,6 +85,9 @@ class LinkCheck:
             if not self.origin or f"{scheme}://{parts.netloc}".lower() != self.origin:
                 return  # another host
             path = path or "/"
+            if not (path + "/").startswith(self.base_path):
+                return  # the same host, but another site beside this one
+
         if path.startswith("/"):
             if not (path + "/").startswith(self.base_path):
                 self.escapes.append((page, url))
@@ -119,7 +123,7 @@ class LinkCheck:
             ids = self.ids.get(resolved)
             if ids is not None and fragment not in ids:
                 found.append(
-                    warning(
+                    Finding(
                         "output-link-fragment",
                         f"生成的网页中的链接 {url} 指向的页面没有 #{fragment} 这个位置",
                         Location(page),

@@ -220,6 +220,9 @@ def _runs_html(runs: tuple[Run, ...]) -> str:
     return "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else html.escape(r.text) for r in runs)
 
 
+HEADING_LEVELS = {"cover-title": 1, "title": 1, "h1": 2, "h2": 3, "h3": 4, "h4": 5}
+
+
 def line_html(line: Line) -> str:
     if line.kind == "blank":
         return '<div class="ln blank"></div>'
@@ -245,7 +248,13 @@ def line_html(line: Line) -> str:
     elif line.indent:
         style.append(f"padding-left:{line.indent:.3f}pt")
     anchor = f' id="{line.anchor}"' if line.anchor else ""
-    return f'<div class="ln {line.css}"{anchor} style="{";".join(style)}"><span>{_runs_html(line.runs)}</span></div>'
+    # Lines are <div>s on the grid; assistive technology still learns which ones are headings.
+    level = HEADING_LEVELS.get(line.css)
+    role = f' role="heading" aria-level="{level}"' if level else ""
+    return (
+        f'<div class="ln {line.css}"{anchor}{role} style="{";".join(style)}">'
+        f"<span>{_runs_html(line.runs)}</span></div>"
+    )
 
 
 __all__ = ["Laid", "lay_out", "line_html", "render_html"]

@@ -27,6 +27,7 @@ def sitemap(site: Site) -> bytes:
     entries: list[tuple[str, datetime | None]] = [("/", site.build_date)]
     entries += [(s.url, None) for s in site.sections]
     entries += [(p.url, p.date) for p in site.pages]
+    entries += [(p.url, None) for p in site.data_pages]
     entries += [("/tags/", None)] + [(t.url, None) for t in site.tags]
     for path, date in entries:
         url = ET.SubElement(root, "url")
