@@ -150,7 +150,9 @@ def qr_code(text: str, title: str = "") -> Markup:
 
     The size comes from CSS (the SVG has only a viewBox), so one code fits screen and print.
     """
-    code = segno.make(text, error="m", micro=False)
+    # A fixed mask pattern: choosing the "best" of eight costs more than the rest of a page,
+    # and every mask gives a valid, scannable code.
+    code = segno.make(text, error="m", micro=False, mask=0)
     svg = code.svg_inline(scale=1, omitsize=True, dark="#000", light="#fff", svgclass=None, lineclass=None,
                           title=title or None)
     label = escape(title or text)

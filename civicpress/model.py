@@ -61,6 +61,7 @@ class Page:
     front: FrontMatter
     field_lines: Mapping[str, int]
     cover: str = ""  # site path of the cover image, "" when there is none
+    stamp: float = 0.0  # the date as a POSIX timestamp, for sorting (0 without a date)
 
     def location(self, field_name: str | None = None) -> Location:
         """This page's file, at the line of a front-matter field when one is named."""
@@ -144,11 +145,21 @@ class Site:
         return next((p for p in self.data_pages if p.slug and p.data is record), None)
 
     def related(self, page: Page, limit: int = 4) -> list[Page]:
-        """Other articles sharing tags with ``page``: most shared tags first, then newest."""
-        tags = set(page.tags)
-        shared = [(len(tags & set(p.tags)), p) for p in self.pages if p.section and p.url != page.url]
-        ranked = sorted((item for item in shared if item[0]), key=lambda item: (-item[0], *_newest_first(item[1])))
-        return [p for _, p in ranked[:limit]]
+        """Other articles sharing tags with ``page``: most shared tags first, then newest.
+
+        Counted through the tags' own page lists, not by comparing with every page of the site.
+        """
+        shared: dict[str, int] = {}
+        by_url: dict[str, Page] = {}
+        for term in self.tags:
+            if term.name not in page.tags:
+                continue
+            for other in term.pages:
+                if other.section and other.url != page.url:
+                    shared[other.url] = shared.get(other.url, 0) + 1
+                    by_url[other.url] = other
+        ranked = sorted(shared, key=lambda url: (-shared[url], *_newest_first(by_url[url])))
+        return [by_url[url] for url in ranked[:limit]]
 
 
 def assemble_site(
@@ -285,6 +296,7 @@ def _page(config: SiteConfig, document: Document, body: str, cover: str, edition
         front=front,
         field_lines=document.field_lines,
         cover=cover,
+        stamp=front.date.timestamp() if front.date else 0.0,
     )
 
 
@@ -321,12 +333,11 @@ def _check_unique_urls(pages: list[Page], findings: Findings) -> None:
 
 def _sort_key(page: Page) -> tuple[bool, int, float, str]:
     """Weighted pages first (ascending weight), then newest first, then by file."""
-    stamp = page.date.timestamp() if page.date else 0.0
-    return (page.weight == 0, page.weight, -stamp, page.source)
+    return (page.weight == 0, page.weight, -page.stamp, page.source)
 
 
 def _newest_first(page: Page) -> tuple[float, str]:
-    return (-(page.date.timestamp() if page.date else 0.0), page.source)
+    return (-page.stamp, page.source)
 
 
 def _section(config: SiteConfig, section: Any, pages: list[Page], intro: Intro | None) -> Section:

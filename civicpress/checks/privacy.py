@@ -40,6 +40,8 @@ _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-\s])\s?[2-9]\d{2,3}[-\s]?\d{4}(?!\d)")
 _CARD = re.compile(r"(?<!\d)(?:\d[-\s]?){15,18}\d(?!\d)")
+_NUMBER_RUN = re.compile(r"[(（+]?\d[\d\s\-()（）]{5,}[\dXx]")
+_ADDRESS_MARKERS = ("号楼", "栋", "幢", "座")
 _NUMERAL = r"[\d一二三四五六七八九十百零〇]+"
 _ADDRESS = re.compile(
     rf"{_NUMERAL}\s*(?:号楼|栋|幢|座)\s*(?:{_NUMERAL}\s*单元\s*)?(?:{_NUMERAL}\s*(?:层|楼)\s*)?\d+\s*(?:室|号|户)"
@@ -110,19 +112,26 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
         taken.append(span)
         hits.append(Hit(kind, match.group(0).strip(), span[0]))
 
-    for match in _ID.finditer(text):
-        if valid_id_number(match.group(0)):
-            add("id-number", match)
-    for match in _MOBILE.finditer(text):
-        add("mobile", match)
-    for match in _LANDLINE.finditer(text):
-        add("landline", match)
-    for match in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
-            add("bank-card", match)
-    for match in _ADDRESS.finditer(text):
-        add("address", match)
+    # Every number pattern needs seven digits or more: look only at such runs (a page is mostly
+    # text, and running four patterns over all of it costs more than the rest of the check).
+    for run in _NUMBER_RUN.finditer(text):
+        if sum(c.isdigit() for c in run.group(0)) < 7:
+            continue
+        start, end = max(0, run.start() - 1), min(len(text), run.end() + 1)
+        for match in _ID.finditer(text, start, end):
+            if valid_id_number(match.group(0)):
+                add("id-number", match)
+        for match in _MOBILE.finditer(text, start, end):
+            add("mobile", match)
+        for match in _LANDLINE.finditer(text, start, end):
+            add("landline", match)
+        for match in _CARD.finditer(text, start, end):
+            digits = re.sub(r"\D", "", match.group(0))
+            if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
+                add("bank-card", match)
+    if any(marker in text for marker in _ADDRESS_MARKERS):
+        for match in _ADDRESS.finditer(text):
+            add("address", match)
     for name in sorted({n for n in private_names if n}, key=len, reverse=True):
         for match in re.finditer(re.escape(name), text):
             add("private-name", match)
