@@ -190,3 +190,12 @@ def test_personal_data_in_a_printed_material_is_caught(tmp_path: Path) -> None:
     assert [f.location.path for f in caught.value.findings if f.code == "personal-data" and f.location] == [
         "output/print/m.html"
     ]
+
+
+def test_a_paragraph_only_for_the_internal_edition(tmp_path: Path) -> None:
+    body = "公开的段落。\n\n{% if internal %}\n帮扶对象名单见附件。\n{% endif %}\n"
+    site = make_site(tmp_path, {"content/news/a.md": article("甲", body=body)})
+    public = build_edition(site, PUBLIC, tmp_path / "public")
+    internal = build_edition(site, INTERNAL, tmp_path / "internal")
+    assert "帮扶对象名单" not in built_text(public, "news/a/index.html")
+    assert "帮扶对象名单见附件。" in built_text(internal, "news/a/index.html")
