@@ -26,6 +26,8 @@ from civicpress.pipeline import BuildOptions, load_site
 from civicpress.templating import Renderer
 from civicpress.writers.pages import Tools, write_pages
 
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the per-example time limit needs POSIX timers")
+
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
 SECONDS_PER_EXAMPLE = 5
 CONFIG = "title: 测试\nbase_url: https://example.cn/\nsections:\n  - {key: news, title: 新闻}\n"
