@@ -49,6 +49,7 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None  # what counts as "now" for future and expired pages
     edition: str = PUBLIC  # "internal": internal pages and private names shown, no privacy scan
+    workers: int = 0  # processes rendering the pages; 0: one per core (at most 4)
     print_only: bool = False  # only the exchange materials: output/print/ is replaced, the rest kept
 
 
@@ -110,7 +111,12 @@ def privacy_guard(site: Site, edition: str, findings: Findings) -> PrivacyGuard 
 
 
 def output_files(
-    site: Site, site_dir: Path, findings: Findings, search: bool = False, jobs: Sequence[PrintJob] = ()
+    site: Site,
+    site_dir: Path,
+    findings: Findings,
+    search: bool = False,
+    jobs: Sequence[PrintJob] = (),
+    workers: int = 1,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
@@ -120,7 +126,7 @@ def output_files(
     findings.extend(renderer.check_site_templates())
     images = yield from write_static(site, site_dir, findings)
     tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images)
-    yield from write_pages(site, tools, findings)
+    yield from write_pages(site, tools, findings, workers)
     yield from write_search(site, tools.renderer, search)
     yield from write_data_pages(site, tools.renderer, findings)
     yield from write_feed(site, findings)
@@ -164,7 +170,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     links = LinkCheck(site.config.base_url)
     staging = Staging(options.out_dir)
     try:
-        files = output_files(site, options.site_dir, findings, indexer is not None, jobs)
+        files = output_files(site, options.site_dir, findings, indexer is not None, jobs, _workers(options))
         for done, file in enumerate(files, start=1):
             if guard:
                 findings.extend(guard.inspect(file.path, file.data))
@@ -202,7 +208,7 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
     links = LinkCheck(site.config.base_url)
     links.add_paths(UI_FILES if indexer else ())
     files = size = 0
-    for file in output_files(site, options.site_dir, findings, indexer is not None, jobs):
+    for file in output_files(site, options.site_dir, findings, indexer is not None, jobs, _workers(options)):
         if guard:
             findings.extend(guard.inspect(file.path, file.data))
         links.add(file.path, file.data)
@@ -234,6 +240,10 @@ def _build_print(
     report = staging.commit()
     return BuildResult(len(jobs), report.files, report.bytes, time.perf_counter() - started,
                        tuple(findings.warnings))
+
+
+def _workers(options: BuildOptions) -> int:
+    return options.workers or min(os.cpu_count() or 1, 4)
 
 
 def _stop_on_errors(findings: Findings, strict: bool) -> None:

@@ -463,3 +463,27 @@ def test_script_links_are_refused(tmp_path: Path) -> None:
         ("unsafe-link", 5), ("unsafe-link", 7), ("unsafe-link", 9)
     ]
     assert not any(b"javascript:" in page.data.lower() for page in pages)
+
+
+def test_pages_rendered_by_worker_processes_are_identical(tmp_path: Path) -> None:
+    """Spreading the pages over processes changes nothing: same files, same bytes, same problems."""
+    import multiprocessing
+
+    from civicpress.writers.pages import _can_fork
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this system: pages are always rendered in one process")
+    assert _can_fork(2), "the test must run the parallel path"
+    files = {f"content/news/a{i:02d}.md": article(f"第{i}篇", tags=["甲", f"乙{i % 3}"]) for i in range(30)}
+    files["content/news/broken.md"] = article("坏链接", body="[x](nope.md)")
+    site_dir = make_site(tmp_path, files)
+
+    def run(workers: int) -> tuple[list[tuple[str, bytes]], list[object]]:
+        site, findings = load(site_dir)
+        tools = Tools(Renderer(site_dir), MarkdownRenderer())
+        out = [(f.path, f.data) for f in write_pages(site, tools, findings, workers=workers, min_pages=1)]
+        return out, [(f.code, f.location) for f in findings.items]
+
+    serial, parallel = run(1), run(2)
+    assert parallel == serial
+    assert ("broken-link", Location("content/news/broken.md", 5)) in parallel[1]

@@ -8,8 +8,10 @@ to a missing file, say) are returned with the page, never printed.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import posixpath
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,15 +55,74 @@ def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
     return OutputFile(file.path, html.encode())
 
 
-def write_pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
-    """Every HTML page of the site."""
-    for file in _pages(site, tools, findings):
+PARALLEL_MIN_PAGES = 200  # below this, starting worker processes costs more than it saves
+
+# The site and tools of a forked worker process: set once in the child, never in the parent.
+_WORKER: tuple[Site, Tools] | None = None
+
+
+def write_pages(
+    site: Site, tools: Tools, findings: Findings, workers: int = 1, min_pages: int = PARALLEL_MIN_PAGES
+) -> Iterator[OutputFile]:
+    """Every HTML page of the site, in a stable order whatever the number of ``workers``.
+
+    The articles and plain pages (most of the work) are rendered by ``workers`` forked
+    processes when the site is large enough and forking is safe; the lists are rendered here.
+    """
+    if _can_fork(workers) and len(site.pages) >= min_pages:
+        yield from _render_in_workers(site, tools, findings, workers)
+    else:
+        for page in site.pages:
+            for file in _guard(findings, lambda page=page: render_page(page, site, tools)):
+                yield _sized(file, site, tools)
+    for file in _lists(site, tools, findings):
         yield _sized(file, site, tools)
 
 
-def _pages(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
-    for page in site.pages:
-        yield from _guard(findings, lambda page=page: render_page(page, site, tools))
+def _can_fork(workers: int) -> bool:
+    """Fork only where it exists and no other thread (the dev server's) could hold a lock."""
+    return (
+        workers > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+    )
+
+
+def _render_in_workers(site: Site, tools: Tools, findings: Findings, workers: int) -> Iterator[OutputFile]:
+    count = len(site.pages)
+    size = max(1, min(50, count // (workers * 4)))
+    spans = [(start, min(start + size, count)) for start in range(0, count, size)]
+    context = multiprocessing.get_context("fork")  # the child inherits site and tools: nothing is pickled
+    with context.Pool(workers, initializer=_start_worker, initargs=(site, tools)) as pool:
+        for results in pool.imap(_render_span, spans):  # imap keeps the order of the spans
+            for output, problems in results:
+                findings.extend(problems)
+                if output is not None:
+                    yield output
+
+
+def _start_worker(site: Site, tools: Tools) -> None:
+    global _WORKER
+    _WORKER = (site, tools)
+
+
+def _render_span(span: tuple[int, int]) -> list[tuple[OutputFile | None, list[Finding]]]:
+    """In a worker: the pages ``site.pages[start:end]``, each with its problems."""
+    assert _WORKER is not None, "_render_span runs only in a worker process"
+    site, tools = _WORKER
+    results: list[tuple[OutputFile | None, list[Finding]]] = []
+    for page in site.pages[span[0] : span[1]]:
+        try:
+            output, problems = render_page(page, site, tools)
+        except SiteError as exc:  # its findings travel back; the exception itself does not pickle
+            results.append((None, list(exc.findings)))
+            continue
+        results.append((_sized(output, site, tools), problems))
+    return results
+
+
+def _lists(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
     for section in site.sections:
         for paginator in paginate(section):
             yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))
