@@ -179,7 +179,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             if progress:
                 progress(min(done, total), total)
         if indexer and not findings.errors:  # search index of the finished pages, before the swap
-            links.add_paths(index_site(indexer, staging.path, site, findings))
+            links.add_paths(index_site(indexer, staging.path, site, findings, previous=options.out_dir))
         if not findings.errors:  # else the broken links are reported with their source lines
             findings.extend(links.findings())
         _stop_on_errors(findings, options.strict)

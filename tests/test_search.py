@@ -160,3 +160,29 @@ def test_search_finds_a_chinese_word_in_a_real_browser(served: str, sample: Path
             assert page.is_visible(".search-file-note")
         finally:
             browser.close()
+
+
+def test_an_unchanged_site_reuses_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind runs again only when an indexed page changed; the reused index is identical."""
+    from civicpress.writers import search
+
+    files = {"content/news/a.md": article("供暖", body="社区解决供暖难题。"), "content/news/b.md": article("乙")}
+    site = make_site(tmp_path, files)
+    out = tmp_path / "out"
+    build_site(site, out)
+    first = {p.relative_to(out): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+    runs: list[Path] = []
+    real = search._run_pagefind
+
+    def counted(program: Path, folder: Path, *args: object) -> list[str]:
+        runs.append(folder)
+        return real(program, folder, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    build_site(site, out)  # nothing changed
+    assert runs == []
+    again = {p.relative_to(out): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+    assert again == first
+    (site / "content/news/a.md").write_text(article("供暖", body="社区解决了供暖难题。"), encoding="utf-8")
+    build_site(site, out)  # an indexed page changed
+    assert len(runs) == 1

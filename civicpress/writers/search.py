@@ -14,8 +14,10 @@ explains that search is not available.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,9 +80,48 @@ def write_search(site: Site, renderer: Renderer, enabled: bool) -> Iterator[Outp
     yield OutputFile(output_path(SEARCH_URL), renderer.render("search.html", context).encode())
 
 
-def index_site(program: Path, folder: Path, site: Site, findings: Findings) -> list[str]:
-    """Run Pagefind on the built ``folder``; the paths (inside it) of the files it wrote."""
+DIGEST_FILE = ".civicpress-digest"  # what the index was made from, beside the index
+
+
+def index_site(
+    program: Path, folder: Path, site: Site, findings: Findings, previous: Path | None = None
+) -> list[str]:
+    """Index the built ``folder``; the paths (inside it) of the index files.
+
+    When ``previous`` (the output folder being replaced) holds an index made from the same
+    pages with the same Pagefind, that index is copied instead of made again: Pagefind is
+    the slowest step of a rebuild in which no article changed.
+    """
     folder = folder.resolve()
+    digest = _digest(program, folder, site)
+    old = previous / BUNDLE_DIR if previous is not None else None
+    if old is not None and (old / DIGEST_FILE).is_file() and (old / DIGEST_FILE).read_text() == digest:
+        shutil.copytree(old, folder / BUNDLE_DIR)
+        return _bundle_files(folder)
+    paths = _run_pagefind(program, folder, site, findings)
+    if paths:
+        (folder / BUNDLE_DIR / DIGEST_FILE).write_text(digest)
+        paths.append(f"{BUNDLE_DIR}/{DIGEST_FILE}")
+    return sorted(paths)
+
+
+def _digest(program: Path, folder: Path, site: Site) -> str:
+    """A hash of everything the index depends on: Pagefind itself, its options, the pages."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{program.name} {program.stat().st_size} {site.config.relative_urls} {EXCLUDED}".encode())
+    for path in sorted(folder.rglob("*.html")):
+        data = path.read_bytes()
+        if b"data-pagefind-body" in data:
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + data + b"\0")
+    return hasher.hexdigest()
+
+
+def _bundle_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in (folder / BUNDLE_DIR).rglob("*") if p.is_file())
+
+
+def _run_pagefind(program: Path, folder: Path, site: Site, findings: Findings) -> list[str]:
+    """Run Pagefind on ``folder``; the paths of the files it wrote ([] when it failed)."""
     command = [str(program), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
     if site.config.relative_urls:  # the site's own links name index.html; the results do too
         command.append("--keep-index-url")
@@ -101,7 +142,7 @@ def index_site(program: Path, folder: Path, site: Site, findings: Findings) -> l
     bundle = folder / BUNDLE_DIR
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    return sorted(p.relative_to(folder).as_posix() for p in bundle.rglob("*") if p.is_file())
+    return _bundle_files(folder)
 
 
 def _failed(detail: str) -> Finding:
