@@ -22,7 +22,6 @@ from civicpress.pipeline import BuildOptions, BuildResult, build, check
 from civicpress.scaffold import new_document
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve", "new", "check", "print", "import")
 PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [

@@ -19,7 +19,6 @@ REPAIRS: tuple[tuple[str, str], ...] = (
     ("rejoin", "合并断行"),
     ("redaction", "星号（脱敏）保留为文字"),
 )
-REPAIR_LABELS = dict(REPAIRS)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from civicpress.content import MaterialSource
 from civicpress.editions import Edition
@@ -33,20 +32,11 @@ log = logging.getLogger(__name__)
 PRINT_DIR = "print"
 
 
-@dataclass
-class PrintStats:
-    """Timing of the PDF rendering, for the benchmark and the report."""
-
-    pdf_seconds: float = 0.0
-    pdf_pages: int = 0
-
-
 def write_print(
     jobs: Sequence[PrintJob],
     site: Site,
     findings: Findings,
     fonts: FontBook | None = None,
-    stats: PrintStats | None = None,
 ) -> Iterator[OutputFile]:
     """``print/<name>.html``, ``.pdf`` and ``.docx`` of every job."""
     if not jobs:
@@ -54,8 +44,8 @@ def write_print(
     fonts = fonts or FontBook()
     severity = Severity.WARNING if site.config.printing.missing_glyphs == "warning" else Severity.ERROR
     blocked: set[str] = set()
-    fonts_missing = fonts.face(FANG) is None
-    if fonts_missing and not weasyprint_problem():
+    problem = weasyprint_problem()
+    if fonts.face(FANG) is None and not problem:
         findings.warn("print-fonts-missing", "没有找到仿宋字体（仿宋_GB2312 或 FandolFang），PDF 将用其他字体排版",
                       None, "Debian/Ubuntu 上运行 scripts/install-fonts.sh 安装免费替代字体。")
     for job in jobs:
@@ -63,7 +53,6 @@ def write_print(
         findings.extend(problems)
         if any(p.is_error for p in problems):
             blocked.add(job.name)
-    problem = weasyprint_problem()
     if problem:
         findings.warn("pdf-unavailable", f"{problem}，只生成了交流材料的打印网页（print/*.html），没有生成 PDF",
                       None, "在网页浏览器中打开 output/print/ 里的网页，选择“打印”即可；"
@@ -78,9 +67,6 @@ def write_print(
             started = time.perf_counter()
             pdf = render_pdf(html, job.title, job.organization, job.date)
             seconds = time.perf_counter() - started
-            if stats is not None:
-                stats.pdf_seconds += seconds
-                stats.pdf_pages += len(laid.pages)
             log.info("print/%s.pdf: %d pages in %.2f s", job.name, len(laid.pages), seconds)
             yield OutputFile(f"{PRINT_DIR}/{job.name}.pdf", pdf)
         docx = _docx(laid, findings)
@@ -167,4 +153,4 @@ def load_print_jobs(
     return load_jobs(materials, site, edition, findings)
 
 
-__all__ = ["PRINT_DIR", "PrintJob", "PrintStats", "load_print_jobs", "missing_glyphs", "write_print"]
+__all__ = ["PRINT_DIR", "PrintJob", "load_print_jobs", "missing_glyphs", "write_print"]
