@@ -1,17 +1,20 @@
-"""The preview server: safe serving, the error overlay, debounced rebuilds, the host warning.
+"""The preview server: safe serving, the error overlay, the watcher and its rebuilds, the host warning.
 
-Pure parts are called directly; the rest runs a real server on 127.0.0.1 in a thread, always stopped
-within seconds (every wait has a timeout).
+Pure parts are called directly; the rest runs a real watcher on real files and a real server on
+127.0.0.1 in a thread, always stopped within seconds (every wait has a timeout). No test asserts how
+fast anything is: bench/serve_latency.py measures that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import inspect
 import json
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -27,10 +30,10 @@ from civicpress.errors import Finding, Location, SiteError
 from civicpress.pipeline import BuildOptions, BuildResult, build
 from civicpress.serve import (
     OVERLAY_ID,
+    BuildQueue,
     ChangeKind,
-    Debouncer,
     Preview,
-    Scanner,
+    Watcher,
     classify_change,
     content_type,
     inject_overlay,
@@ -92,11 +95,15 @@ def free_port() -> int:
         return port
 
 
+def watch_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("civicpress-watch")]
+
+
 @contextmanager
 def running(
-    site: Path, build_function: Callable[[BuildOptions], BuildResult] = build, quiet: float = 0.05
+    site: Path, build_function: Callable[[BuildOptions], BuildResult] = build, step_ms: int = 10
 ) -> Iterator[Preview]:
-    preview = Preview(options_for(site), "127.0.0.1", free_port(), build_function, quiet=quiet, poll=0.05)
+    preview = Preview(options_for(site), "127.0.0.1", free_port(), build_function, step_ms=step_ms)
     thread = threading.Thread(target=preview.run, daemon=True)
     thread.start()
     try:
@@ -106,6 +113,52 @@ def running(
         preview.stop()
         thread.join(TIMEOUT)
         assert not thread.is_alive(), "server did not stop"
+        assert not watch_threads(), "the watcher did not stop"
+
+
+@contextmanager
+def watching(site: Path, out: Path | None = None) -> Iterator[queue.Queue[frozenset[str]]]:
+    """A real Watcher on the site; yields the queue of the batches it reports."""
+    reports: queue.Queue[frozenset[str]] = queue.Queue()
+    watcher = Watcher(site, out or site / "output", lambda paths, _: reports.put(paths))
+    watcher.start()
+    try:
+        assert watcher.wait_ready(TIMEOUT), "the watcher did not start"
+        yield reports
+    finally:
+        watcher.stop()
+        assert not watch_threads(), "the watcher did not stop"
+
+
+def next_report(reports: queue.Queue[frozenset[str]]) -> frozenset[str]:
+    return reports.get(timeout=TIMEOUT)
+
+
+def reported_within(reports: queue.Queue[frozenset[str]], seconds: float) -> set[str]:
+    """Everything reported in the next ``seconds`` (to show that nothing was)."""
+    found: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        with contextlib.suppress(queue.Empty):
+            found |= reports.get(timeout=left)
+    return found
+
+
+async def reload_after(port: int, change: Callable[[], None]) -> dict[str, object]:
+    """Connects to the livereload websocket as livereload.js does, makes the change, returns the next message."""
+    ws = await asyncio.wait_for(websocket_connect(f"ws://127.0.0.1:{port}/livereload"), TIMEOUT)
+    try:
+        await ws.write_message(json.dumps({"command": "hello", "protocols": []}))
+        await asyncio.wait_for(ws.read_message(), TIMEOUT)
+        await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
+        await asyncio.sleep(0.1)  # let the server register this browser
+        change()
+        message = await asyncio.wait_for(ws.read_message(), TIMEOUT)
+        assert isinstance(message, str)
+        decoded: dict[str, object] = json.loads(message)
+        return decoded
+    finally:
+        ws.close()
 
 
 def request(port: int, path: str, method: str = "GET") -> tuple[int, http.client.HTTPResponse, str]:
@@ -234,55 +287,81 @@ def test_classify_change() -> None:
     assert not is_editor_temp("a.md")
 
 
-def test_scanner_sees_added_changed_removed_and_ignores_temp_files(site: Path) -> None:
-    scanner = Scanner(site, site / "content" / "out")
-    assert scanner.changes() == set()
-    write(site, {"content/news/b.md": ARTICLE, "templates/x.html": "x"})
-    write(site, {"content/news/~$b.docx": "x", "content/news/b.md.swp": "x", "content/.hidden/c.md": "x"})
-    write(site, {"content/out/index.html": "built", "output/index.html": "built", "notes.txt": "x"})
-    assert scanner.changes() == {"content/news/b.md", "templates/x.html"}
-    write(site, {"content/news/a.md": ARTICLE + "更多。\n"})
-    (site / "content" / "news" / "b.md").unlink()
-    assert scanner.changes() == {"content/news/a.md", "content/news/b.md"}
-    assert scanner.changes() == set()
+def test_watcher_keeps_only_what_the_build_reads(tmp_path: Path, site: Path) -> None:
+    watcher = Watcher(site, site / "output", lambda paths, detected: None)
+    root = site.resolve()
+    assert watcher.relevant(str(root / "content" / "news" / "a.md")) == "content/news/a.md"
+    assert watcher.relevant(str(root / "site_config.yaml")) == "site_config.yaml"
+    assert watcher.relevant(str(root / "templates" / "base.html")) == "templates/base.html"
+    for ignored in [
+        "output/index.html",
+        "output",
+        ".civicpress-cache/pages.db",
+        "content/.civicpress-cache/x",
+        "content/.git/index",
+        "content/news/~$a.docx",
+        "content/news/.a.md.swp",
+        "content/news/4913",
+        "notes.txt",
+        "site_config.yaml.tmp",
+    ]:
+        assert watcher.relevant(str(root / ignored)) is None, ignored
+    assert watcher.relevant(str(tmp_path / "secret.txt")) is None  # outside the site
+    outside = Watcher(site, tmp_path / "out", lambda paths, detected: None)
+    assert outside.relevant(str((tmp_path / "out" / "index.html").resolve())) is None
 
 
-def test_scanner_survives_a_symlink_loop(site: Path) -> None:
-    (site / "content" / "a").symlink_to(site / "content" / "b")
-    (site / "content" / "b").symlink_to(site / "content" / "a")
-    scanner = Scanner(site, site / "output")
-    write(site, {"content/news/b.md": ARTICLE})
-    assert scanner.changes() == {"content/news/b.md"}
+def test_watcher_reports_saves_and_ignores_the_rest(site: Path) -> None:
+    with watching(site) as reports:
+        write(site, {"content/news/b.md": ARTICLE})
+        assert "content/news/b.md" in next_report(reports)
+        write(site, {"site_config.yaml": CONFIG + "description: 新\n"})
+        assert next_report(reports) == {"site_config.yaml"}
+        ignored = {
+            "output/index.html": "built",
+            ".civicpress-cache/state.json": "{}",
+            "content/.civicpress-cache/x": "x",
+            "content/news/~$a.docx": "lock",
+            "content/news/a.md.swp": "swap",
+            "content/.hidden.md": "x",
+            "notes.txt": "x",
+        }
+        write(site, ignored)
+        assert reported_within(reports, 0.3) == set()
 
 
-def test_debounce_a_burst_of_changes_gives_one_build() -> None:
-    debouncer = Debouncer(quiet=0.2)
-    builds = []
-    for step in range(20):  # 20 saves 10 ms apart, checked on every event like the watch loop does
-        now = step * 0.01
-        debouncer.add({f"content/news/{step}.md"}, now)
-        if (batch := debouncer.start(now)) is not None:
-            builds.append(batch)
-    assert builds == []
-    assert debouncer.start(0.19 + 0.1) is None  # only 0.1 s of quiet
-    batch = debouncer.start(0.19 + 0.2)
-    assert batch is not None and len(batch) == 20
-    debouncer.done()
-    assert debouncer.start(5.0) is None  # nothing new: no second build
+def test_watcher_follows_replaced_config_and_new_folders(site: Path) -> None:
+    with watching(site) as reports:
+        # Saving by writing a new file and renaming it over the old one (vim, many Windows editors).
+        write(site, {"site_config.yaml.new": CONFIG + "description: 一\n"})
+        os.replace(site / "site_config.yaml.new", site / "site_config.yaml")
+        assert "site_config.yaml" in next_report(reports)
+        write(site, {"site_config.yaml": CONFIG + "description: 二\n"})
+        assert next_report(reports) == {"site_config.yaml"}
+        # templates/ did not exist when the watch started.
+        write(site, {"templates/base.html": "x"})
+        assert "templates" in next_report(reports)  # once the new folder is watched: a build sees the file
+        write(site, {"templates/base.html": "y"})
+        found = reported_within(reports, 0.5)
+        assert "templates/base.html" in found
 
 
-def test_debounce_never_overlaps_builds() -> None:
-    debouncer = Debouncer(quiet=0.2)
-    debouncer.add({"content/a.md"}, 0.0)
-    assert debouncer.start(0.3) == {"content/a.md"}
-    debouncer.add({"content/b.md"}, 0.4)  # saved while the first build runs
-    debouncer.add({"content/c.md"}, 0.45)
-    assert debouncer.start(2.0) is None  # still building
-    debouncer.done()
-    assert debouncer.start(2.0) == {"content/b.md", "content/c.md"}
-    debouncer.done()
-    debouncer.add((), 3.0)  # a scan that found nothing does not start a build
-    assert debouncer.start(9.0) is None
+def test_build_queue_never_overlaps_builds() -> None:
+    builds = BuildQueue()
+    assert builds.start() is None  # nothing changed
+    builds.add({"content/a.md"}, 1.0)
+    first = builds.start()
+    assert first is not None and (first.paths, first.detected) == ({"content/a.md"}, 1.0)
+    builds.add({"content/b.md"}, 2.0)  # saved while the first build runs
+    builds.add({"content/c.md", "content/b.md"}, 2.5)
+    assert builds.start() is None  # still building
+    builds.done()
+    second = builds.start()
+    assert second is not None and second.paths == {"content/b.md", "content/c.md"}
+    assert second.detected == 2.0  # timed from the first of them
+    builds.done()
+    builds.add((), 3.0)  # a report of nothing does not start a build
+    assert builds.start() is None
 
 
 # --- building -------------------------------------------------------------------------------
@@ -418,19 +497,32 @@ def test_failed_rebuild_shows_overlay_over_last_good_site(site: Path) -> None:
 
 
 def test_burst_of_saves_gives_one_rebuild(site: Path) -> None:
-    with running(site, quiet=0.25) as preview:  # a quiet period a busy test machine cannot break
+    with running(site, step_ms=250) as preview:  # a quiet period a busy test machine cannot break
         assert preview.builds == 1
         for n in range(5):
             write(site, {f"content/news/b{n}.md": ARTICLE, f"content/news/~$b{n}.docx": "lock"})
+            write(site, {"content/news/a.md": ARTICLE + f"第{n}次修改。\n"})
         wait_until(lambda: preview.builds == 2, "the rebuild")
-        time.sleep(0.4)  # several poll and quiet periods: no second build follows
+        time.sleep(0.6)  # more than two quiet periods: no second build follows
         assert preview.builds == 2
         assert request(preview.port, "/news/b4/")[0] == 200
+        assert "第4次修改" in request(preview.port, "/news/a/")[2]
 
 
-def test_temp_files_alone_give_no_rebuild(site: Path) -> None:
+def test_output_cache_and_temp_files_give_no_rebuild(site: Path) -> None:
     with running(site) as preview:
-        write(site, {"content/news/~$a.docx": "x", "content/news/a.md.swp": "x", "content/news/.#a.md": "x"})
+        write(
+            site,
+            {
+                "content/news/~$a.docx": "x",
+                "content/news/a.md.swp": "x",
+                "content/news/.#a.md": "x",
+                "output/extra.html": "x",
+                "output/news/a/index.html": "changed by hand",
+                ".civicpress-cache/state.json": "{}",
+                "content/.civicpress-cache/x": "x",
+            },
+        )
         time.sleep(0.3)
         assert preview.builds == 1
 
@@ -452,25 +544,18 @@ def test_a_bug_in_the_build_does_not_stop_the_server(site: Path, caplog: pytest.
     assert any(record.exc_info for record in caplog.records)
 
 
-def test_browsers_are_told_to_reload_after_a_rebuild(site: Path) -> None:
-    async def reload_message(port: int) -> dict[str, object]:
-        ws = await asyncio.wait_for(websocket_connect(f"ws://127.0.0.1:{port}/livereload"), TIMEOUT)
-        try:
-            await ws.write_message(json.dumps({"command": "hello"}))
-            await asyncio.wait_for(ws.read_message(), TIMEOUT)
-            await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
-            await asyncio.sleep(0.1)  # let the server register this browser
-            write(site, {"content/news/a.md": ARTICLE + "新的一段。\n"})
-            message = await asyncio.wait_for(ws.read_message(), TIMEOUT)
-            assert isinstance(message, str)
-            decoded: dict[str, object] = json.loads(message)
-            return decoded
-        finally:
-            ws.close()
-
-    with running(site) as preview:
-        message = asyncio.run(reload_message(preview.port))
-    assert message["command"] == "reload"
+def test_an_edit_gives_one_rebuild_and_a_reload(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="civicpress.serve"), running(site) as preview:
+        edit = lambda: write(site, {"content/news/a.md": ARTICLE + "新的一段。\n"})  # noqa: E731
+        message = asyncio.run(reload_after(preview.port, edit))
+        assert message["command"] == "reload"
+        assert preview.builds == 2  # the reload comes after the build
+        assert "新的一段" in request(preview.port, "/news/a/")[2]
+        time.sleep(0.3)  # many quiet periods: the one save gave one build
+        assert preview.builds == 2
+        assert len(preview.latencies) == 1
+    shown = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert any(m.startswith("已更新 1 个文件") and "秒）" in m for m in shown), shown
 
 
 def test_cli_serve_reports_a_busy_port(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
