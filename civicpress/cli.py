@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from civicpress.checks.external_links import http_status
-from civicpress.editions import EDITIONS, PUBLIC
 from civicpress.errors import Finding, SiteError
-from civicpress.pipeline import BuildOptions, BuildResult, build, check
-from civicpress.scaffold import new_document
+from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult, clock
+
+# The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
+# a command needs it: a build in which nothing changed finishes before that.
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
 PROGRESS_AFTER = 1.0  # seconds before a progress line appears
@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             return _import(args)
         if args.command == "new":
+            from civicpress.scaffold import new_document
+
             path = new_document(args.site, args.section, args.title, datetime.now(timezone.utc))
             print(f"已新建：{_display(path)}")
             return EXIT_OK
@@ -164,7 +166,11 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 def _build(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, quiet=args.quiet)
-    result = build(_options(args), progress=progress)
+    result = _unchanged(_options(args))
+    if result is None:
+        from civicpress.pipeline import build
+
+        result = build(_options(args), progress=progress)
     progress.done()
     _finish(result, args.quiet)
     if not args.quiet:
@@ -176,7 +182,24 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unchanged(options: BuildOptions) -> BuildResult | None:
+    """The previous build's result when no input changed since: then nothing else is loaded."""
+    from civicpress.buildstate import unchanged_result
+
+    started = time.perf_counter()
+    if not options.cache or not options.out_dir.parent.exists():
+        return None
+    done = unchanged_result(options.site_dir, options.out_dir, options.edition, options.signature(),
+                           clock().timestamp())
+    if done is None or (options.strict and done.warnings):
+        return None
+    return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
+                       unchanged=True)
+
+
 def _print(args: argparse.Namespace) -> int:
+    from civicpress.pipeline import build
+
     options = replace(_options(args), print_only=True)
     result = build(options)
     _finish(result, args.quiet)
@@ -187,6 +210,9 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from civicpress.checks.external_links import http_status
+    from civicpress.pipeline import check
+
     result = check(_options(args), fetch=http_status if args.external else None)
     _finish(result, args.quiet)
     if result.awaiting_review:

@@ -17,9 +17,7 @@ from typing import Any
 
 from civicpress.config import Privacy, SiteConfig
 from civicpress.content import VISIBILITY, FrontMatter
-
-PUBLIC, INTERNAL = "public", "internal"
-EDITIONS = (PUBLIC, INTERNAL)
+from civicpress.options import INTERNAL, PUBLIC
 
 # Two-character surnames keep both characters: 欧阳某, not 欧某.
 COMPOUND_SURNAMES = frozenset(

@@ -20,7 +20,7 @@ from typing import Any
 from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
-from civicpress.errors import Findings, Location
+from civicpress.errors import Finding, Findings, Location
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
 from civicpress.urls import expand_permalink, output_path, slugify
@@ -38,6 +38,16 @@ class OutputFile:
 
     path: str
     data: bytes
+    problems: tuple[Finding, ...] = ()  # warnings found while making it
+    # Pages whose body-derived fields (summary, length…) went into it, besides its own page;
+    # None when the writer does not track them (the file is then made again every build).
+    reads: tuple[str, ...] | None = None
+
+
+# Page fields that change with every edit of an article's text. A template that shows them for
+# other pages (a list with summaries) depends on those pages' text: the renderer records whose
+# it read, so that an incremental build makes the list again only when they change.
+BODY_FIELDS = frozenset({"body", "summary", "chars", "reading_minutes"})
 
 
 @dataclass(frozen=True)

@@ -12,27 +12,48 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from civicpress.buildstate import (
+    BuildState,
+    Manifest,
+    OutputRecord,
+    bytes_digest,
+    forget_state,
+    input_fingerprint,
+    out_stamp,
+    read_state,
+    unchanged_result,
+    write_state,
+)
 from civicpress.checks.external_links import Fetch, check_external, external_links
-from civicpress.checks.links import LinkCheck
+from civicpress.checks.links import LinkCheck, LinkRecord, scan_file
 from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
-from civicpress.content import read_content
-from civicpress.editions import PUBLIC, Edition
-from civicpress.errors import BuildFailed, Finding, Findings, SiteError
+from civicpress.content import Content, read_content
+from civicpress.editions import Edition
+from civicpress.errors import BuildFailed, Findings, SiteError
+from civicpress.incremental import OutputKeys
 from civicpress.markup import MarkdownRenderer
-from civicpress.model import OutputFile, Site, assemble_site
+from civicpress.model import OutputFile, Page, Site, assemble_site
+from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
-from civicpress.publish import Staging, check_out_dir
+from civicpress.publish import Patch, PublishReport, Staging, check_out_dir
 from civicpress.templating import Renderer
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
-from civicpress.writers.pages import Tools, paginate, write_pages
-from civicpress.writers.search import UI_FILES, find_indexer, index_site, write_search
+from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages
+from civicpress.writers.search import (
+    BUNDLE_DIR,
+    UI_FILES,
+    find_indexer,
+    index_digest,
+    index_site,
+    write_search,
+)
 from civicpress.writers.sitemap import write_sitemap
 from civicpress.writers.static_files import write_static
 
@@ -40,39 +61,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (files done, files expected)
 
-
-@dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path
-    out_dir: Path
-    drafts: bool = False
-    strict: bool = False
-    now: datetime | None = None  # what counts as "now" for future and expired pages
-    edition: str = PUBLIC  # "internal": internal pages and private names shown, no privacy scan
-    workers: int = 0  # processes rendering the pages; 0: one per core (at most 4)
-    print_only: bool = False  # only the exchange materials: output/print/ is replaced, the rest kept
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    pages: int
-    files: int
-    bytes: int
-    seconds: float
-    warnings: tuple[Finding, ...] = field(default=())
-    awaiting_review: tuple[str, ...] = ()
-
-
-def clock(environ: dict[str, str] | None = None) -> datetime:
-    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the wall clock.
-
-    Used only to decide what is published (future and expired pages), never written out.
-    """
-    environ = dict(os.environ) if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc)
 
 
 def load_site(options: BuildOptions, findings: Findings) -> Site:
@@ -82,6 +70,12 @@ def load_site(options: BuildOptions, findings: Findings) -> Site:
 
 def load_all(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[PrintJob, ...]]:
     """The site and its exchange materials (content/materials/), read and checked."""
+    site, jobs, _ = _load(options, findings)
+    return site, jobs
+
+
+def _load(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[PrintJob, ...], tuple[float, float]]:
+    """The site, its exchange materials, and the time window in which the same pages are published."""
     config = load_config(options.site_dir)
     content = read_content(options.site_dir, config, findings)
     now = options.now or clock()
@@ -89,16 +83,33 @@ def load_all(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[Pri
     site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition)
     jobs = load_print_jobs(content.materials, site, edition, findings)
     _stop_on_errors(findings, options.strict)
-    return site, jobs
+    return site, jobs, publication_window(content, now)
 
 
-def privacy_guard(site: Site, edition: str, findings: Findings) -> PrivacyGuard | None:
-    """The public edition's personal-data scan, started on every page's published source text."""
+NEVER = 1e18  # a window's open end, as a POSIX timestamp (JSON has no infinity)
+
+
+def publication_window(content: Content, now: datetime) -> tuple[float, float]:
+    """[from, until): the times around ``now`` at which no page is published or expires."""
+    moments = [
+        moment.timestamp()
+        for document in content.documents
+        for moment in (document.front.publish_date or document.front.date, document.front.expiry_date)
+        if moment is not None
+    ]
+    at = now.timestamp()
+    return (max((m for m in moments if m <= at), default=-NEVER), min((m for m in moments if m > at), default=NEVER))
+
+
+def privacy_guard(
+    site: Site, edition: str, findings: Findings, pages: Sequence[Page] | None = None
+) -> PrivacyGuard | None:
+    """The public edition's personal-data scan, started on the published source text of ``pages`` (all)."""
     if edition != PUBLIC:
         return None
     privacy = site.config.privacy
     guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow))
-    for page in site.pages:
+    for page in site.pages if pages is None else pages:
         findings.extend(guard.scan_source(page.title, page.source, page.location("title").line or 1))
         if page.front.summary:
             findings.extend(guard.scan_source(page.summary, page.source, page.location("summary").line or 1))
@@ -117,21 +128,39 @@ def output_files(
     search: bool = False,
     jobs: Sequence[PrintJob] = (),
     workers: int = 1,
+    wanted: Wanted | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
-    Static files and images come first: the pages need the images' sizes.
+    Static files and images come first: the pages need the images' sizes. With ``wanted``,
+    the pages and exchange materials not wanted are not made (an incremental build keeps
+    them); the other writers are cheap and always run. Warnings travel with their files.
     """
     renderer = Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
     images = yield from write_static(site, site_dir, findings)
     tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images)
-    yield from write_pages(site, tools, findings, workers)
+    yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)
     yield from write_data_pages(site, tools.renderer, findings)
     yield from write_feed(site, findings)
     yield from write_sitemap(site)
-    yield from write_print(jobs, site, findings)
+    if jobs and (wanted is None or wanted(f"{PRINT_DIR}/{jobs[0].name}.html")):
+        yield from _with_problems(write_print(jobs, site, local := Findings()), local, findings)
+
+
+def _with_problems(files: Iterator[OutputFile], local: Findings, findings: Findings) -> Iterator[OutputFile]:
+    """The files of a writer that reports to ``local``: its warnings travel with its last file."""
+    pending: OutputFile | None = None
+    for file in files:
+        if pending is not None:
+            yield pending
+        pending = file
+    findings.extend(local.errors)
+    if pending is None:
+        findings.extend(local.warnings)
+        return
+    yield replace(pending, problems=(*pending.problems, *local.warnings))
 
 
 def expected_pages(site: Site) -> int:
@@ -157,39 +186,151 @@ def _as_build_failure(function: Callable[..., BuildResult]) -> Callable[..., Bui
 
 @_as_build_failure
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the site into ``options.out_dir``; on any error the old output stays as it was."""
+    """Build the site into ``options.out_dir``; on any error the old output stays as it was.
+
+    What the previous build made is reused (``civicpress.buildstate``): when no input changed
+    the build stops after comparing file times; else only the outputs whose inputs changed are
+    made again and only files whose bytes changed are written.
+    """
     started = time.perf_counter()
-    findings = Findings()
     check_out_dir(options.out_dir, options.site_dir)
-    site, jobs = load_all(options, findings)
+    options = replace(options, now=options.now or clock())
+    assert options.now is not None
+    if not options.print_only and options.cache:
+        done = unchanged_result(options.site_dir, options.out_dir, options.edition, options.signature(),
+                                options.now.timestamp())
+        if done is not None and not (options.strict and done.warnings):
+            log.info("没有变化：%d 个文件保持不变", done.files)
+            return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
+                               unchanged=True)
+    inputs = input_fingerprint(options.site_dir, options.signature())  # before reading: a later edit counts
+    findings = Findings()
+    site, jobs, window = _load(options, findings)
     if options.print_only:
         return _build_print(options, site, jobs, findings, started)
-    guard = privacy_guard(site, options.edition, findings)
-    total = expected_pages(site)
-    indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
-    links = LinkCheck(site.config.base_url)
-    staging = Staging(options.out_dir)
-    try:
-        files = output_files(site, options.site_dir, findings, indexer is not None, jobs, _workers(options))
-        for done, file in enumerate(files, start=1):
-            if guard:
-                findings.extend(guard.inspect(file.path, file.data))
-            staging.write(file)
-            links.add(file.path, file.data)
-            if progress:
-                progress(min(done, total), total)
-        if indexer and not findings.errors:  # search index of the finished pages, before the swap
-            links.add_paths(index_site(indexer, staging.path, site, findings, previous=options.out_dir))
-        if not findings.errors:  # else the broken links are reported with their source lines
-            findings.extend(links.findings())
-        _stop_on_errors(findings, options.strict)
-    except BaseException:
-        staging.abort()
-        raise
-    report = staging.commit()
+    if not options.cache:
+        forget_state(options.site_dir, options.out_dir, options.edition)
+    state = read_state(options.site_dir, options.out_dir, options.edition) if options.cache else BuildState()
+    run = _Run(site, jobs, options, state, findings, progress)
+    report = run.publish()
+    write_state(options.site_dir, options.out_dir, options.edition, BuildState(
+        Manifest(inputs, window, out_stamp(options.out_dir), len(site.pages), report.files, report.bytes,
+                 tuple(findings.warnings), run.index),
+        run.records, run.bundle))
     seconds = time.perf_counter() - started
-    log.info("built %d pages, %d files in %.2f s", len(site.pages), report.files, seconds)
-    return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings))
+    log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
+             len(site.pages), report.files, run.rendered, run.written, seconds)
+    return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings),
+                       rendered=run.rendered, written=run.written)
+
+
+class _Run:
+    """One build's writing: full (a new folder swapped in) or incremental (a patch of the old one)."""
+
+    def __init__(self, site: Site, jobs: tuple[PrintJob, ...], options: BuildOptions, state: BuildState,
+                 findings: Findings, progress: Progress | None) -> None:
+        self.site, self.jobs, self.options, self.findings, self.progress = site, jobs, options, findings, progress
+        self.previous = state.outputs if state.manifest else {}
+        self.old_index = (state.manifest.index, state.extra) if state.manifest else ("", ())
+        self.keys = OutputKeys(site, options.site_dir, options.signature(), jobs)
+        self.kept: dict[str, OutputRecord] = {}
+        self.records: dict[str, OutputRecord] = {}
+        self.bundle: tuple[str, ...] = ()
+        self.index = ""
+        self.rendered = self.written = 0
+        self.indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
+        self.links = LinkCheck(site.config.base_url)
+        if self.previous:
+            digests = {path: record.digest for path, record in self.previous.items()}
+            self.out: Staging = Patch(options.out_dir, digests, bytes_digest)
+        else:
+            self.out = Staging(options.out_dir)
+
+    @property
+    def incremental(self) -> bool:
+        return isinstance(self.out, Patch)
+
+    def wanted(self, path: str) -> bool:
+        """Make this output? Not when the previous build made it from the same inputs (and it is still there)."""
+        record = self.previous.get(path)
+        if record is None or not record.key or self.keys.of(path, record.reads, PRINT_DIR) != record.key:
+            return True
+        if not (self.options.out_dir / path).is_file():
+            return True
+        if path.startswith(PRINT_DIR + "/"):  # the materials are made (or kept) all together
+            self.kept.update((p, r) for p, r in self.previous.items() if p.startswith(PRINT_DIR + "/"))
+        else:
+            self.kept[path] = record
+        return False
+
+    def publish(self) -> PublishReport:
+        """Make, check and stage every output, then commit them; raises BuildFailed and leaves the output."""
+        site, options, findings = self.site, self.options, self.findings
+        pages = [p for p in site.pages if self.wanted_page(p)] if self.previous else None
+        guard = privacy_guard(site, options.edition, findings, pages)
+        total = expected_pages(site)
+        try:
+            files = output_files(site, options.site_dir, findings, self.indexer is not None, self.jobs,
+                                 _workers(options), self.wanted if self.previous else None)
+            for done, file in enumerate(files, start=1):
+                self._take(file, guard)
+                if self.progress:
+                    self.progress(min(done, total), total)
+            for path, record in sorted(self.kept.items()):
+                self.out.keep(path, record.size)
+                findings.extend(record.problems)
+                ids = None if record.ids is None else frozenset(record.ids)
+                self.links.add_record(LinkRecord(path, record.links, ids))
+                self.records[path] = record
+            self._index_before_commit()
+            if not findings.errors:  # else the broken links are reported with their source lines
+                findings.extend(self.links.findings())
+            _stop_on_errors(findings, options.strict)
+        except BaseException:
+            self.out.abort()
+            raise
+        self.written = len(self.out.changed) if isinstance(self.out, Patch) else len(self.records)
+        return self.out.commit()
+
+    def wanted_page(self, page: Page) -> bool:
+        record = self.previous.get(page.output)
+        return record is None or self.keys.of(page.output, record.reads, PRINT_DIR) != record.key
+
+    def _take(self, file: OutputFile, guard: PrivacyGuard | None) -> None:
+        self.findings.extend(file.problems)
+        if guard:
+            self.findings.extend(guard.inspect(file.path, file.data))
+        self.out.write(file)
+        scan = scan_file(file.path, file.data)
+        self.links.add_record(scan)
+        reads = file.reads or ()
+        self.records[file.path] = OutputRecord(
+            key="" if file.reads is None else self.keys.of(file.path, reads, PRINT_DIR),
+            digest=bytes_digest(file.data),
+            size=len(file.data),
+            indexed=SEARCH_BODY.encode() in file.data,
+            links=scan.links,
+            ids=None if scan.ids is None else tuple(sorted(scan.ids)),
+            problems=file.problems,
+            reads=reads,
+        )
+        self.rendered += 1
+
+    def _index_before_commit(self) -> None:
+        """The search index of the new pages, made (or kept) before anything is committed."""
+        if not self.indexer or self.findings.errors:
+            return
+        indexed = sorted(path for path, record in self.records.items() if record.indexed)
+        self.index = index_digest(self.indexer, self.site, ((p, self.records[p].digest) for p in indexed))
+        if self.incremental and self.index == self.old_index[0] and self.old_index[1]:
+            self.bundle = self.old_index[1]  # the bundle in the output folder stays as it is
+        else:
+            previous = None if self.incremental else self.options.out_dir / BUNDLE_DIR
+            bundle = self.out.stage_folder(BUNDLE_DIR)
+            pages = {path: self.out.source_of(path) for path in indexed}
+            self.bundle = tuple(index_site(self.indexer, pages, bundle, self.site, self.findings, self.index,
+                                           previous))
+        self.links.add_paths(self.bundle)
 
 
 @_as_build_failure
@@ -209,6 +350,7 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
     links.add_paths(UI_FILES if indexer else ())
     files = size = 0
     for file in output_files(site, options.site_dir, findings, indexer is not None, jobs, _workers(options)):
+        findings.extend(file.problems)
         if guard:
             findings.extend(guard.inspect(file.path, file.data))
         links.add(file.path, file.data)

@@ -1,8 +1,10 @@
 """All writes to the output folder.
 
-Files stream into a staging folder beside the output folder (:class:`Staging`); only when the
-whole build has succeeded does the pipeline swap it in. A failed build therefore leaves the previous
-output byte for byte as it was, and files of deleted pages disappear with the old folder.
+A full build streams every file into a staging folder beside the output folder (:class:`Staging`);
+only when the whole build has succeeded does the pipeline swap it in. An incremental build
+(:class:`Patch`) stages only the files whose bytes changed and, once the build has succeeded,
+moves them into place and deletes the files of pages that are gone. Either way a failed build
+leaves the previous output byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -39,7 +42,13 @@ class Staging:
         self.path.mkdir(parents=True)
 
     def write(self, file: OutputFile) -> None:
-        rel = _safe_relative(file.path)
+        rel = self._register(file.path, len(file.data))
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+
+    def _register(self, path: str, size: int) -> str:
+        rel = _safe_relative(path)
         if rel in self._written:
             raise SiteError.single(
                 "duplicate-output",
@@ -47,11 +56,20 @@ class Staging:
                 None,
                 "可能是文章网址与图片或其他页面重名，请修改其中一个的 slug 或文件名。",
             )
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
-        self._written[rel] = len(file.data)
-        self._bytes += len(file.data)
+        self._written[rel] = size
+        self._bytes += size
+        return rel
+
+    def keep(self, path: str, size: int) -> None:
+        raise RuntimeError(f"a full build makes every file, {path} too")  # only a Patch keeps files
+
+    def source_of(self, path: str) -> Path:
+        """Where the file at ``path`` of the new output is now (before the commit)."""
+        return self.path / _safe_relative(path)
+
+    def stage_folder(self, path: str) -> Path:
+        """A folder to fill (another program's output, the search bundle); it replaces ``path`` at the commit."""
+        return self.path / _safe_relative(path)
 
     def commit(self) -> PublishReport:
         """Swap the staging folder in place of the output folder."""
@@ -64,6 +82,101 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Patch(Staging):
+    """An incremental build's changes to an existing output folder.
+
+    ``previous`` maps each file the last build wrote to the hash of its bytes. A file written
+    with the same bytes, or ``keep``-ed (not made again because its inputs did not change), is
+    left where it is; the others are staged. ``commit`` moves the staged files into place and
+    deletes the previous files this build did not make. Nothing touches the output folder before.
+    """
+
+    def __init__(self, out_dir: Path, previous: Mapping[str, str], digest: Callable[[bytes], str]) -> None:
+        super().__init__(out_dir)
+        self._previous = previous
+        self._digest = digest
+        self._changed: list[str] = []
+        self._changed_set: set[str] = set()
+        self._folders: list[str] = []
+
+    def source_of(self, path: str) -> Path:
+        rel = _safe_relative(path)
+        return self.path / rel if rel in self._changed_set else self.out_dir / rel
+
+    def stage_folder(self, path: str) -> Path:
+        rel = _safe_relative(path)
+        self._folders.append(rel)
+        return self.path / ".folders" / rel
+
+    def write(self, file: OutputFile) -> None:
+        rel = _safe_relative(file.path)
+        if self._previous.get(rel) == self._digest(file.data) and (self.out_dir / rel).is_file():
+            self._register(rel, len(file.data))
+            return
+        super().write(file)
+        self._changed.append(rel)
+        self._changed_set.add(rel)
+
+    def keep(self, path: str, size: int) -> None:
+        self._register(path, size)
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        return tuple(self._changed)
+
+    def commit(self) -> PublishReport:
+        for rel in self._changed:
+            target = self.out_dir / rel
+            _clear_way(self.out_dir, target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.path / rel, target)
+        for rel in self._folders:
+            self._swap_folder(rel)
+        gone = sorted(set(self._previous) - set(self._written), reverse=True)
+        for rel in gone:
+            target = self.out_dir / rel
+            if target.is_file() or target.is_symlink():
+                target.unlink()
+            _prune(self.out_dir, target.parent)
+        shutil.rmtree(self.path, ignore_errors=True)
+        log.debug("%d files changed, %d removed", len(self._changed), len(gone))
+        return PublishReport(len(self._written), self._bytes)
+
+
+    def _swap_folder(self, rel: str) -> None:
+        staged, target = self.path / ".folders" / rel, self.out_dir / rel
+        if not staged.is_dir():
+            return
+        old = self.out_dir / f".{PurePosixPath(rel).name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        _clear_way(self.out_dir, old)
+        if target.exists():
+            os.replace(target, old)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _clear_way(root: Path, target: Path) -> None:
+    """Remove what stands where ``target`` goes: a file where a folder must be, or a folder at its place."""
+    for parent in reversed(target.relative_to(root).parents[:-1]):
+        blocker = root / parent
+        if blocker.is_file() or blocker.is_symlink():
+            blocker.unlink()
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def check_out_dir(out_dir: Path, site_dir: Path) -> None:

@@ -31,6 +31,7 @@ from jinja2.runtime import Context
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.expressions import thousands
 from civicpress.graphics import bar_chart, line_chart, qr_code
+from civicpress.model import BODY_FIELDS, Page
 from civicpress.urls import absolute_url, relative_url, root_url
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -166,6 +167,24 @@ GLOBALS: dict[str, tuple[Callable[..., Any], Example]] = {
 }
 
 
+class TrackingEnvironment(Environment):
+    """An Environment that notes which pages' body-derived fields (BODY_FIELDS) templates read."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.reads: set[str] = set()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute in BODY_FIELDS and isinstance(obj, Page):
+            self.reads.add(obj.source)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Page) and argument in BODY_FIELDS:
+            self.reads.add(obj.source)
+        return super().getitem(obj, argument)
+
+
 class Renderer:
     """Renders theme templates; a template problem becomes a SiteError naming file and line."""
 
@@ -175,7 +194,7 @@ class Renderer:
         if self._site_templates and self._site_templates.is_dir():
             loaders.append(FileSystemLoader(str(self._site_templates)))
         loaders.append(FileSystemLoader(str(THEME_DIR / "templates")))
-        self.env = Environment(
+        self.env = TrackingEnvironment(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
@@ -225,7 +244,13 @@ class Renderer:
             return True
         return True
 
+    @property
+    def reads(self) -> frozenset[str]:
+        """The pages whose body-derived fields the last ``render`` read (their sources)."""
+        return frozenset(self.env.reads)
+
     def render(self, name: str, context: Mapping[str, Any]) -> str:
+        self.env.reads.clear()
         try:
             return self.env.get_template(name).render(context)
         except TemplateSyntaxError as exc:

@@ -19,6 +19,8 @@ LAYERS: dict[str, float] = {
     "errors": 0,
     "urls": 1,
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
+    "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
+    "buildstate": 1,  # the previous build's manifest and output records (.civicpress-cache/)
     "sources": 2,
     "config": 3,
     "content": 4,
@@ -32,6 +34,7 @@ LAYERS: dict[str, float] = {
     "printing": 7,
     "checks": 7,
     "publish": 7,
+    "incremental": 7,  # the key of each output: what an incremental build makes again
     "pipeline": 8,
     "scaffold": 8,
     "importer": 9,

@@ -79,13 +79,18 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_old_output(
 ) -> None:
     site = small_site(tmp_path)
     build_site(site)
-    before = (tmp_path / "output/search/index.html").read_bytes()
+    before = {p: p.read_bytes() for p in sorted((tmp_path / "output").rglob("*")) if p.is_file()}
     monkeypatch.setattr("civicpress.pipeline.find_indexer", lambda findings: Path(shutil.which("false") or "false"))
+    # An indexed page changed, so the index is made again (incrementally) and the indexer fails.
+    (site / "content/achievements/heating.md").write_text(article("供暖", body="老楼供暖改造完成。"), encoding="utf-8")
     with pytest.raises(BuildFailed) as caught:
         build_site(site)
     assert codes(caught.value) == ["search-index"]
-    assert (tmp_path / "output/search/index.html").read_bytes() == before
-    assert (tmp_path / "output/pagefind/pagefind-ui.js").is_file()
+    after = {p: p.read_bytes() for p in sorted((tmp_path / "output").rglob("*")) if p.is_file()}
+    assert after == before
+    with pytest.raises(BuildFailed):  # a full build fails the same way
+        build(BuildOptions(site_dir=site, out_dir=tmp_path / "output", now=NOW, cache=False))
+    assert {p: p.read_bytes() for p in sorted((tmp_path / "output").rglob("*")) if p.is_file()} == before
 
 
 def test_a_site_without_pages_builds_without_an_index(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import multiprocessing
 import posixpath
 import re
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -52,31 +52,47 @@ def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
     if not tools.images:
         return file
     html = size_img_tags(file.data.decode(), file.path, site.config.base_url, tools.images)
-    return OutputFile(file.path, html.encode())
+    return replace(file, data=html.encode())
 
 
 PARALLEL_MIN_PAGES = 200  # below this, starting worker processes costs more than it saves
+
+# Which outputs to make (by output path); the others are kept from the previous build.
+Wanted = Callable[[str], bool]
 
 # The site and tools of a forked worker process: set once in the child, never in the parent.
 _WORKER: tuple[Site, Tools] | None = None
 
 
 def write_pages(
-    site: Site, tools: Tools, findings: Findings, workers: int = 1, min_pages: int = PARALLEL_MIN_PAGES
+    site: Site,
+    tools: Tools,
+    findings: Findings,
+    workers: int = 1,
+    min_pages: int = PARALLEL_MIN_PAGES,
+    wanted: Wanted | None = None,
+    problems_with_files: bool = False,
 ) -> Iterator[OutputFile]:
-    """Every HTML page of the site, in a stable order whatever the number of ``workers``.
+    """Every HTML page of the site (or those ``wanted``), in a stable order whatever the number of ``workers``.
 
     The articles and plain pages (most of the work) are rendered by ``workers`` forked
-    processes when the site is large enough and forking is safe; the lists are rendered here.
+    processes when enough of them are wanted and forking is safe; the lists are rendered here.
+    Each file carries the pages whose text it shows (``OutputFile.reads``), and its warnings:
+    they go to ``findings`` too unless ``problems_with_files`` (the caller reports them).
     """
-    if _can_fork(workers) and len(site.pages) >= min_pages:
-        yield from _render_in_workers(site, tools, findings, workers)
+    pages = [p for p in site.pages if wanted is None or wanted(p.output)]
+    if _can_fork(workers) and len(pages) >= min_pages:
+        files = _render_in_workers(site, tools, findings, workers, pages)
     else:
-        for page in site.pages:
-            for file in _guard(findings, lambda page=page: render_page(page, site, tools)):
-                yield _sized(file, site, tools)
-    for file in _lists(site, tools, findings):
-        yield _sized(file, site, tools)
+        files = (_sized(f, site, tools) for p in pages for f in _guard(findings, _page_job(p, site, tools)))
+    for file in (*files, *(_sized(f, site, tools) for f in _lists(site, tools, findings, wanted))):
+        if not problems_with_files:
+            findings.extend(file.problems)
+        yield file
+
+
+def _page_job(page: Page, site: Site, tools: Tools) -> Any:
+    return lambda: render_page(page, site, tools)
 
 
 def _can_fork(workers: int) -> bool:
@@ -89,15 +105,18 @@ def _can_fork(workers: int) -> bool:
     )
 
 
-def _render_in_workers(site: Site, tools: Tools, findings: Findings, workers: int) -> Iterator[OutputFile]:
-    count = len(site.pages)
-    size = max(1, min(50, count // (workers * 4)))
-    spans = [(start, min(start + size, count)) for start in range(0, count, size)]
+def _render_in_workers(
+    site: Site, tools: Tools, findings: Findings, workers: int, pages: list[Page]
+) -> Iterator[OutputFile]:
+    index = {page.source: number for number, page in enumerate(site.pages)}
+    numbers = [index[page.source] for page in pages]
+    size = max(1, min(50, len(numbers) // (workers * 4)))
+    spans = [tuple(numbers[start : start + size]) for start in range(0, len(numbers), size)]
     context = multiprocessing.get_context("fork")  # the child inherits site and tools: nothing is pickled
     with context.Pool(workers, initializer=_start_worker, initargs=(site, tools)) as pool:
         for results in pool.imap(_render_span, spans):  # imap keeps the order of the spans
             for output, problems in results:
-                findings.extend(problems)
+                findings.extend(problems)  # errors only: a page's warnings travel with its file
                 if output is not None:
                     yield output
 
@@ -107,41 +126,53 @@ def _start_worker(site: Site, tools: Tools) -> None:
     _WORKER = (site, tools)
 
 
-def _render_span(span: tuple[int, int]) -> list[tuple[OutputFile | None, list[Finding]]]:
-    """In a worker: the pages ``site.pages[start:end]``, each with its problems."""
+def _render_span(numbers: tuple[int, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
+    """In a worker: the pages ``site.pages[n]`` for each n of ``numbers``, each with its problems."""
     assert _WORKER is not None, "_render_span runs only in a worker process"
     site, tools = _WORKER
     results: list[tuple[OutputFile | None, list[Finding]]] = []
-    for page in site.pages[span[0] : span[1]]:
+    for number in numbers:
         try:
-            output, problems = render_page(page, site, tools)
+            output = _attach(*render_page(site.pages[number], site, tools))
         except SiteError as exc:  # its findings travel back; the exception itself does not pickle
             results.append((None, list(exc.findings)))
             continue
-        results.append((_sized(output, site, tools), problems))
+        results.append((_sized(output, site, tools), []))
     return results
 
 
-def _lists(site: Site, tools: Tools, findings: Findings) -> Iterator[OutputFile]:
+def _lists(site: Site, tools: Tools, findings: Findings, wanted: Wanted | None) -> Iterator[OutputFile]:
+    def want(path: str) -> bool:
+        return wanted is None or wanted(path)
+
     for section in site.sections:
         for paginator in paginate(section):
-            yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))
-    yield from _guard(findings, lambda: render_tags(site, tools))
+            if want(output_path(paginator.url)):
+                yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))
+    if want("tags/index.html"):
+        yield from _guard(findings, lambda: render_tags(site, tools))
     for term in site.tags:
-        yield from _guard(findings, lambda term=term: render_term(term, site, tools))
-    yield from _guard(findings, lambda: render_home(site, tools))
-    yield from _guard(findings, lambda: render_404(site, tools))
+        if want(output_path(term.url)):
+            yield from _guard(findings, lambda term=term: render_term(term, site, tools))
+    if want("index.html"):
+        yield from _guard(findings, lambda: render_home(site, tools))
+    if want("404.html"):
+        yield from _guard(findings, lambda: render_404(site, tools))
 
 
 def _guard(findings: Findings, render: Any) -> Iterator[OutputFile]:
-    """Run one render; its problems go to ``findings`` and the build goes on."""
+    """Run one render; a failure goes to ``findings`` and the build goes on; warnings stay with the file."""
     try:
         output, problems = render()
     except SiteError as exc:
         findings.extend(exc.findings)
         return
-    findings.extend(problems)
-    yield output
+    yield _attach(output, problems)
+
+
+def _attach(output: OutputFile, problems: list[Finding]) -> OutputFile:
+    """The file with its warnings and the pages whose text it shows (read by its templates)."""
+    return replace(output, problems=tuple(problems), reads=output.reads or ())
 
 
 def _context(site: Site, page_url: str, title: str, description: str = "", **extra: Any) -> dict[str, Any]:
@@ -176,7 +207,12 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
     )
     template = "article.html" if page.section else "page.html"
     rendered = _search_body(tools.renderer.render(template, context))
-    return OutputFile(page.output, rendered.encode()), problems
+    return OutputFile(page.output, rendered.encode(), reads=_reads(tools, page.source)), problems
+
+
+def _reads(tools: Tools, own: str = "") -> tuple[str, ...]:
+    """The other pages whose text the last render showed (its dependencies besides the site's facts)."""
+    return tuple(sorted(tools.renderer.reads - {own}))
 
 
 SEARCH_BODY = "data-pagefind-body"
@@ -208,17 +244,20 @@ def render_section(
     context = _context(
         site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro
     )
-    return OutputFile(output_path(paginator.url), tools.renderer.render("section.html", context).encode()), problems
+    html = tools.renderer.render("section.html", context)
+    return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), problems
 
 
 def render_tags(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     context = _context(site, "/tags/", "全部标签")
-    return OutputFile("tags/index.html", tools.renderer.render("tags.html", context).encode()), []
+    html = tools.renderer.render("tags.html", context)
+    return OutputFile("tags/index.html", html.encode(), reads=_reads(tools)), []
 
 
 def render_term(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     context = _context(site, term.url, f"标签：{term.name}", term=term)
-    return OutputFile(output_path(term.url), tools.renderer.render("tag.html", context).encode()), []
+    html = tools.renderer.render("tag.html", context)
+    return OutputFile(output_path(term.url), html.encode(), reads=_reads(tools)), []
 
 
 def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
@@ -226,13 +265,15 @@ def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     intro = _intro_html(site.home_intro, "/", site, tools, problems)
     title = site.home_intro.title if site.home_intro and site.home_intro.title else site.config.title
     context = _context(site, "/", title, intro_html=intro)
-    return OutputFile("index.html", tools.renderer.render("home.html", context).encode()), problems
+    html = tools.renderer.render("home.html", context)
+    return OutputFile("index.html", html.encode(), reads=_reads(tools)), problems
 
 
 def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     # Served at any address, so its links are root-relative, never relative.
     context = _context(site, "/404.html", "页面不存在", root_links=True)
-    return OutputFile("404.html", tools.renderer.render("404.html", context).encode()), []
+    html = tools.renderer.render("404.html", context)
+    return OutputFile("404.html", html.encode(), reads=_reads(tools)), []
 
 
 def paginate(section: Section) -> Iterator[Paginator]:

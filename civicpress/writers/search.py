@@ -19,7 +19,7 @@ import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -84,44 +84,62 @@ DIGEST_FILE = ".civicpress-digest"  # what the index was made from, beside the i
 
 
 def index_site(
-    program: Path, folder: Path, site: Site, findings: Findings, previous: Path | None = None
+    program: Path,
+    pages: Mapping[str, Path],
+    bundle: Path,
+    site: Site,
+    findings: Findings,
+    digest: str,
+    previous: Path | None = None,
 ) -> list[str]:
-    """Index the built ``folder``; the paths (inside it) of the index files.
+    """Index ``pages`` (site path → the file holding it) into the folder ``bundle``; its files as site paths.
 
-    When ``previous`` (the output folder being replaced) holds an index made from the same
-    pages with the same Pagefind, that index is copied instead of made again: Pagefind is
-    the slowest step of a rebuild in which no article changed.
+    Pagefind reads a folder: it gets one holding only the indexed pages, as hard links (copies
+    where links are refused). When ``previous`` (the bundle of the output being replaced) was
+    made from the same pages with the same Pagefind (``digest``), it is copied instead: Pagefind
+    is the slowest step of a rebuild.
     """
-    folder = folder.resolve()
-    digest = _digest(program, folder, site)
-    old = previous / BUNDLE_DIR if previous is not None else None
-    if old is not None and (old / DIGEST_FILE).is_file() and (old / DIGEST_FILE).read_text() == digest:
-        shutil.copytree(old, folder / BUNDLE_DIR)
-        return _bundle_files(folder)
-    paths = _run_pagefind(program, folder, site, findings)
-    if paths:
-        (folder / BUNDLE_DIR / DIGEST_FILE).write_text(digest)
-        paths.append(f"{BUNDLE_DIR}/{DIGEST_FILE}")
-    return sorted(paths)
+    if previous is not None and (previous / DIGEST_FILE).is_file() and (previous / DIGEST_FILE).read_text() == digest:
+        shutil.copytree(previous, bundle)
+        return _bundle_files(bundle)
+    farm = bundle.resolve().parent / f"{bundle.name}.pages"  # absolute: Pagefind runs inside it
+    shutil.rmtree(farm, ignore_errors=True)
+    try:
+        for path, source in pages.items():
+            _link(source, farm / path)
+        if not _run_pagefind(program, farm, site, findings):
+            return []
+        os.replace(farm / BUNDLE_DIR, bundle)
+    finally:
+        shutil.rmtree(farm, ignore_errors=True)
+    (bundle / DIGEST_FILE).write_text(digest)
+    return _bundle_files(bundle)
 
 
-def _digest(program: Path, folder: Path, site: Site) -> str:
-    """A hash of everything the index depends on: Pagefind itself, its options, the pages."""
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def index_digest(program: Path, site: Site, pages: Iterable[tuple[str, str]]) -> str:
+    """A hash of what the index depends on: Pagefind, its options, the (path, bytes hash) of the indexed pages."""
     hasher = hashlib.sha256()
     hasher.update(f"{program.name} {program.stat().st_size} {site.config.relative_urls} {EXCLUDED}".encode())
-    for path in sorted(folder.rglob("*.html")):
-        data = path.read_bytes()
-        if b"data-pagefind-body" in data:
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + data + b"\0")
+    for path, data_hash in sorted(pages):
+        hasher.update(f"{path}\0{data_hash}\n".encode())
     return hasher.hexdigest()
 
 
-def _bundle_files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in (folder / BUNDLE_DIR).rglob("*") if p.is_file())
+def _bundle_files(bundle: Path) -> list[str]:
+    """The bundle's files, as paths of the site (under pagefind/, whatever folder they were made in)."""
+    return sorted(f"{BUNDLE_DIR}/{p.relative_to(bundle).as_posix()}" for p in bundle.rglob("*") if p.is_file())
 
 
 def _run_pagefind(program: Path, folder: Path, site: Site, findings: Findings) -> list[str]:
-    """Run Pagefind on ``folder``; the paths of the files it wrote ([] when it failed)."""
+    """Run Pagefind on ``folder``, writing to ``folder/pagefind``; the bundle's files ([] when it failed)."""
     command = [str(program), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
     if site.config.relative_urls:  # the site's own links name index.html; the results do too
         command.append("--keep-index-url")
@@ -142,7 +160,7 @@ def _run_pagefind(program: Path, folder: Path, site: Site, findings: Findings) -
     bundle = folder / BUNDLE_DIR
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    return _bundle_files(folder)
+    return _bundle_files(bundle)
 
 
 def _failed(detail: str) -> Finding:

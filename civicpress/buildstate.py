@@ -1,0 +1,290 @@
+"""What the previous build made, kept in ``.civicpress-cache/`` so the next build can skip work.
+
+Two files per output folder and edition:
+
+- the *manifest* (small): a fingerprint of every input file's name, size and modification
+  time, the time window in which no page's publish or expiry date falls, and the previous
+  result. When nothing changed, a build reads only this file and one directory listing per
+  folder, and stops (:func:`unchanged_result`);
+- the *outputs* (large): for every output file, the key of the inputs it was made from, the
+  hash of its bytes, the links and ids the link check saw in it, and the warnings found while
+  rendering it. A build renders only the outputs whose key changed, writes only the files
+  whose bytes changed, and takes the rest from here.
+
+Both are JSON: the cache sits in the site folder, where a pickle could run code. A damaged,
+foreign or outdated cache is ignored: the build then does everything, as on a fresh clone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from civicpress import __version__
+from civicpress.errors import Finding, Location, Severity
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".civicpress-cache"
+FORMAT = f"civicpress {__version__} state 1"  # a new version or format ignores older caches
+INPUT_ROOTS = ("content", "templates", "static")
+CONFIG_FILE = "site_config.yaml"
+PACKAGE_DIR = Path(__file__).resolve().parent  # the theme and the code: a developer's edit counts
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One output file as the previous build left it."""
+
+    key: str  # hash of what it was made from; "" for files regenerated every build
+    digest: str  # hash of its bytes
+    size: int
+    indexed: bool = False  # read by the search index (carries data-pagefind-body)
+    links: tuple[str, ...] = ()  # the URLs the link check found in it
+    ids: tuple[str, ...] | None = None  # the ids an #anchor may name (HTML only)
+    problems: tuple[Finding, ...] = ()  # warnings found while making it, reported again when reused
+    reads: tuple[str, ...] = ()  # other pages whose text it shows (their sources)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    inputs: str  # input_fingerprint() of the build
+    window: tuple[float, float]  # [from, until): "now" inside it publishes the same pages
+    out_stamp: str  # out_stamp() of the output folder the build left
+    pages: int
+    files: int
+    bytes: int
+    warnings: tuple[Finding, ...] = ()
+    index: str = ""  # digest of the pages the search index was made from ("" = none)
+
+
+@dataclass
+class BuildState:
+    """The cache of one output folder and edition: its manifest and its output records."""
+
+    manifest: Manifest | None = None
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()  # files written by another program (the search bundle)
+
+
+def input_fingerprint(site_dir: Path, options: Iterable[object]) -> str:
+    """A hash of every input file's path, size and modification time, and of the options.
+
+    Stat only, no reading: this is the whole cost of a build in which nothing changed.
+    """
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(repr((FORMAT, *options)).encode())
+    for root, label in [*((site_dir / name, name) for name in INPUT_ROOTS), (PACKAGE_DIR, "<civicpress>")]:
+        for entry_line in stat_lines(root, label):
+            hasher.update(entry_line)
+    hasher.update(config_line(site_dir))
+    return hasher.hexdigest()
+
+
+def tree_stats(root: Path, label: str, skip: frozenset[str] = frozenset()) -> bytes:
+    """The stat lines of every file under ``root`` but the ``skip`` paths (``label/...``)."""
+    return b"".join(line for line in stat_lines(root, label) if line.split(b"\0", 1)[0].decode() not in skip)
+
+
+def config_line(site_dir: Path) -> bytes:
+    config = site_dir / CONFIG_FILE
+    return _stat_line(config, CONFIG_FILE) if config.exists() else b"-"
+
+
+def stat_lines(root: Path, label: str) -> Iterable[bytes]:
+    if not root.is_dir():
+        yield f"{label} -\n".encode()
+        return
+    stack = [(str(root), label)]
+    while stack:
+        folder, rel = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name == CACHE_DIR or entry.name == "__pycache__":
+                    continue
+                path = f"{rel}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, path))
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                yield f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}\n".encode()
+
+
+def _stat_line(path: Path, rel: str) -> bytes:
+    info = path.stat()
+    return f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
+
+
+def out_stamp(out_dir: Path) -> str:
+    """A hash of the output folder's files (names, sizes, times): a file changed or deleted by hand changes it."""
+    if not out_dir.is_dir():
+        return "-"
+    hasher = hashlib.blake2b(digest_size=20)
+    for line in stat_lines(out_dir, "."):
+        hasher.update(line)
+    return hasher.hexdigest()
+
+
+def state_files(site_dir: Path, out_dir: Path, edition: str) -> tuple[Path, Path]:
+    """(manifest, outputs) of one output folder and edition, inside the site's cache folder."""
+    name = hashlib.blake2b(f"{out_dir.resolve()}\0{edition}".encode(), digest_size=8).hexdigest()
+    folder = site_dir / CACHE_DIR
+    return folder / f"build-{name}.json", folder / f"outputs-{name}.json"
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    raw = _read_json(path)
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        return None
+    try:
+        return Manifest(
+            inputs=str(raw["inputs"]),
+            window=(float(raw["window"][0]), float(raw["window"][1])),
+            out_stamp=str(raw["out_stamp"]),
+            pages=int(raw["pages"]),
+            files=int(raw["files"]),
+            bytes=int(raw["bytes"]),
+            warnings=tuple(_finding(w) for w in raw["warnings"]),
+            index=str(raw.get("index", "")),
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def read_outputs(path: Path) -> tuple[dict[str, OutputRecord], tuple[str, ...]] | None:
+    raw = _read_json(path)
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        return None
+    try:
+        outputs = {
+            name: OutputRecord(
+                key=item[0],
+                digest=item[1],
+                size=int(item[2]),
+                indexed=bool(item[3]),
+                links=tuple(item[4]),
+                ids=None if item[5] is None else tuple(item[5]),
+                problems=tuple(_finding(p) for p in item[6]),
+                reads=tuple(item[7]),
+            )
+            for name, item in raw["outputs"].items()
+        }
+        return outputs, tuple(raw["extra"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def read_state(site_dir: Path, out_dir: Path, edition: str) -> BuildState:
+    """The previous build's state, or an empty one when there is none usable."""
+    manifest_path, outputs_path = state_files(site_dir, out_dir, edition)
+    manifest = read_manifest(manifest_path)
+    if manifest is None or manifest.out_stamp != out_stamp(out_dir):
+        return BuildState()  # no cache, or the output folder is not the one it describes
+    loaded = read_outputs(outputs_path)
+    if loaded is None:
+        return BuildState()
+    return BuildState(manifest, loaded[0], loaded[1])
+
+
+def write_state(site_dir: Path, out_dir: Path, edition: str, state: BuildState) -> None:
+    """Save the state of a successful build; a failure to save only costs the next build time."""
+    assert state.manifest is not None
+    manifest_path, outputs_path = state_files(site_dir, out_dir, edition)
+    manifest = state.manifest
+    outputs = {
+        name: [r.key, r.digest, r.size, r.indexed, list(r.links), None if r.ids is None else list(r.ids),
+               [_finding_json(p) for p in r.problems], list(r.reads)]
+        for name, r in sorted(state.outputs.items())
+    }
+    try:
+        manifest_path.parent.mkdir(exist_ok=True)
+        _ignore_in_git(manifest_path.parent)
+        # The outputs first: a manifest is only trusted beside the outputs it was written with.
+        manifest_path.unlink(missing_ok=True)
+        _write_json(outputs_path, {"format": FORMAT, "outputs": outputs, "extra": list(state.extra)})
+        _write_json(manifest_path, {
+            "format": FORMAT,
+            "inputs": manifest.inputs,
+            "window": list(manifest.window),
+            "out_stamp": manifest.out_stamp,
+            "pages": manifest.pages,
+            "files": manifest.files,
+            "bytes": manifest.bytes,
+            "warnings": [_finding_json(w) for w in manifest.warnings],
+            "index": manifest.index,
+        })
+    except OSError as exc:
+        log.warning("无法保存构建缓存 %s：%s（下次构建会慢一些）", manifest_path.parent, exc)
+
+
+def forget_state(site_dir: Path, out_dir: Path, edition: str) -> None:
+    """Drop the cache of this output folder: the next build does everything."""
+    for path in state_files(site_dir, out_dir, edition):
+        path.unlink(missing_ok=True)
+
+
+def unchanged_result(site_dir: Path, out_dir: Path, edition: str, options: Iterable[object],
+                     now: float) -> Manifest | None:
+    """The previous build's manifest when nothing it depends on changed since; else None."""
+    manifest = read_manifest(state_files(site_dir, out_dir, edition)[0])
+    if manifest is None or not manifest.window[0] <= now < manifest.window[1]:
+        return None
+    if manifest.out_stamp != out_stamp(out_dir):
+        return None
+    if manifest.inputs != input_fingerprint(site_dir, options):
+        return None
+    return manifest
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _ignore_in_git(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# civicpress 的构建缓存，可以随时删除\n*\n", encoding="utf-8")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, value: Any) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _finding_json(finding: Finding) -> list[Any]:
+    where = finding.location
+    return [finding.code, finding.message, where.path if where else None, where.line if where else None,
+            finding.hint, finding.severity.name]
+
+
+def _finding(raw: Any) -> Finding:
+    code, message, path, line, hint, severity = raw
+    location = Location(str(path), None if line is None else int(line)) if path is not None else None
+    return Finding(str(code), str(message), location, str(hint), Severity[str(severity)])
+
+
+def key_of(*parts: object) -> str:
+    """A short stable hash of ``parts`` (their ``repr``)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def merge_keys(keys: Mapping[str, str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for name in sorted(keys):
+        hasher.update(f"{name}\0{keys[name]}\n".encode())
+    return hasher.hexdigest()
+

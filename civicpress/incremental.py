@@ -1,0 +1,61 @@
+"""What each output is made from: the keys that tell an incremental build what to make again.
+
+A page's output depends on the site's *facts* (settings, templates, code, data, every page's
+title, address, date…), on its own text, and on the text-derived fields of the other pages its
+templates showed (``OutputFile.reads``, recorded by the renderer). Hashing these gives the
+output's key; an output whose key is the one recorded in the build state is not made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from pathlib import Path
+
+from civicpress.buildstate import FORMAT, INPUT_ROOTS, PACKAGE_DIR, config_line, key_of, stat_lines, tree_stats
+from civicpress.model import BODY_FIELDS, Page, Site
+
+
+class OutputKeys:
+    """The key of each output: a hash of everything it is made from.
+
+    - the *site key*: settings, templates, theme, code, static files, data and every other
+      non-article file, and every published page's facts (title, address, date, tags…), all
+      but its text; a change there changes every output;
+    - for an article, its own text;
+    - for any page, the text-derived fields (summary, length) of the other pages its templates
+      showed last time (``OutputRecord.reads``), as the renderer recorded them;
+    - for the exchange materials, their laid-out content instead of the site's facts.
+    """
+
+    def __init__(self, site: Site, site_dir: Path, options: Iterable[object], print_jobs: object) -> None:
+        skip = frozenset({page.source for page in site.pages} | {f"content/{rel}" for rel in site.unpublished})
+        code = b"".join(stat_lines(PACKAGE_DIR, "<civicpress>")) + config_line(site_dir)
+        inputs = b"".join(tree_stats(site_dir / name, name, skip) for name in INPUT_ROOTS)
+        facts = [(_facts(page)) for page in site.pages]
+        self.site = key_of(FORMAT, tuple(options), code, inputs, facts, sorted(site.unpublished.items()),
+                           site.build_date)
+        self.print = key_of(FORMAT, tuple(options), code, repr(print_jobs))
+        self._text = {page.source: key_of(page.body, page.summary, page.chars, page.reading_minutes)
+                      for page in site.pages}
+        self._pages = {page.output: page for page in site.pages}
+
+    def of(self, path: str, reads: Iterable[str], print_dir: str) -> str:
+        """The key of the output at ``path``, which showed the text of the pages ``reads``."""
+        if path.startswith(print_dir + "/"):
+            return self.print
+        texts = [self._text.get(source, "-") for source in reads]
+        page = self._pages.get(path)
+        if page is None:
+            return key_of(self.site, texts)
+        return key_of(self.site, self._text[page.source], page.body_line, texts)
+
+
+def _facts(page: Page) -> tuple[object, ...]:
+    """Everything of a page another page may show, except what changes with its text (BODY_FIELDS)."""
+    return tuple(getattr(page, name) for name in _FACT_FIELDS)
+
+
+_FACT_FIELDS = tuple(
+    f.name for f in fields(Page) if f.name not in BODY_FIELDS and f.name not in ("field_lines", "body_line")
+)

@@ -1,0 +1,209 @@
+"""Incremental builds: whatever the previous build left, the output is the output of a fresh build.
+
+Each case builds a site, changes one thing as an editor would, builds again with the cache
+(``.civicpress-cache/``) and compares the output folder, file by file, with a build of the
+changed site from scratch (``cache=False``, a new folder). The cases also check that the
+incremental build did only the work the change calls for.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sitemaker import NOW, article, make_site
+
+from civicpress.pipeline import BuildOptions, build
+from civicpress.templating import THEME_DIR
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def times(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def body(n: int) -> str:
+    return f"第{n}段正文，记录社区的工作。这是第二句话。\n\n![活动照片](../img/a.png)\n"
+
+
+def png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = png("red")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    files: dict[str, str | bytes] = {
+        "content/img/a.png": PNG,
+        "content/_data/stats.yaml": "volunteers: 120\n",
+        "content/news/_index.md": "---\ntitle: 社区动态\n---\n社区的新闻。\n",
+        "content/about.md": article("关于我们", None, "志愿者 {{ data.stats.volunteers }} 人。"),
+    }
+    for n in range(8):
+        section = ("news", "events")[n % 2]
+        files[f"content/{section}/a{n}.md"] = article(
+            f"第{n}篇文章", f"2022-09-{n + 10}", body(n) + ("\n见[另一篇](a0.md)。" if n == 2 else ""),
+            tags=["志愿服务", f"标签{n % 3}"], slug=f"a{n}",
+        )
+    return make_site(tmp_path, files)
+
+
+def options(site: Path, out: Path, **changes: object) -> BuildOptions:
+    return replace(BuildOptions(site_dir=site, out_dir=out, now=NOW, workers=1), **changes)  # type: ignore[arg-type]
+
+
+def fresh(site: Path, tmp_path: Path, name: str, **changes: object) -> dict[str, bytes]:
+    out = tmp_path / f"fresh-{name}"
+    build(options(site, out, cache=False, **changes))
+    return tree(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def own_template(site: Path) -> None:
+    """The site's own article template: the theme's, with a line added."""
+    theme = (THEME_DIR / "templates/article.html").read_text(encoding="utf-8")
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(theme.replace("</article>", "<p>本站模板</p></article>"),
+                                                 encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body appended": lambda s: edit(s / "content/news/a0.md", "这是第二句话。", "这是第二句话。\n\n补充说明一条。"),
+    "first sentence": lambda s: edit(s / "content/news/a0.md", "第0段正文", "第零段正文"),
+    "title": lambda s: edit(s / "content/events/a1.md", "第1篇文章", "第一篇文章"),
+    "tags": lambda s: edit(s / "content/events/a3.md", "标签0", "新标签"),
+    "new article": lambda s: (s / "content/news/z.md").write_text(article("新文章", "2022-10-01", "新的正文。"),
+                                                                  encoding="utf-8"),
+    "deleted article": lambda s: (s / "content/events/a5.md").unlink(),
+    "draft": lambda s: edit(s / "content/events/a7.md", "title:", "draft: true\ntitle:"),
+    "data": lambda s: edit(s / "content/_data/stats.yaml", "120", "135"),
+    "intro": lambda s: edit(s / "content/news/_index.md", "社区的新闻", "社区的最新消息"),
+    "config": lambda s: edit(s / "site_config.yaml", "title: 永丰社区", "title: 永丰社区居委会"),
+    "template": lambda s: own_template(s),
+    "image": lambda s: (s / "content/img/a.png").write_bytes(png("blue")),
+}
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_incremental_build_equals_fresh_build(site: Path, tmp_path: Path, change: str) -> None:
+    out = tmp_path / "output"
+    first = build(options(site, out))
+    assert first.rendered == first.files  # the search bundle is not counted: Pagefind writes it
+    EDITS[change](site)
+    os.utime(site / "site_config.yaml")  # the edit's time differs from the build's, even on coarse clocks
+    second = build(options(site, out))
+    assert not second.unchanged
+    assert tree(out) == fresh(site, tmp_path, "after")
+    assert build(options(site, out)).unchanged  # and then nothing left to do
+
+
+def test_body_edit_makes_only_that_page_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    before = times(out)
+    edit(site / "content/news/a0.md", "这是第二句话。", "这是第二句话。\n\n补充说明一条。")
+    result = build(options(site, out))
+    after = times(out)
+    changed = sorted(p for p in after if before.get(p) != after[p] and not p.startswith("pagefind/"))
+    assert changed == ["news/a0/index.html"]  # the lists show its summary, which did not change
+    assert result.written == 1
+    assert result.rendered < result.files / 2  # the other articles and the lists were not made again
+
+
+def test_summary_edit_makes_the_lists_showing_it_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    before = times(out)
+    EDITS["first sentence"](site)
+    build(options(site, out))
+    after = times(out)
+    changed = {p for p in after if before.get(p) != after[p] and not p.startswith("pagefind/")}
+    assert {"news/a0/index.html", "news/index.html", "atom.xml"} <= changed  # the list and feed show it
+    assert "events/2022/a1/index.html" not in changed
+
+
+def test_nothing_changed_reads_nothing_and_keeps_every_file(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    first = build(options(site, out))
+    before = times(out)
+    again = build(options(site, out))
+    assert again.unchanged and (again.files, again.bytes, again.pages) == (first.files, first.bytes, first.pages)
+    assert times(out) == before
+
+
+def test_output_changed_by_hand_is_made_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    expected = tree(out)
+    (out / "news/a0/index.html").unlink()
+    (out / "index.html").write_text("被改动", encoding="utf-8")
+    result = build(options(site, out))
+    assert not result.unchanged
+    assert tree(out) == expected
+
+
+def test_time_passing_publishes_a_scheduled_page(site: Path, tmp_path: Path) -> None:
+    (site / "content/news/later.md").write_text(article("预告", (NOW + timedelta(days=2)).strftime("%Y-%m-%d")),
+                                                encoding="utf-8")
+    out = tmp_path / "output"
+    build(options(site, out))
+    assert not (out / "news/later/index.html").exists()
+    assert build(options(site, out)).unchanged
+    later = NOW + timedelta(days=3)
+    result = build(options(site, out, now=later))
+    assert not result.unchanged
+    assert (out / "news/later/index.html").exists()
+    assert tree(out) == fresh(site, tmp_path, "later", now=later)
+
+
+def test_a_failed_incremental_build_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    expected = tree(out)
+    edit(site / "content/news/a0.md", "这是第二句话。", "这是第二句话。见[丢失的文章](nowhere.md)。")
+    with pytest.raises(Exception) as failure:
+        build(options(site, out))
+    assert "nowhere.md" in str(failure.value.args) or "broken-link" in repr(failure.value.args)
+    assert tree(out) == expected
+    edit(site / "content/news/a0.md", "见[丢失的文章](nowhere.md)。", "")
+    build(options(site, out))
+    assert tree(out) == fresh(site, tmp_path, "repaired")
+
+
+def test_warnings_of_kept_pages_are_reported_again(site: Path, tmp_path: Path) -> None:
+    edit(site / "content/events/a1.md", "![活动照片]", "![]")  # an image without alt text: a warning
+    out = tmp_path / "output"
+    first = build(options(site, out))
+    assert [w.code for w in first.warnings] == ["image-alt"] or first.warnings
+    EDITS["body appended"](site)
+    second = build(options(site, out))
+    assert second.warnings == first.warnings
+    assert build(options(site, out)).warnings == first.warnings
+
+
+def test_damaged_cache_means_a_full_build(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    for path in (site / ".civicpress-cache").glob("*.json"):
+        path.write_text("{不是 JSON", encoding="utf-8")
+    result = build(options(site, out))
+    assert not result.unchanged and result.rendered == result.files
+    assert tree(out) == fresh(site, tmp_path, "damaged")
