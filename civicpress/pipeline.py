@@ -8,6 +8,7 @@ then nothing reaches the output folder. Warnings fail the build only with ``stri
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -50,8 +51,8 @@ from civicpress.writers.search import (
     BUNDLE_DIR,
     UI_FILES,
     find_indexer,
-    index_digest,
-    index_site,
+    index_shards,
+    plan_shards,
     write_search,
 )
 from civicpress.writers.sitemap import write_sitemap
@@ -317,19 +318,24 @@ class _Run:
         self.rendered += 1
 
     def _index_before_commit(self) -> None:
-        """The search index of the new pages, made (or kept) before anything is committed."""
+        """The search index of the new pages, made (or kept) shard by shard before anything is committed."""
         if not self.indexer or self.findings.errors:
             return
-        indexed = sorted(path for path, record in self.records.items() if record.indexed)
-        self.index = index_digest(self.indexer, self.site, ((p, self.records[p].digest) for p in indexed))
-        if self.incremental and self.index == self.old_index[0] and self.old_index[1]:
-            self.bundle = self.old_index[1]  # the bundle in the output folder stays as it is
+        indexed = {path: record.digest for path, record in self.records.items() if record.indexed}
+        shards = plan_shards(self.indexer, self.site, indexed)
+        self.index = json.dumps({str(s.number): s.digest for s in shards}, sort_keys=True)
+        old: dict[str, str] = json.loads(self.old_index[0]) if self.incremental and self.old_index[0] else {}
+        if self.incremental:
+            todo = [s for s in shards if old.get(str(s.number)) != s.digest]
+            kept = [p for p in self.old_index[1] if p.split("/")[1] not in {str(s.number) for s in todo}]
+            for number in set(old) - {str(s.number) for s in shards}:
+                self.out.drop_folder(f"{BUNDLE_DIR}/{number}")
+            kept = [p for p in kept if p.split("/")[1] in {str(s.number) for s in shards}]
         else:
-            previous = None if self.incremental else self.options.out_dir / BUNDLE_DIR
-            bundle = self.out.stage_folder(BUNDLE_DIR)
-            pages = {path: self.out.source_of(path) for path in indexed}
-            self.bundle = tuple(index_site(self.indexer, pages, bundle, self.site, self.findings, self.index,
-                                           previous))
+            todo, kept = shards, []
+        made = index_shards(self.indexer, todo, self.out.source_of, self.out.stage_folder, self.site, self.findings,
+                            None if self.incremental else self.options.out_dir, _workers(self.options))
+        self.bundle = tuple(sorted([*kept, *made]))
         self.links.add_paths(self.bundle)
 
 

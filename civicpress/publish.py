@@ -71,6 +71,9 @@ class Staging:
         """A folder to fill (another program's output, the search bundle); it replaces ``path`` at the commit."""
         return self.path / _safe_relative(path)
 
+    def drop_folder(self, path: str) -> None:
+        """A folder of the previous output that this build does not make (a full build makes a new folder)."""
+
     def commit(self) -> PublishReport:
         """Swap the staging folder in place of the output folder."""
         if self.out_dir.exists():
@@ -100,6 +103,7 @@ class Patch(Staging):
         self._changed: list[str] = []
         self._changed_set: set[str] = set()
         self._folders: list[str] = []
+        self._dropped: list[str] = []
 
     def source_of(self, path: str) -> Path:
         rel = _safe_relative(path)
@@ -109,6 +113,9 @@ class Patch(Staging):
         rel = _safe_relative(path)
         self._folders.append(rel)
         return self.path / ".folders" / rel
+
+    def drop_folder(self, path: str) -> None:
+        self._dropped.append(_safe_relative(path))
 
     def write(self, file: OutputFile) -> None:
         rel = _safe_relative(file.path)
@@ -134,6 +141,8 @@ class Patch(Staging):
             os.replace(self.path / rel, target)
         for rel in self._folders:
             self._swap_folder(rel)
+        for rel in self._dropped:
+            shutil.rmtree(self.out_dir / rel, ignore_errors=True)
         gone = sorted(set(self._previous) - set(self._written), reverse=True)
         for rel in gone:
             target = self.out_dir / rel

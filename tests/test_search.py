@@ -32,10 +32,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_search_page_loads_the_bundle_relatively(sample: Path) -> None:
     html = (sample / "search/index.html").read_text(encoding="utf-8")
-    assert '<script src="../pagefind/pagefind-ui.js"></script>' in html
-    assert '<link rel="stylesheet" href="../pagefind/pagefind-ui.css">' in html
+    assert '<script src="../pagefind/0/pagefind-ui.js" id="pagefind-ui"></script>' in html
+    assert '<link rel="stylesheet" href="../pagefind/0/pagefind-ui.css">' in html
     for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
-        assert (sample / "pagefind" / name).is_file(), name
+        assert (sample / "pagefind/0" / name).is_file(), name
+    assert json.loads((sample / "pagefind/0/shards.json").read_text()) == []  # a small site: one shard
 
 
 def test_every_page_links_to_the_search_page(sample: Path) -> None:
@@ -46,7 +47,7 @@ def test_every_page_links_to_the_search_page(sample: Path) -> None:
 
 
 def test_the_index_holds_the_articles_and_pages_in_chinese(sample: Path) -> None:
-    entry = json.loads((sample / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads((sample / "pagefind/0/pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh-cn"]  # <html lang="zh-CN">: the extended build's segmentation
     site, _ = load(ROOT, now=NOW)
     assert entry["languages"]["zh-cn"]["page_count"] == len(site.pages)
@@ -191,3 +192,76 @@ def test_an_unchanged_site_reuses_its_index(tmp_path: Path, monkeypatch: pytest.
     (site / "content/news/a.md").write_text(article("供暖", body="社区解决了供暖难题。"), encoding="utf-8")
     build_site(site, out)  # an indexed page changed
     assert len(runs) == 1
+
+
+def sharded_site(tmp_path: Path) -> Path:
+    """Twelve articles; with 3 pages a shard they make several shards."""
+    files = {f"content/news/a{n}.md": article(f"第{n}篇", f"2022-09-{n + 10}", f"社区第{n}件事情。") for n in range(12)}
+    files["content/news/heat.md"] = article("供暖", "2022-10-01", "老楼供暖改造完成。")
+    return make_site(tmp_path, files)
+
+
+def bundles(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+
+def test_an_edit_indexes_only_its_shard_and_equals_a_fresh_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civicpress.writers import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    site = sharded_site(tmp_path)
+    out = tmp_path / "out"
+    build_site(site, out)
+    shards = json.loads((out / "pagefind/0/shards.json").read_text())
+    assert len(shards) >= 3 and shards == list(range(1, len(shards) + 1))
+    assert not (out / "pagefind/1/pagefind-ui.js").exists()  # the interface is loaded from shard 0 only
+    runs: list[Path] = []
+    real = search._run_pagefind
+
+    def counted(program: Path, folder: Path, *args: object) -> list[str]:
+        runs.append(folder)
+        return real(program, folder, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    (site / "content/news/heat.md").write_text(article("供暖", "2022-10-01", "老楼供暖改造全部完成。"), encoding="utf-8")
+    build_site(site, out)
+    assert len(runs) == 1  # one shard made again
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(site_dir=site, out_dir=fresh, now=NOW, cache=False))
+    assert bundles(out) == bundles(fresh)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+def test_search_merges_the_shards_in_a_real_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from civicpress.writers import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    site = sharded_site(tmp_path)
+    build_site(site, tmp_path / "www")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/index.html")
+            found = set()
+            for word, expected in (("供暖", "/news/heat/"), ("第3件", "/news/a3/"), ("第10件", "/news/a10/")):
+                page.fill(".pagefind-ui__search-input", word)
+                page.wait_for_selector(f'.pagefind-ui__result-link[href*="{expected}"]', timeout=15_000)
+                found.add(expected)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert errors == [] and len(found) == 3

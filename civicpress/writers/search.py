@@ -15,11 +15,15 @@ explains that search is not available.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +37,8 @@ log = logging.getLogger(__name__)
 SEARCH_URL = "/search/"
 BUNDLE_DIR = "pagefind"
 # What the search page loads; ``check`` (which writes nothing) takes them as present.
-UI_FILES = (f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css")
+UI_NAMES = ("pagefind-ui.js", "pagefind-ui.css")
+UI_FILES = tuple(f"{BUNDLE_DIR}/0/{name}" for name in UI_NAMES)
 EXCLUDED = (".toc", ".meta")  # table of contents and the date/length line: noise in excerpts
 # Pagefind also writes its other interfaces; the search page uses the default UI only, so these
 # (280 KB, never loaded) are removed.
@@ -80,40 +85,122 @@ def write_search(site: Site, renderer: Renderer, enabled: bool) -> Iterator[Outp
     yield OutputFile(output_path(SEARCH_URL), renderer.render("search.html", context).encode())
 
 
-DIGEST_FILE = ".civicpress-digest"  # what the index was made from, beside the index
+DIGEST_FILE = ".civicpress-digest"  # what a shard's index was made from, inside it
+SHARDS_FILE = "shards.json"  # in shard 0: the other shards, which the search page merges
+SHARD_PAGES = 300  # pages per shard: Pagefind needs ~0.3 MB of memory and ~2 ms per page
 
 
-def index_site(
+@dataclass(frozen=True)
+class Shard:
+    """One part of the search index: a Pagefind bundle of some of the pages, in ``pagefind/<number>/``.
+
+    Pagefind cannot update an index; it makes one from all its pages. Split in shards of
+    SHARD_PAGES, an edited article costs one shard's indexing, and no Pagefind process needs
+    the memory of the whole site. The search page merges the shards (Pagefind's mergeIndex).
+    """
+
+    number: int
+    pages: tuple[str, ...]
+    digest: str  # Pagefind, its options, the shards, and the (path, bytes hash) of these pages
+
+    @property
+    def folder(self) -> str:
+        return f"{BUNDLE_DIR}/{self.number}"
+
+
+def plan_shards(program: Path, site: Site, indexed: Mapping[str, str], per_shard: int | None = None) -> list[Shard]:
+    """The shards of the pages ``indexed`` (site path → hash of its bytes), by a stable hash of the path.
+
+    A page stays in its shard while the number of shards stays the same; shard 0 is never empty.
+    """
+    count = max(1, math.ceil(len(indexed) / (per_shard or SHARD_PAGES)))
+    groups: dict[int, list[str]] = {}
+    for path in sorted(indexed):
+        number = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % count
+        groups.setdefault(number, []).append(path)
+    ordered = [groups[number] for number in sorted(groups)]  # numbered 0… without gaps
+    head = f"{program.name} {program.stat().st_size} {site.config.relative_urls} {EXCLUDED} {len(ordered)}"
+    shards = []
+    for number, paths in enumerate(ordered):
+        hasher = hashlib.sha256(f"{head} {number}\n".encode())
+        for path in paths:
+            hasher.update(f"{path}\0{indexed[path]}\n".encode())
+        shards.append(Shard(number, tuple(paths), hasher.hexdigest()))
+    return shards
+
+
+def index_shards(
     program: Path,
-    pages: Mapping[str, Path],
-    bundle: Path,
+    shards: Sequence[Shard],
+    source: Callable[[str], Path],
+    folder: Callable[[str], Path],
     site: Site,
     findings: Findings,
-    digest: str,
     previous: Path | None = None,
+    workers: int = 1,
 ) -> list[str]:
-    """Index ``pages`` (site path → the file holding it) into the folder ``bundle``; its files as site paths.
+    """Make the bundle of each shard in ``folder(shard.folder)``; the bundles' files as site paths ([] on failure).
 
-    Pagefind reads a folder: it gets one holding only the indexed pages, as hard links (copies
-    where links are refused). When ``previous`` (the bundle of the output being replaced) was
-    made from the same pages with the same Pagefind (``digest``), it is copied instead: Pagefind
-    is the slowest step of a rebuild.
+    ``source(path)`` is where the page at ``path`` is now. Pagefind reads a folder: it gets one
+    with only the shard's pages, as hard links (copies where links are refused). A shard whose
+    bundle in ``previous`` (the output being replaced) was made from the same pages is copied.
+    Up to ``workers`` Pagefind processes run at once.
     """
-    if previous is not None and (previous / DIGEST_FILE).is_file() and (previous / DIGEST_FILE).read_text() == digest:
-        shutil.copytree(previous, bundle)
-        return _bundle_files(bundle)
-    farm = bundle.resolve().parent / f"{bundle.name}.pages"  # absolute: Pagefind runs inside it
+    def make(shard: Shard) -> list[str]:
+        bundle = folder(shard.folder)
+        old = previous / shard.folder if previous is not None else None
+        if old is not None and _digest_of(old) == shard.digest:
+            shutil.copytree(old, bundle)
+        elif not _index_shard(program, shard, source, bundle, site, findings, len(shards)):
+            return []
+        return [f"{shard.folder}/{name}" for name in _bundle_files(bundle)]
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:  # Pagefind is a program: threads suffice
+        made = list(pool.map(make, shards))
+    return [] if not all(made) else sorted(path for paths in made for path in paths)
+
+
+def shard_digests(out_dir: Path) -> dict[int, str]:
+    """The digests of the shards in an output folder, by number."""
+    found: dict[int, str] = {}
+    root = out_dir / BUNDLE_DIR
+    for child in root.iterdir() if root.is_dir() else ():
+        if child.name.isdigit():
+            found[int(child.name)] = _digest_of(child)
+    return found
+
+
+def _digest_of(bundle: Path) -> str:
+    try:
+        return (bundle / DIGEST_FILE).read_text()
+    except OSError:
+        return ""
+
+
+def _index_shard(
+    program: Path, shard: Shard, source: Callable[[str], Path], bundle: Path, site: Site, findings: Findings,
+    count: int,
+) -> bool:
+    farm = bundle.resolve().parent / f".{bundle.name}.pages"  # absolute: Pagefind runs inside it
     shutil.rmtree(farm, ignore_errors=True)
     try:
-        for path, source in pages.items():
-            _link(source, farm / path)
+        for path in shard.pages:
+            _link(source(path), farm / path)
         if not _run_pagefind(program, farm, site, findings):
-            return []
-        os.replace(farm / BUNDLE_DIR, bundle)
+            return False
+        made = farm / BUNDLE_DIR
+        if shard.number:  # the search page loads Pagefind's interface from shard 0 only
+            for name in UI_NAMES:
+                (made / name).unlink(missing_ok=True)
+        else:
+            (made / SHARDS_FILE).write_text(json.dumps(list(range(1, count))))
+        (made / DIGEST_FILE).write_text(shard.digest)
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(bundle, ignore_errors=True)
+        os.replace(made, bundle)
+        return True
     finally:
         shutil.rmtree(farm, ignore_errors=True)
-    (bundle / DIGEST_FILE).write_text(digest)
-    return _bundle_files(bundle)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -124,18 +211,9 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def index_digest(program: Path, site: Site, pages: Iterable[tuple[str, str]]) -> str:
-    """A hash of what the index depends on: Pagefind, its options, the (path, bytes hash) of the indexed pages."""
-    hasher = hashlib.sha256()
-    hasher.update(f"{program.name} {program.stat().st_size} {site.config.relative_urls} {EXCLUDED}".encode())
-    for path, data_hash in sorted(pages):
-        hasher.update(f"{path}\0{data_hash}\n".encode())
-    return hasher.hexdigest()
-
-
 def _bundle_files(bundle: Path) -> list[str]:
-    """The bundle's files, as paths of the site (under pagefind/, whatever folder they were made in)."""
-    return sorted(f"{BUNDLE_DIR}/{p.relative_to(bundle).as_posix()}" for p in bundle.rglob("*") if p.is_file())
+    """The bundle's files, relative to it."""
+    return sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
 
 
 def _run_pagefind(program: Path, folder: Path, site: Site, findings: Findings) -> list[str]:
