@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -392,6 +393,41 @@ def test_pdf_is_reproducible(tmp_path: Path, small_pdf: bytes) -> None:
 
 @needs_pdf
 @needs_fonts
+def test_pdfs_of_one_run_are_the_same_as_alone(tmp_path: Path, small_pdf: bytes) -> None:
+    """The documents of one run share WeasyPrint's font configuration: no PDF may depend on another."""
+    body = "社区党委坚持“民思我想、民求我应”的工作理念，先后组建了6支志愿者服务队。" * 12
+    site = make(tmp_path, {"content/materials/a.md": material(body=body),
+                           "content/materials/0.md": material("cover: true\ntoc: true\n", body="王" * 300)})
+    jobs, _ = jobs_of(site)
+    assert [j.name for j in jobs] == ["0", "a"]  # a comes second, after another document
+    pdfs = {f.path: f.data for f in write_print(jobs, _site_stub(), Findings(), FontBook()) if f.path.endswith(".pdf")}
+    assert pdfs["print/a.pdf"] == small_pdf
+
+
+@needs_pdf
+def test_rendering_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    from civicpress.printing.pdf import PdfRenderer
+
+    renderer = PdfRenderer()
+    html = "<p>文</p>"
+    assert gc.isenabled()
+    renderer.render(html, "标题", "", None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        renderer.render(html, "标题", "", None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(TypeError):
+        renderer.render(None, "标题", "", None)  # type: ignore[arg-type]
+    assert gc.isenabled()
+
+
+@needs_pdf
+@needs_fonts
 @pytest.mark.skipif(not CHECKER.exists(), reason="../shared/tools/gbt9704_check.py not found")
 def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -416,6 +452,13 @@ def test_print_html_puts_each_line_in_its_slot(tmp_path: Path) -> None:
     assert '"仿宋_GB2312"' in html and html.index('"仿宋_GB2312"') < html.index('"FandolFang"')
     assert html.count('<section class="page"') == len(laid.pages)
     assert "line-height: 10.2272mm" in html
+    # Measured styles are classes, one per distinct style, defined after print.css (see LineStyles).
+    assert "style=" not in html.split("</style>")[1]
+    used = {c for c in re.findall(r'class="ln [\w-]+ (s\d+)"', html)}
+    assert len(used) < len(re.findall(r'class="ln [\w-]+ s\d+"', html))  # lines share classes
+    css = html.split("<style>")[1].split("</style>")[0]
+    assert all(css.count(f".{c} {{ letter-spacing:") == 1 for c in used)
+    assert css.index(".ln {") < css.index(".s1 {")
 
 
 def test_docx_has_the_page_set_up_fonts_and_grid(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from civicpress.printing.document import lay_out, render_html
 from civicpress.printing.fonts import FANG, HEI, KAI, XBS, FontBook, Role
 from civicpress.printing.layout import HEADING_ROLES, PARAGRAPH_ROLES
 from civicpress.printing.material import PrintJob, load_jobs
-from civicpress.printing.pdf import render_pdf, weasyprint_problem
+from civicpress.printing.pdf import PdfRenderer, weasyprint_problem
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def write_print(
         findings.warn("pdf-unavailable", f"{problem}，只生成了交流材料的打印网页（print/*.html），没有生成 PDF",
                       None, "在网页浏览器中打开 output/print/ 里的网页，选择“打印”即可；"
                       "要生成 PDF，请安装 WeasyPrint（pip install weasyprint）及其所需的系统库。")
+    renderer = None
     for job in jobs:
         if job.name in blocked:
             continue
@@ -65,7 +66,8 @@ def write_print(
         yield OutputFile(f"{PRINT_DIR}/{job.name}.html", html.encode("utf-8"))
         if not problem:
             started = time.perf_counter()
-            pdf = render_pdf(html, job.title, job.organization, job.date)
+            renderer = renderer or PdfRenderer()
+            pdf = renderer.render(html, job.title, job.organization, job.date)
             seconds = time.perf_counter() - started
             log.info("print/%s.pdf: %d pages in %.2f s", job.name, len(laid.pages), seconds)
             yield OutputFile(f"{PRINT_DIR}/{job.name}.pdf", pdf)
