@@ -11,7 +11,7 @@ import difflib
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from civicpress.config import SiteConfig, freeze
-from civicpress.errors import Findings, Location, SiteError
+from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,42 @@ _DATE = re.compile(
 )
 
 
-def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Content:
+class ReadMemo:
+    """What earlier reads of one process (``serve``) made of each file, reused while it is unchanged.
+
+    An entry holds the file's size and modification time, the settings it was read with, the
+    result (the same object, so later stages can recognise it) and its problems, reported
+    again. Outside ``serve`` every build reads everything.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[object, SiteConfig | None, Any, tuple[Finding, ...]]] = {}
+
+    def read(self, key: str, stamp: object, config: SiteConfig | None, findings: Findings,
+             reader: Callable[[Findings], Any]) -> Any:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == stamp and entry[1] == config:
+            findings.extend(entry[3])
+            return entry[2]
+        local = Findings()
+        value = reader(local)
+        findings.extend(local.items)
+        self._entries[key] = (stamp, config, value, tuple(local.items))
+        return value
+
+
+def _stamp(*paths: Path) -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(stamps)
+
+
+def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: ReadMemo | None = None) -> Content:
     """Read all of ``content/``. Problems go to ``findings``; readable files are kept."""
     root = site_dir / CONTENT_DIR
     if not root.is_dir():
@@ -138,13 +173,28 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Cont
             if material is not None:
                 materials.append(material)
         elif rel.endswith(MARKDOWN_SUFFIXES):
-            document = _read_document(root, rel, config, findings)
+            document = _document(root, rel, config, findings, memo)
             if document is not None:
                 documents.append(document)
         else:
             assets.append(rel)
-    data = read_data(root / DATA_DIR, findings)
+    if memo is None:
+        data = read_data(root / DATA_DIR, findings)
+    else:  # the same object while no data file changed: the model's memo compares it by identity
+        files = sorted((root / DATA_DIR).iterdir()) if (root / DATA_DIR).is_dir() else []
+        data = memo.read("/data", _stamp(*files), None, findings, lambda local: read_data(root / DATA_DIR, local))
     return Content(tuple(documents), data, tuple(assets), tuple(materials))
+
+
+def _document(root: Path, rel: str, config: SiteConfig, findings: Findings, memo: ReadMemo | None) -> Document | None:
+    if memo is None:
+        return _read_document(root, rel, config, findings)
+
+    def read(local: Findings) -> Document | None:
+        return _read_document(root, rel, config, local)
+
+    document: Document | None = memo.read(rel, _stamp(root / rel), config, findings, read)
+    return document
 
 
 def _read_material(root: Path, rel: str, findings: Findings) -> MaterialSource | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -172,6 +172,38 @@ class Site:
         return [by_url[url] for url in ranked[:limit]]
 
 
+class PageMemo:
+    """The pages that earlier builds of one process (``serve``) made, reused for the same inputs.
+
+    A page is made from its document, the data, the assets and the settings; the content memo
+    (``content.ReadMemo``) hands back the very same document and data objects while their files
+    are unchanged, so identity tells that nothing changed. The problems found are reported again.
+    """
+
+    def __init__(self) -> None:
+        self._inputs: tuple[object, ...] = ()
+        self._entries: dict[str, tuple[Document, Page | Intro, tuple[Finding, ...]]] = {}
+
+    def begin(self, content: Content, config: SiteConfig, edition: str) -> None:
+        """Start a build: what every page depends on must be what it was, else everything is made again."""
+        inputs = (content.data, content.assets, config, edition)
+        same = len(self._inputs) == 4 and self._inputs[0] is content.data and self._inputs[1:] == inputs[1:]
+        if not same:
+            self._entries.clear()
+        self._inputs = inputs
+
+    def make(self, document: Document, findings: Findings, make: Callable[[Findings], Page | Intro]) -> Page | Intro:
+        entry = self._entries.get(document.rel)
+        if entry is not None and entry[0] is document:
+            findings.extend(entry[2])
+            return entry[1]
+        local = Findings()
+        made = make(local)
+        findings.extend(local.items)
+        self._entries[document.rel] = (document, made, tuple(local.items))
+        return made
+
+
 def assemble_site(
     config: SiteConfig,
     content: Content,
@@ -180,6 +212,7 @@ def assemble_site(
     now: datetime,
     include_drafts: bool = False,
     edition: Edition | None = None,
+    memo: PageMemo | None = None,
 ) -> Site:
     """Build the site model for one edition (public by default).
 
@@ -187,6 +220,8 @@ def assemble_site(
     """
     edition = edition or Edition.of(config)
     env = make_environment()
+    if memo is not None:
+        memo.begin(content, config, edition.name)
     data = edition.redact_data(content.data)
     pages: list[Page] = []
     intros: dict[str, Intro] = {}
@@ -196,13 +231,18 @@ def assemble_site(
         if reason:
             unpublished[document.rel] = reason
             continue
-        body = edition.redact(_expand(env, document, data, config, edition, findings))
-        if document.is_index:
-            title = edition.redact(document.front.title)
-            intros[document.section] = Intro(document.source, title, body, document.body_line)
+
+        def make(local: Findings, document: Document = document) -> Page | Intro:
+            body = edition.redact(_expand(env, document, data, config, edition, local))
+            if document.is_index:
+                return Intro(document.source, edition.redact(document.front.title), body, document.body_line)
+            return _page(config, document, body, _cover(document, content.assets, local), edition)
+
+        made = make(findings) if memo is None else memo.make(document, findings, make)
+        if isinstance(made, Intro):
+            intros[document.section] = made
         else:
-            cover = _cover(document, content.assets, findings)
-            pages.append(_page(config, document, body, cover, edition))
+            pages.append(made)
     _check_unique_urls(pages, findings)
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(

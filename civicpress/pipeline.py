@@ -34,12 +34,12 @@ from civicpress.checks.external_links import Fetch, check_external, external_lin
 from civicpress.checks.links import LinkCheck, LinkRecord, scan_file
 from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
-from civicpress.content import Content, read_content
+from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Findings, SiteError
 from civicpress.incremental import OutputKeys
 from civicpress.markup import MarkdownRenderer
-from civicpress.model import OutputFile, Page, Site, assemble_site
+from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
 from civicpress.publish import Patch, PublishReport, Staging, check_out_dir
@@ -75,13 +75,16 @@ def load_all(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[Pri
     return site, jobs
 
 
-def _load(options: BuildOptions, findings: Findings) -> tuple[Site, tuple[PrintJob, ...], tuple[float, float]]:
+def _load(
+    options: BuildOptions, findings: Findings, session: BuildSession | None = None
+) -> tuple[Site, tuple[PrintJob, ...], tuple[float, float]]:
     """The site, its exchange materials, and the time window in which the same pages are published."""
     config = load_config(options.site_dir)
-    content = read_content(options.site_dir, config, findings)
+    content = read_content(options.site_dir, config, findings, session.reads if session else None)
     now = options.now or clock()
     edition = Edition.of(config, options.edition)
-    site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition)
+    site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition,
+                         memo=session.pages if session else None)
     jobs = load_print_jobs(content.materials, site, edition, findings)
     _stop_on_errors(findings, options.strict)
     return site, jobs, publication_window(content, now)
@@ -185,19 +188,49 @@ def _as_build_failure(function: Callable[..., BuildResult]) -> Callable[..., Bui
     return wrapper
 
 
+class BuildSession:
+    """Builds of one site by one long-running process (``serve``): what was read stays in memory.
+
+    Unchanged files are not read again (``content.ReadMemo``), unchanged pages not assembled
+    again (``model.PageMemo``), and the previous build's state is at hand. What the browser does
+    not wait for (the search index, saving the state for the next ``build.py``) is left to
+    ``after()``, which the server calls once it has told the browsers to reload.
+    """
+
+    def __init__(self) -> None:
+        self.reads = ReadMemo()
+        self.pages = PageMemo()
+        self.state: BuildState | None = None  # the last successful build's, as saved by after()
+        self._pending: list[Callable[[], None]] = []
+
+    def build(self, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+        self.after()  # the previous build's index and state first, if the server did not run them
+        return build(options, progress, session=self)
+
+    def defer(self, work: Callable[[], None]) -> None:
+        self._pending.append(work)
+
+    def after(self) -> None:
+        """Finish the last build: its search index and its saved state (the browser has reloaded)."""
+        pending, self._pending = self._pending, []
+        for work in pending:
+            work()
+
+
 @_as_build_failure
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None, session: BuildSession | None = None) -> BuildResult:
     """Build the site into ``options.out_dir``; on any error the old output stays as it was.
 
     What the previous build made is reused (``civicpress.buildstate``): when no input changed
     the build stops after comparing file times; else only the outputs whose inputs changed are
-    made again and only files whose bytes changed are written.
+    made again and only files whose bytes changed are written. With a ``session`` (``serve``),
+    what is unchanged is not even read again, and the search index follows after the reload.
     """
     started = time.perf_counter()
     check_out_dir(options.out_dir, options.site_dir)
     options = replace(options, now=options.now or clock())
     assert options.now is not None
-    if not options.print_only and options.cache:
+    if not options.print_only and options.cache and session is None:
         done = unchanged_result(options.site_dir, options.out_dir, options.edition, options.signature(),
                                 options.now.timestamp())
         if done is not None and not (options.strict and done.warnings):
@@ -206,18 +239,28 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                                unchanged=True)
     inputs = input_fingerprint(options.site_dir, options.signature())  # before reading: a later edit counts
     findings = Findings()
-    site, jobs, window = _load(options, findings)
+    site, jobs, window = _load(options, findings, session)
     if options.print_only:
         return _build_print(options, site, jobs, findings, started)
     if not options.cache:
         forget_state(options.site_dir, options.out_dir, options.edition)
-    state = read_state(options.site_dir, options.out_dir, options.edition) if options.cache else BuildState()
-    run = _Run(site, jobs, options, state, findings, progress)
+    state = _previous_state(options, session)
+    run = _Run(site, jobs, options, state, findings, progress, search_later=session is not None)
     report = run.publish()
-    write_state(options.site_dir, options.out_dir, options.edition, BuildState(
-        Manifest(inputs, window, out_stamp(options.out_dir), len(site.pages), report.files, report.bytes,
-                 tuple(findings.warnings), run.index),
-        run.records, run.bundle))
+
+    def finish() -> None:
+        run.index_after_commit()
+        done = BuildState(Manifest(inputs, window, out_stamp(options.out_dir), len(site.pages), report.files,
+                                   report.bytes, tuple(findings.warnings), run.index), run.records, run.bundle)
+        write_state(options.site_dir, options.out_dir, options.edition, done)
+        if session is not None:
+            session.state = done
+
+    if session is None:
+        finish()
+    else:
+        session.state = None  # until finish() has run, the output is ahead of the saved state
+        session.defer(finish)
     seconds = time.perf_counter() - started
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
@@ -225,12 +268,21 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                        rendered=run.rendered, written=run.written)
 
 
+def _previous_state(options: BuildOptions, session: BuildSession | None) -> BuildState:
+    if not options.cache:
+        return BuildState()
+    if session is not None and session.state is not None:
+        return session.state
+    return read_state(options.site_dir, options.out_dir, options.edition)
+
+
 class _Run:
     """One build's writing: full (a new folder swapped in) or incremental (a patch of the old one)."""
 
     def __init__(self, site: Site, jobs: tuple[PrintJob, ...], options: BuildOptions, state: BuildState,
-                 findings: Findings, progress: Progress | None) -> None:
+                 findings: Findings, progress: Progress | None, search_later: bool = False) -> None:
         self.site, self.jobs, self.options, self.findings, self.progress = site, jobs, options, findings, progress
+        self.search_later = search_later
         self.previous = state.outputs if state.manifest else {}
         self.old_index = (state.manifest.index, state.extra) if state.manifest else ("", ())
         self.keys = OutputKeys(site, options.site_dir, options.signature(), jobs)
@@ -321,6 +373,13 @@ class _Run:
         """The search index of the new pages, made (or kept) shard by shard before anything is committed."""
         if not self.indexer or self.findings.errors:
             return
+        if self.search_later and self.incremental:  # serve: index_after_commit, once the browser has reloaded
+            self.links.add_paths(self.old_index[1] or UI_FILES)
+            return
+        self._index_before_commit_now()
+
+    def _index_before_commit_now(self) -> None:
+        assert self.indexer is not None
         indexed = {path: record.digest for path, record in self.records.items() if record.indexed}
         shards = plan_shards(self.indexer, self.site, indexed)
         self.index = json.dumps({str(s.number): s.digest for s in shards}, sort_keys=True)
@@ -337,6 +396,24 @@ class _Run:
                             None if self.incremental else self.options.out_dir, _workers(self.options))
         self.bundle = tuple(sorted([*kept, *made]))
         self.links.add_paths(self.bundle)
+
+    def index_after_commit(self) -> None:
+        """``serve``: bring the search index of the published output up to date, shard by shard, in place."""
+        if not (self.indexer and self.search_later and self.incremental) or self.findings.errors:
+            return
+        patch = Patch(self.options.out_dir, {}, bytes_digest)  # stages the new shards, swaps them in
+        self.out = patch
+        try:
+            self._index_before_commit_now()
+        except BaseException:
+            patch.abort()
+            raise
+        if self.findings.errors:  # Pagefind failed: the old index stays; the next build tries again
+            patch.abort()
+            log.warning("%s", "\n".join(f.format() for f in self.findings.errors))
+            self.index = ""
+            return
+        patch.commit()
 
 
 @_as_build_failure

@@ -54,7 +54,8 @@ from watchfiles import Change, watch
 from watchfiles.main import FileChange
 
 from civicpress.errors import SiteError
-from civicpress.pipeline import BuildOptions, BuildResult, build
+from civicpress.options import BuildOptions, BuildResult
+from civicpress.pipeline import BuildSession, build
 from civicpress.publish import check_out_dir
 
 log = logging.getLogger(__name__)
@@ -294,6 +295,14 @@ class BuildOutcome:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    """Run after-reload work; a failure there must not stop the server (the next build retries)."""
+    try:
+        work()
+    except Exception:
+        log.exception("updating the search index after a rebuild failed")
 
 
 def run_build(options: BuildOptions, build_function: BuildFunction = build) -> BuildOutcome:
@@ -579,7 +588,7 @@ class Preview:
         options: BuildOptions,
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
-        build_function: BuildFunction = build,
+        build_function: BuildFunction | None = None,
         step_ms: int = STEP_MS,
         debounce_ms: int = DEBOUNCE_MS,
     ) -> None:
@@ -591,7 +600,10 @@ class Preview:
         self.ready = threading.Event()  # set once the server listens, the watcher runs and the first build is done
         self.builds = 0  # finished builds, the first included
         self.latencies: list[float] = []  # seconds from a batch's first report to its reload being sent
-        self._build_function = build_function
+        # One session for all builds: unchanged files are not read again, the search index and the
+        # saved state follow after the reload (``_after``).
+        self._session = BuildSession() if build_function is None else None
+        self._build_function = self._session.build if self._session else build_function or build
         self._queue = BuildQueue()
         self._watcher = Watcher(options.site_dir, options.out_dir, self._changed_threadsafe, step_ms, debounce_ms)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicpress-build")
@@ -678,6 +690,7 @@ class Preview:
         self.builds += 1
         if first or batch is None:
             report(outcome, first=True)
+            self._after()
             return
         self._queue.done()  # first: whatever fails below, the next save still rebuilds
         try:
@@ -688,7 +701,13 @@ class Preview:
             self.latencies.append(seconds)
             log.info("已更新 %d 个文件，已通知浏览器刷新（%.3f 秒）", len(batch.paths), seconds)
         finally:
+            self._after()
             self._start_next()  # the saves that came in during this build
+
+    def _after(self) -> None:
+        """The search index and saved state of the build just shown, on the build thread, before the next build."""
+        if self._session is not None:
+            self._executor.submit(_quietly, self._session.after)
 
 
 def serve(options: BuildOptions, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from sitemaker import NOW, article, make_site
 
-from civicpress.pipeline import BuildOptions, build
+from civicpress.pipeline import BuildOptions, BuildSession, build
 from civicpress.templating import THEME_DIR
 
 
@@ -207,3 +207,55 @@ def test_damaged_cache_means_a_full_build(site: Path, tmp_path: Path) -> None:
     result = build(options(site, out))
     assert not result.unchanged and result.rendered == result.files
     assert tree(out) == fresh(site, tmp_path, "damaged")
+
+
+# ---------------------------------------------------------------- serve: builds of one process
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_session_build_equals_fresh_build(site: Path, tmp_path: Path, change: str) -> None:
+    """``serve`` keeps what it read in memory and indexes after the reload; the output is the same."""
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    EDITS[change](site)
+    os.utime(site / "site_config.yaml")
+    session.build(options(site, out))
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "after")
+    assert build(options(site, out)).unchanged  # the state it saved serves the next build.py
+
+
+def test_session_reads_only_the_changed_file(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from civicpress import content
+
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    session.after()
+    read: list[str] = []
+    real = content._read_document
+
+    def counted(root: Path, rel: str, *args: object) -> object:
+        read.append(rel)
+        return real(root, rel, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(content, "_read_document", counted)
+    EDITS["body appended"](site)
+    result = session.build(options(site, out))
+    assert read == ["news/a0.md"]
+    assert result.written == 1
+
+
+def test_session_updates_the_search_index_after_the_reload(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    session.after()
+    index = {p: b for p, b in tree(out).items() if p.startswith("pagefind/")}
+    EDITS["body appended"](site)
+    session.build(options(site, out))
+    assert {p: b for p, b in tree(out).items() if p.startswith("pagefind/")} == index  # not yet
+    assert (out / "news/a0/index.html").read_text(encoding="utf-8").count("补充说明一条") == 1  # the page is
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "after")
