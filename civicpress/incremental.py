@@ -28,27 +28,63 @@ class OutputKeys:
     - for the exchange materials, their laid-out content instead of the site's facts.
     """
 
-    def __init__(self, site: Site, site_dir: Path, options: Iterable[object], print_jobs: object) -> None:
+    def __init__(self, site: Site, site_dir: Path, options: Iterable[object], print_jobs: object,
+                 memo: KeyMemo | None = None) -> None:
+        memo = memo if memo is not None else KeyMemo()
         skip = frozenset({page.source for page in site.pages} | {f"content/{rel}" for rel in site.unpublished})
         code = b"".join(stat_lines(PACKAGE_DIR, "<civicpress>")) + config_line(site_dir)
         inputs = b"".join(tree_stats(site_dir / name, name, skip) for name in INPUT_ROOTS)
-        facts = [(_facts(page)) for page in site.pages]
+        hashes = [memo.of(page) for page in site.pages]
+        facts = key_of(*(h[0] for h in hashes))
         self.site = key_of(FORMAT, tuple(options), code, inputs, facts, sorted(site.unpublished.items()),
                            site.build_date)
         self.print = key_of(FORMAT, tuple(options), code, repr(print_jobs))
-        self._text = {page.source: key_of(page.body, page.summary, page.chars, page.reading_minutes)
-                      for page in site.pages}
+        self._text = {page.source: h[1] for page, h in zip(site.pages, hashes, strict=True)}
+        self._by_source = {page.source: page for page in site.pages}
         self._pages = {page.output: page for page in site.pages}
+        self._memo = memo
+
+    def _field(self, read: str) -> str:
+        """The hash of one body-derived field of a page (``field:source``), "-" when the page is gone."""
+        name, _, source = read.partition(":")
+        page = self._by_source.get(source)
+        return "-" if page is None else self._memo.field(page, name)
 
     def of(self, path: str, reads: Iterable[str], print_dir: str) -> str:
         """The key of the output at ``path``, which showed the text of the pages ``reads``."""
         if path.startswith(print_dir + "/"):
             return self.print
-        texts = [self._text.get(source, "-") for source in reads]
+        texts = [self._field(read) for read in reads]
         page = self._pages.get(path)
         if page is None:
             return key_of(self.site, texts)
         return key_of(self.site, self._text[page.source], page.body_line, texts)
+
+
+class KeyMemo:
+    """The hashes of each page's facts and text, kept by a long-running process for the same page object."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, tuple[Page, tuple[str, str]]] = {}
+        self._fields: dict[tuple[str, str], tuple[Page, str]] = {}
+
+    def of(self, page: Page) -> tuple[str, str]:
+        """(hash of its facts, hash of its text) of ``page``."""
+        entry = self._hashes.get(page.source)
+        if entry is not None and entry[0] is page:
+            return entry[1]
+        hashes = (key_of(_facts(page)), key_of(page.body, page.summary, page.chars, page.reading_minutes))
+        self._hashes[page.source] = (page, hashes)
+        return hashes
+
+    def field(self, page: Page, name: str) -> str:
+        """The hash of one body-derived field (BODY_FIELDS) of ``page``."""
+        entry = self._fields.get((page.source, name))
+        if entry is not None and entry[0] is page:
+            return entry[1]
+        value = key_of(getattr(page, name)) if name in BODY_FIELDS else "-"
+        self._fields[(page.source, name)] = (page, value)
+        return value
 
 
 def _facts(page: Page) -> tuple[object, ...]:

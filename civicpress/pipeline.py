@@ -27,6 +27,7 @@ from civicpress.buildstate import (
     input_fingerprint,
     out_stamp,
     read_state,
+    tree_stats,
     unchanged_result,
     write_state,
 )
@@ -37,13 +38,13 @@ from civicpress.config import load_config
 from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Findings, SiteError
-from civicpress.incremental import OutputKeys
+from civicpress.incremental import KeyMemo, OutputKeys
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
 from civicpress.publish import Patch, PublishReport, Staging, check_out_dir
-from civicpress.templating import Renderer
+from civicpress.templating import SITE_TEMPLATES, Renderer
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages
@@ -133,6 +134,7 @@ def output_files(
     jobs: Sequence[PrintJob] = (),
     workers: int = 1,
     wanted: Wanted | None = None,
+    renderer: Renderer | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
@@ -140,15 +142,15 @@ def output_files(
     the pages and exchange materials not wanted are not made (an incremental build keeps
     them); the other writers are cheap and always run. Warnings travel with their files.
     """
-    renderer = Renderer(site_dir)
+    renderer = renderer or Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
     images = yield from write_static(site, site_dir, findings)
     tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images)
     yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)
     yield from write_data_pages(site, tools.renderer, findings)
-    yield from write_feed(site, findings)
-    yield from write_sitemap(site)
+    yield from write_feed(site, findings, wanted)
+    yield from write_sitemap(site, wanted)
     if jobs and (wanted is None or wanted(f"{PRINT_DIR}/{jobs[0].name}.html")):
         yield from _with_problems(write_print(jobs, site, local := Findings()), local, findings)
 
@@ -200,12 +202,26 @@ class BuildSession:
     def __init__(self) -> None:
         self.reads = ReadMemo()
         self.pages = PageMemo()
+        self.keys = KeyMemo()
+        self._renderers: dict[Path, tuple[bytes, Renderer]] = {}
         self.state: BuildState | None = None  # the last successful build's, as saved by after()
         self._pending: list[Callable[[], None]] = []
 
     def build(self, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
         self.after()  # the previous build's index and state first, if the server did not run them
         return build(options, progress, session=self)
+
+    def renderer(self, site_dir: Path) -> Renderer:
+        """One template environment while the site's templates/ is unchanged: compiled templates are kept.
+
+        A template added, removed or edited gives a new environment (Jinja would keep using a
+        theme template that a new file of the site now overrides).
+        """
+        stamp = tree_stats(site_dir / SITE_TEMPLATES, SITE_TEMPLATES)
+        cached = self._renderers.get(site_dir)
+        if cached is None or cached[0] != stamp:
+            cached = self._renderers[site_dir] = (stamp, Renderer(site_dir))
+        return cached[1]
 
     def defer(self, work: Callable[[], None]) -> None:
         self._pending.append(work)
@@ -245,7 +261,7 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     if not options.cache:
         forget_state(options.site_dir, options.out_dir, options.edition)
     state = _previous_state(options, session)
-    run = _Run(site, jobs, options, state, findings, progress, search_later=session is not None)
+    run = _Run(site, jobs, options, state, findings, progress, session)
     report = run.publish()
 
     def finish() -> None:
@@ -280,12 +296,13 @@ class _Run:
     """One build's writing: full (a new folder swapped in) or incremental (a patch of the old one)."""
 
     def __init__(self, site: Site, jobs: tuple[PrintJob, ...], options: BuildOptions, state: BuildState,
-                 findings: Findings, progress: Progress | None, search_later: bool = False) -> None:
+                 findings: Findings, progress: Progress | None, session: BuildSession | None = None) -> None:
         self.site, self.jobs, self.options, self.findings, self.progress = site, jobs, options, findings, progress
-        self.search_later = search_later
+        self.session = session
+        self.search_later = session is not None
         self.previous = state.outputs if state.manifest else {}
         self.old_index = (state.manifest.index, state.extra) if state.manifest else ("", ())
-        self.keys = OutputKeys(site, options.site_dir, options.signature(), jobs)
+        self.keys = OutputKeys(site, options.site_dir, options.signature(), jobs, session.keys if session else None)
         self.kept: dict[str, OutputRecord] = {}
         self.records: dict[str, OutputRecord] = {}
         self.bundle: tuple[str, ...] = ()
@@ -324,7 +341,8 @@ class _Run:
         total = expected_pages(site)
         try:
             files = output_files(site, options.site_dir, findings, self.indexer is not None, self.jobs,
-                                 _workers(options), self.wanted if self.previous else None)
+                                 _workers(options), self.wanted if self.previous else None,
+                                 self.session.renderer(options.site_dir) if self.session else None)
             for done, file in enumerate(files, start=1):
                 self._take(file, guard)
                 if self.progress:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -205,8 +206,13 @@ def check_out_dir(out_dir: Path, site_dir: Path) -> None:
         )
 
 
+_DOTS = re.compile(r"(^|/)\.\.?(/|$)")
+
+
 def _safe_relative(path: str) -> str:
     """A normalised relative POSIX path that stays inside the output folder."""
+    if path and path[0] != "/" and path[-1] != "/" and "\\" not in path and "//" not in path and not _DOTS.search(path):
+        return path  # already normal: the common case, without pathlib's cost
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
         raise ValueError(f"unsafe output path: {path!r}")  # a writer bug, not an editor's mistake

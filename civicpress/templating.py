@@ -176,12 +176,12 @@ class TrackingEnvironment(Environment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in BODY_FIELDS and isinstance(obj, Page):
-            self.reads.add(obj.source)
+            self.reads.add(f"{attribute}:{obj.source}")
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if isinstance(obj, Page) and argument in BODY_FIELDS:
-            self.reads.add(obj.source)
+            self.reads.add(f"{argument}:{obj.source}")
         return super().getitem(obj, argument)
 
 
@@ -246,7 +246,7 @@ class Renderer:
 
     @property
     def reads(self) -> frozenset[str]:
-        """The pages whose body-derived fields the last ``render`` read (their sources)."""
+        """The body-derived fields of pages the last ``render`` read, as ``field:source``."""
         return frozenset(self.env.reads)
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from civicpress.errors import Findings
 from civicpress.model import OutputFile, Site
@@ -13,7 +13,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "atom.xml"
 
 
-def write_feed(site: Site, findings: Findings) -> Iterator[OutputFile]:
+def write_feed(site: Site, findings: Findings, wanted: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
+    """The Atom feed of the newest articles; it shows their summaries (``reads``), besides the site's facts."""
     config = site.config
     if not config.base_url:
         findings.warn(
@@ -23,7 +24,9 @@ def write_feed(site: Site, findings: Findings) -> Iterator[OutputFile]:
             "在 site_config.yaml 中写上网站的正式网址，如 base_url: https://www.example.cn/",
         )
         return
-    yield OutputFile(FEED_PATH, atom_feed(site))
+    if wanted is None or wanted(FEED_PATH):
+        reads = tuple(f"summary:{page.source}" for page in site.articles()[: config.feed_limit])
+        yield OutputFile(FEED_PATH, atom_feed(site), reads=reads)
 
 
 def atom_feed(site: Site) -> bytes:

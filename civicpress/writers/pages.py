@@ -212,7 +212,7 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
 
 def _reads(tools: Tools, own: str = "") -> tuple[str, ...]:
     """The other pages whose text the last render showed (its dependencies besides the site's facts)."""
-    return tuple(sorted(tools.renderer.reads - {own}))
+    return tuple(sorted(read for read in tools.renderer.reads if read.partition(":")[2] != own))
 
 
 SEARCH_BODY = "data-pagefind-body"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from civicpress.model import OutputFile, Site
@@ -12,13 +12,16 @@ from civicpress.urls import absolute_url
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def write_sitemap(site: Site) -> Iterator[OutputFile]:
+def write_sitemap(site: Site, wanted: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
+    """sitemap.xml and robots.txt: made of the site's facts only (``reads=()``), so kept while those are."""
     base = site.config.base_url
     robots = "User-agent: *\nAllow: /\n"
     if base:
-        yield OutputFile("sitemap.xml", sitemap(site))
+        if wanted is None or wanted("sitemap.xml"):
+            yield OutputFile("sitemap.xml", sitemap(site), reads=())
         robots += f"\nSitemap: {absolute_url(base, '/sitemap.xml')}\n"
-    yield OutputFile("robots.txt", robots.encode())
+    if wanted is None or wanted("robots.txt"):
+        yield OutputFile("robots.txt", robots.encode(), reads=())
 
 
 def sitemap(site: Site) -> bytes:
