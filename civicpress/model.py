@@ -42,6 +42,9 @@ class OutputFile:
     # Pages whose body-derived fields (summary, length…) went into it, besides its own page;
     # None when the writer does not track them (the file is then made again every build).
     reads: tuple[str, ...] | None = None
+    # Set when a worker process has already checked and staged the file (``data`` is then empty):
+    # what the pipeline's finishing step returned there. Writers never set it.
+    done: object = None
 
 
 # Page fields that change with every edit of an article's text. A template that shows them for

@@ -8,12 +8,13 @@ then nothing reaches the output folder. Warnings fail the build only with ``stri
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from civicpress.checks.privacy import PrivacyGuard
 from civicpress.config import load_config
 from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
-from civicpress.errors import BuildFailed, Findings, SiteError
+from civicpress.errors import BuildFailed, Finding, Findings, SiteError
 from civicpress.incremental import KeyMemo, OutputKeys
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
@@ -135,6 +136,7 @@ def output_files(
     workers: int = 1,
     wanted: Wanted | None = None,
     renderer: Renderer | None = None,
+    finish: Callable[[OutputFile], OutputFile] | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
@@ -145,7 +147,7 @@ def output_files(
     renderer = renderer or Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
     images = yield from write_static(site, site_dir, findings)
-    tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images)
+    tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images, finish)
     yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)
     yield from write_data_pages(site, tools.renderer, findings)
@@ -256,6 +258,10 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     inputs = input_fingerprint(options.site_dir, options.signature())  # before reading: a later edit counts
     findings = Findings()
     site, jobs, window = _load(options, findings, session)
+    if session is None:
+        # The loaded site lives until the end: the collector need not walk it (nor pypinyin's
+        # dictionaries) again, and forked workers do not touch its pages' memory.
+        gc.freeze()
     if options.print_only:
         return _build_print(options, site, jobs, findings, started)
     if not options.cache:
@@ -292,6 +298,18 @@ def _previous_state(options: BuildOptions, session: BuildSession | None) -> Buil
     return read_state(options.site_dir, options.out_dir, options.edition)
 
 
+@dataclass(frozen=True)
+class _Finished:
+    """What checking and staging one output file found (in the parent or in a worker process)."""
+
+    digest: str
+    size: int
+    staged: bool  # its bytes were written to the staging folder (else they are in place already)
+    indexed: bool  # the search index reads it
+    scan: LinkRecord
+    private: tuple[Finding, ...]  # personal data found in it
+
+
 class _Run:
     """One build's writing: full (a new folder swapped in) or incremental (a patch of the old one)."""
 
@@ -312,7 +330,7 @@ class _Run:
         self.links = LinkCheck(site.config.base_url)
         if self.previous:
             digests = {path: record.digest for path, record in self.previous.items()}
-            self.out: Staging = Patch(options.out_dir, digests, bytes_digest)
+            self.out: Staging = Patch(options.out_dir, digests)
         else:
             self.out = Staging(options.out_dir)
 
@@ -342,7 +360,8 @@ class _Run:
         try:
             files = output_files(site, options.site_dir, findings, self.indexer is not None, self.jobs,
                                  _workers(options), self.wanted if self.previous else None,
-                                 self.session.renderer(options.site_dir) if self.session else None)
+                                 self.session.renderer(options.site_dir) if self.session else None,
+                                 self.finisher(guard))
             for done, file in enumerate(files, start=1):
                 self._take(file, guard)
                 if self.progress:
@@ -368,24 +387,40 @@ class _Run:
         return record is None or self.keys.of(page.output, record.reads, PRINT_DIR) != record.key
 
     def _take(self, file: OutputFile, guard: PrivacyGuard | None) -> None:
+        """Count one output: checked and staged here, or already in the worker that rendered it."""
+        done = file.done if isinstance(file.done, _Finished) else self.finish(file, guard)
         self.findings.extend(file.problems)
-        if guard:
-            self.findings.extend(guard.inspect(file.path, file.data))
-        self.out.write(file)
-        scan = scan_file(file.path, file.data)
-        self.links.add_record(scan)
+        self.findings.extend(done.private)
+        self.out.register(file.path, done.size, done.staged)
+        self.links.add_record(done.scan)
         reads = file.reads or ()
         self.records[file.path] = OutputRecord(
             key="" if file.reads is None else self.keys.of(file.path, reads, PRINT_DIR),
-            digest=bytes_digest(file.data),
-            size=len(file.data),
-            indexed=SEARCH_BODY.encode() in file.data,
-            links=scan.links,
-            ids=None if scan.ids is None else tuple(sorted(scan.ids)),
+            digest=done.digest,
+            size=done.size,
+            indexed=done.indexed,
+            links=done.scan.links,
+            ids=None if done.scan.ids is None else tuple(sorted(done.scan.ids)),
             problems=file.problems,
             reads=reads,
         )
         self.rendered += 1
+
+    def finish(self, file: OutputFile, guard: PrivacyGuard | None) -> _Finished:
+        """Check one file and stage its bytes: pure but for the staged file, so a worker process can do it."""
+        digest = bytes_digest(file.data)
+        return _Finished(
+            digest=digest,
+            size=len(file.data),
+            staged=self.out.stage_bytes(file.path, file.data, digest),
+            indexed=SEARCH_BODY.encode() in file.data,
+            scan=scan_file(file.path, file.data),
+            private=tuple(guard.inspect(file.path, file.data)) if guard else (),
+        )
+
+    def finisher(self, guard: PrivacyGuard | None) -> Callable[[OutputFile], OutputFile]:
+        """``finish`` for the worker processes: only the record of a page travels back, not its bytes."""
+        return lambda file: replace(file, data=b"", done=self.finish(file, guard))
 
     def _index_before_commit(self) -> None:
         """The search index of the new pages, made (or kept) shard by shard before anything is committed."""
@@ -419,7 +454,7 @@ class _Run:
         """``serve``: bring the search index of the published output up to date, shard by shard, in place."""
         if not (self.indexer and self.search_later and self.incremental) or self.findings.errors:
             return
-        patch = Patch(self.options.out_dir, {}, bytes_digest)  # stages the new shards, swaps them in
+        patch = Patch(self.options.out_dir, {})  # stages the new shards, swaps them in
         self.out = patch
         try:
             self._index_before_commit_now()

@@ -13,10 +13,11 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from civicpress.buildstate import bytes_digest
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.model import OutputFile
 
@@ -43,10 +44,21 @@ class Staging:
         self.path.mkdir(parents=True)
 
     def write(self, file: OutputFile) -> None:
-        rel = self._register(file.path, len(file.data))
-        target = self.path / rel
+        self.register(file.path, len(file.data), self.stage_bytes(file.path, file.data, bytes_digest(file.data)))
+
+    def stage_bytes(self, path: str, data: bytes, digest: str) -> bool:
+        """Put the bytes of ``path`` in the staging folder, if they need writing; True if they were.
+
+        Safe in a worker process: it only writes the file. The parent then calls ``register``.
+        """
+        target = self.path / _safe_relative(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
+        target.write_bytes(data)
+        return True
+
+    def register(self, path: str, size: int, staged: bool) -> None:
+        """Count a file of this build (written by ``stage_bytes`` here or in a worker, or left as it is)."""
+        self._register(path, size)
 
     def _register(self, path: str, size: int) -> str:
         rel = _safe_relative(path)
@@ -97,10 +109,9 @@ class Patch(Staging):
     deletes the previous files this build did not make. Nothing touches the output folder before.
     """
 
-    def __init__(self, out_dir: Path, previous: Mapping[str, str], digest: Callable[[bytes], str]) -> None:
+    def __init__(self, out_dir: Path, previous: Mapping[str, str]) -> None:
         super().__init__(out_dir)
         self._previous = previous
-        self._digest = digest
         self._changed: list[str] = []
         self._changed_set: set[str] = set()
         self._folders: list[str] = []
@@ -118,14 +129,17 @@ class Patch(Staging):
     def drop_folder(self, path: str) -> None:
         self._dropped.append(_safe_relative(path))
 
-    def write(self, file: OutputFile) -> None:
-        rel = _safe_relative(file.path)
-        if self._previous.get(rel) == self._digest(file.data) and (self.out_dir / rel).is_file():
-            self._register(rel, len(file.data))
-            return
-        super().write(file)
-        self._changed.append(rel)
-        self._changed_set.add(rel)
+    def stage_bytes(self, path: str, data: bytes, digest: str) -> bool:
+        rel = _safe_relative(path)
+        if self._previous.get(rel) == digest and (self.out_dir / rel).is_file():
+            return False  # the same bytes are in place
+        return super().stage_bytes(rel, data, digest)
+
+    def register(self, path: str, size: int, staged: bool) -> None:
+        rel = self._register(path, size)
+        if staged:
+            self._changed.append(rel)
+            self._changed_set.add(rel)
 
     def keep(self, path: str, size: int) -> None:
         self._register(path, size)

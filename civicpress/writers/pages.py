@@ -45,6 +45,9 @@ class Tools:
     renderer: Renderer
     markdown: MarkdownRenderer
     images: Mapping[str, ImageInfo] = field(default_factory=dict)  # output path -> size, srcset
+    # Run on each page in the worker process that rendered it (the pipeline checks and stages it
+    # there, so that only a small record travels back); None: the pages travel back whole.
+    finish: Callable[[OutputFile], OutputFile] | None = None
 
 
 def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
@@ -137,7 +140,8 @@ def _render_span(numbers: tuple[int, ...]) -> list[tuple[OutputFile | None, list
         except SiteError as exc:  # its findings travel back; the exception itself does not pickle
             results.append((None, list(exc.findings)))
             continue
-        results.append((_sized(output, site, tools), []))
+        sized = _sized(output, site, tools)
+        results.append((tools.finish(sized) if tools.finish else sized, []))
     return results
 
 
