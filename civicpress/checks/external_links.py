@@ -8,8 +8,6 @@ tests pass a fake one and need no network.
 from __future__ import annotations
 
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +38,9 @@ def external_links(site: Site) -> Iterator[ExternalLink]:
 
 def http_status(url: str, timeout: float) -> int:
     """HEAD, then GET for servers that refuse HEAD; the final status after redirects."""
+    import urllib.error  # here: every build imports this module, only ``check --external`` asks the web
+    import urllib.request
+
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
         try:
