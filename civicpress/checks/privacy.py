@@ -42,9 +42,36 @@ _LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-\s])\s?
 _CARD = re.compile(r"(?<!\d)(?:\d[-\s]?){15,18}\d(?!\d)")
 _NUMBER_RUN = re.compile(r"[(（+]?\d[\d\s\-()（）]{5,}[\dXx]")
 _ADDRESS_MARKERS = ("号楼", "栋", "幢", "座")
-_NUMERAL = r"[\d一二三四五六七八九十百零〇]+"
+_CHINESE_NUMERALS = "一二三四五六七八九十百零〇"
+_NUMERAL = rf"[\d{_CHINESE_NUMERALS}]+"
 _ADDRESS = re.compile(
     rf"{_NUMERAL}\s*(?:号楼|栋|幢|座)\s*(?:{_NUMERAL}\s*单元\s*)?(?:{_NUMERAL}\s*(?:层|楼)\s*)?\d+\s*(?:室|号|户)"
+)
+_BEFORE_MARKER = re.compile(rf"[\d{_CHINESE_NUMERALS}\s]*")  # what an address holds before its marker
+_AFTER_MARKER = re.compile(rf"[\d{_CHINESE_NUMERALS}\s单元层楼室号户]*")  # and after it
+
+# Reading the runs of digits is most of the cost of a page, and nearly every page has some (dates,
+# addresses of pages such as 2025-08-15-00123), so _number_runs reads only the runs that can hold a
+# number. It finds them in a copy of the page with one byte per character ("0" for a digit, "-" for
+# what [-\s] matches, "x" for anything else), which costs little to search. A number pattern needs
+# one of: seven digits in a row (an ID number; a mobile or landline without separators), three digits,
+# one separator and four digits (a mobile or landline with separators), or sixteen digits with at most
+# one separator between each two (a bank card).
+_NUMBER_CLASSES = bytes(
+    ord("0") if chr(b) in "0123456789" else ord("-") if b < 0x80 and (chr(b).isspace() or chr(b) == "-") else ord("x")
+    for b in range(256)
+)
+_NUMBER_NEEDS = (b"0000000", b"000-0000")
+_CARD_DIGITS = re.compile(rb"(?:0-?){15}0")
+_RUN_CHARACTERS = re.compile(r"[\d\s\-()（）]*")  # what a run of _NUMBER_RUN is made of, but its ends
+# A superset of the characters outside ASCII that \d or \s match (the ideographic space, fullwidth and
+# Arabic digits…): they are turned into ASCII before the copy is made. Written as its complement, so
+# that ASCII and Chinese text are rejected at the first range or two; a long class of digit ranges
+# would make the search several times slower. tests/test_privacy.py checks that it covers every such
+# code point of the running Python.
+_OTHER_DIGIT_OR_SPACE = re.compile(
+    "[^\x00-\x84\u3001-\ua61f\uac00-\uff0f\x86-\x9f\xa1-\u065f\u200b-\u2027\u202a-\u202e\u2030-\u205e"
+    "\u2060-\u2fff\uff1a-\uffff]"
 )
 
 
@@ -114,7 +141,7 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
 
     # Every number pattern needs seven digits or more: look only at such runs (a page is mostly
     # text, and running four patterns over all of it costs more than the rest of the check).
-    for run in _NUMBER_RUN.finditer(text):
+    for run in _number_runs(text):
         if sum(c.isdigit() for c in run.group(0)) < 7:
             continue
         start, end = max(0, run.start() - 1), min(len(text), run.end() + 1)
@@ -129,13 +156,102 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
             digits = re.sub(r"\D", "", match.group(0))
             if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
                 add("bank-card", match)
-    if any(marker in text for marker in _ADDRESS_MARKERS):
-        for match in _ADDRESS.finditer(text):
+    for start, end in _address_windows(text):
+        for match in _ADDRESS.finditer(text, start, end):
             add("address", match)
     for name in sorted({n for n in private_names if n}, key=len, reverse=True):
         for match in re.finditer(re.escape(name), text):
             add("private-name", match)
     return sorted(hits, key=lambda hit: hit.start)
+
+
+def _number_runs(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _NUMBER_RUN in ``text`` that may hold a number, in order; the others hold none.
+
+    A number lies inside one stretch of the characters runs are made of, and _NUMBER_RUN finds the
+    same run in a stretch whether it reads the whole text or only the stretch and one character on
+    either side (a "+" before, an "X" after): it has no lookbehind, and a run always ends on the last
+    digit of its stretch or an "X" just after it. So only the stretches that hold what a number needs
+    are read.
+    """
+    classes = _one_byte_copy(text)
+    read_to = 0
+    for seed in _number_seeds(classes):
+        if seed < read_to:
+            continue  # in the stretch just read
+        start, end = _stretch_start(_RUN_CHARACTERS, text, seed), _stretch_end(_RUN_CHARACTERS, text, seed)
+        yield from _NUMBER_RUN.finditer(text, max(0, start - 1), min(len(text), end + 1))
+        read_to = end
+
+
+def _one_byte_copy(text: str) -> bytes:
+    """``text`` with one byte per character: "0" for what \\d matches, "-" for [-\\s], "x" for the rest."""
+    if not text.isascii():
+        text = _OTHER_DIGIT_OR_SPACE.sub(_as_ascii, text)
+    return text.encode("ascii", "replace").translate(_NUMBER_CLASSES)
+
+
+def _as_ascii(match: re.Match[str]) -> str:
+    character = match.group()
+    return "0" if character.isdecimal() else " " if character.isspace() else "x"
+
+
+def _number_seeds(classes: bytes) -> list[int]:
+    """Where something a number needs starts, in the one-byte copy of a text; in order."""
+    seeds = []
+    for need in _NUMBER_NEEDS:
+        at = classes.find(need)
+        while at != -1:
+            seeds.append(at)
+            at = classes.find(need, at + len(need))
+    if b"0" * 16 in classes.translate(None, b"-"):  # sixteen digits with separators: look closer
+        seeds.extend(match.start() for match in _CARD_DIGITS.finditer(classes))
+    return sorted(seeds)
+
+
+def _address_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` that hold every match of _ADDRESS, apart and in order.
+
+    An address is a numeral, spaces, a marker (3 号楼, 五栋), then only numerals, spaces and the
+    characters of 单元, 层, 楼, 室, 号, 户: the stretch of such characters around each marker with a
+    numeral before it. _ADDRESS has no lookaround, so it finds the same matches in these stretches as
+    in the whole text, without reading the rest of a page.
+    """
+    markers = sorted((at, len(marker)) for marker in _ADDRESS_MARKERS for at in _positions(text, marker))
+    windows: list[tuple[int, int]] = []
+    for at, length in markers:
+        if windows and at < windows[-1][1]:
+            continue  # a 号楼 inside the last stretch, which ends where this one's would
+        start = _stretch_start(_BEFORE_MARKER, text, at)
+        if not text[start:at].strip():
+            continue  # no numeral before the marker
+        end = _stretch_end(_AFTER_MARKER, text, at + length)
+        if windows and start < windows[-1][1]:  # "3栋5栋7室": this stretch starts inside the last one
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _stretch_start(characters: re.Pattern[str], text: str, at: int) -> int:
+    """Where the stretch of ``characters`` (a class and "*") that ends at ``at`` starts."""
+    start = at
+    while start > 0 and characters.fullmatch(text, start - 1, start):
+        start -= 1
+    return start
+
+
+def _stretch_end(characters: re.Pattern[str], text: str, at: int) -> int:
+    """Where the stretch of ``characters`` (a class and "*") that starts at ``at`` ends."""
+    match = characters.match(text, at)
+    return match.end() if match else at
+
+
+def _positions(text: str, part: str) -> Iterator[int]:
+    at = text.find(part)
+    while at != -1:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def line_of(text: str, offset: int) -> int:

@@ -1,0 +1,145 @@
+"""How the internal-link check reads a file (scan_file, LinkRecord) and judges it (add_record).
+
+The reading takes shortcuts for speed (a per-tag cache, reworded regexes); REFERENCE_SCAN below is
+the plain two-step reading they must agree with on any input: remove comments and the content of
+scripts and styles, then read every attribute of every tag.
+"""
+
+from __future__ import annotations
+
+import html
+import pickle
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sitemaker import BASE_URL
+
+from civicpress.checks import links
+from civicpress.checks.links import LinkCheck, LinkRecord, scan_file
+
+_SKIP = re.compile(r"<!--.*?-->|(<script\b[^>]*>).*?</script>|(<style\b[^>]*>).*?</style>", re.S | re.I)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def reference_scan(text: str) -> tuple[list[str], list[str]]:
+    """The links and ids of a page as the check read them before it was made fast."""
+    text = _SKIP.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text)
+    found: list[str] = []
+    ids: list[str] = []
+    for tag in _TAG.finditer(text):
+        for match in _ATTR.finditer(text, tag.end(1), tag.end() - 1):
+            name = match.group(1).lower()
+            value = next((g for g in match.groups()[1:] if g is not None), "")
+            if name in ("href", "src", "poster", "data"):
+                found.append(value)
+            elif name in ("id", "name"):
+                ids.append(html.unescape(value))
+            elif name in ("srcset", "imagesrcset"):
+                found.extend(c.split()[0] for c in html.unescape(value).split(",") if c.strip())
+    return found, ids
+
+
+def read(page: str) -> LinkRecord:
+    return scan_file("a/index.html", page.encode())
+
+
+def test_comments_scripts_and_styles_are_not_read_but_a_script_tag_is() -> None:
+    page = (
+        '<!-- <a href="commented.html"> --><script src="app.js">document.write(\'<img src="written.png">\')'
+        '</script><STYLE media="print">.x { background: url(bg.png) } <a href="styled.html"></style>'
+        '<a href="kept.html">'
+    )
+    assert read(page).links == ("app.js", "kept.html")
+
+
+def test_src_inside_another_attribute_value_is_text() -> None:
+    page = (
+        '<meta name="description" content="&lt;img src=x&gt; href=y"><p title="src=\'z\'" data-x=\'href="w"\'>'
+        '<a title="a > b" href="real.html">'
+    )
+    record = read(page)
+    assert record.links == ("real.html",)
+    assert record.ids == frozenset({"description"})
+
+
+def test_srcset_ids_and_names() -> None:
+    page = (
+        '<img src="a.png" srcset="a-480w.png 480w, a-960w.png 960w" alt="">'
+        '<link rel="preload" imagesrcset="b.png 1x,b@2x.png 2x"><video poster=p.jpg></video><object data="d.svg">'
+        '<h2 id="一、主要做法">x</h2><a name=old-anchor></a><p ID="&amp;amp">'
+    )
+    record = read(page)
+    assert record.links == ("a.png", "a-480w.png", "a-960w.png", "b.png", "b@2x.png", "p.jpg", "d.svg")
+    assert record.ids == frozenset({"一、主要做法", "old-anchor", "&amp"})
+
+
+def test_attribute_names_in_any_case_and_quotes() -> None:
+    record = read("<A HREF='one.html'><IMG\tSrc = two.png><a\nhref=\"three.html\"><a hrefx=no.html data-src=no>")
+    assert record.links == ("one.html", "two.png", "three.html")
+
+
+def test_stylesheets_and_feeds_and_other_files() -> None:
+    css = scan_file("style.css", b"a { background: url('img/bg.png') } b { background: url(c.png) }")
+    assert css == LinkRecord("style.css", ("img/bg.png", "c.png"), None)
+    feed = b'<feed><link href="https://example.cn/sq/a/"/><link href="relative/b"/><loc> https://x.cn/ </loc></feed>'
+    assert scan_file("atom.xml", feed) == LinkRecord("atom.xml", ("https://x.cn/", "https://example.cn/sq/a/"), None)
+    assert scan_file("logo.png", b"\x89PNG <a href=x>") == LinkRecord("logo.png", (), None)
+
+
+def test_a_record_survives_pickling_and_a_worker_process() -> None:
+    files = [("index.html", b'<a href="b.html#x">b</a>'), ("b.html", b'<h2 id="x">x</h2>'), ("s.css", b"")]
+    records = [scan_file(path, data) for path, data in files]
+    assert [pickle.loads(pickle.dumps(record)) for record in records] == records
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert list(pool.map(scan_file, *zip(*files, strict=True))) == records
+
+
+def test_add_record_judges_as_add_does() -> None:
+    files = [
+        ("index.html", b'<a href="b.html#gone">b</a><a href="../up.html">u</a><a href="missing/">m</a>'),
+        ("b.html", b'<h2 id="x">x</h2><a href="index.html#top">i</a>'),
+    ]
+    by_add, by_record = LinkCheck(BASE_URL), LinkCheck(BASE_URL)
+    for path, data in files:
+        by_add.add(path, data)
+    for record in reversed([scan_file(path, data) for path, data in files]):  # any order
+        by_record.add_record(record)
+    assert by_add.findings() == by_record.findings()
+    assert sorted(f.code for f in by_add.findings()) == ["output-broken-link", "output-broken-link",
+                                                          "output-link-fragment"]
+
+
+HTML_PIECES = [
+    '<a href="x.html">', "<a href='y.html#f'>", "<a href=z.html>", "<A HREF=q>", '<img src="a.png" srcset="a 1x,b 2x">',
+    "<!--", "-->", "<script>", "</script>", "<SCRIPT src=s.js>", "<style>", "</style>", "<ſcript>", '<p id="p1">',
+    "<h2 name=n>", '"', "'", "<", ">", " ", "\n", "=", "/", "src=", "href=", "<div", ' title="', '" ', "x", "&amp;",
+    "<video poster=p.jpg>", '<link imagesrcset="i 1x">', "`", "</a>", "<a\thref\t=\t't'>", "<b >", "<meta data=d>",
+    "<scripts>", "<script-x src=t>", "<styles>", "</STYLE>",
+]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=40))
+def test_the_fast_reading_agrees_with_the_reference(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    expected = reference_scan(page)
+    assert links._scan(page) == expected
+    assert links._scan(page) == expected  # again, with its tags in the cache
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="<>\"'=/ \n!-ahrefsciptylmgdo", max_size=80))
+def test_the_fast_reading_agrees_with_the_reference_on_any_text(page: str) -> None:
+    assert links._scan(page) == reference_scan(page)
+
+
+def test_the_tag_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(links, "_TAG_CACHE_SIZE", 3)
+    links._TAG_CACHE.clear()
+    page = "".join(f'<a href="{n}.html">' for n in range(10))
+    assert read(page).links == tuple(f"{n}.html" for n in range(10))
+    assert len(links._TAG_CACHE) <= 3
