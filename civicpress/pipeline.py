@@ -12,6 +12,7 @@ import gc
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -34,11 +35,11 @@ from civicpress.buildstate import (
 )
 from civicpress.checks.external_links import Fetch, check_external, external_links
 from civicpress.checks.links import LinkCheck, LinkRecord, scan_file
-from civicpress.checks.privacy import PrivacyGuard
+from civicpress.checks.privacy import PrivacyGuard, Sighting
 from civicpress.config import load_config
 from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
-from civicpress.errors import BuildFailed, Finding, Findings, SiteError
+from civicpress.errors import BuildFailed, Findings, SiteError
 from civicpress.incremental import KeyMemo, OutputKeys
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
@@ -198,7 +199,8 @@ class BuildSession:
     Unchanged files are not read again (``content.ReadMemo``), unchanged pages not assembled
     again (``model.PageMemo``), and the previous build's state is at hand. What the browser does
     not wait for (the search index, saving the state for the next ``build.py``) is left to
-    ``after()``, which the server calls once it has told the browsers to reload.
+    ``after()``, which may run on another thread while the next build goes on: a build makes
+    the work of the builds before it unnecessary, and only the newest build's state is saved.
     """
 
     def __init__(self) -> None:
@@ -206,12 +208,16 @@ class BuildSession:
         self.pages = PageMemo()
         self.keys = KeyMemo()
         self._renderers: dict[Path, tuple[bytes, Renderer]] = {}
-        self.state: BuildState | None = None  # the last successful build's, as saved by after()
-        self._pending: list[Callable[[], None]] = []
+        self.state: BuildState | None = None  # the last build's, its index as far as it is made
+        self.lock = threading.Lock()  # a build, or the commit of after()'s work, at a time
+        self.generation = 0  # builds started
+        self._pending: Callable[[], None] | None = None
 
     def build(self, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-        self.after()  # the previous build's index and state first, if the server did not run them
-        return build(options, progress, session=self)
+        with self.lock:
+            self.generation += 1
+            self._pending = None  # this build's own after-work will cover it
+            return build(options, progress, session=self)
 
     def renderer(self, site_dir: Path) -> Renderer:
         """One template environment while the site's templates/ is unchanged: compiled templates are kept.
@@ -226,12 +232,12 @@ class BuildSession:
         return cached[1]
 
     def defer(self, work: Callable[[], None]) -> None:
-        self._pending.append(work)
+        self._pending = work
 
     def after(self) -> None:
         """Finish the last build: its search index and its saved state (the browser has reloaded)."""
-        pending, self._pending = self._pending, []
-        for work in pending:
+        work, self._pending = self._pending, None
+        if work is not None:
             work()
 
 
@@ -270,19 +276,17 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     run = _Run(site, jobs, options, state, findings, progress, session)
     report = run.publish()
 
-    def finish() -> None:
-        run.index_after_commit()
-        done = BuildState(Manifest(inputs, window, out_stamp(options.out_dir), len(site.pages), report.files,
-                                   report.bytes, tuple(findings.warnings), run.index), run.records, run.bundle)
-        write_state(options.site_dir, options.out_dir, options.edition, done)
-        if session is not None:
-            session.state = done
+    def saved(index: str, stamp: str) -> BuildState:
+        manifest = Manifest(inputs, window, stamp, len(site.pages), report.files, report.bytes,
+                            tuple(findings.warnings), index)
+        return BuildState(manifest, run.records, run.bundle)
 
     if session is None:
-        finish()
+        write_state(options.site_dir, options.out_dir, options.edition, saved(run.index, out_stamp(options.out_dir)))
     else:
-        session.state = None  # until finish() has run, the output is ahead of the saved state
-        session.defer(finish)
+        session.state = saved(run.index, "")  # the index as it is; after() brings it up to date
+        generation = session.generation
+        session.defer(lambda: _finish_session_build(session, generation, run, options, saved))
     seconds = time.perf_counter() - started
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
@@ -307,7 +311,24 @@ class _Finished:
     staged: bool  # its bytes were written to the staging folder (else they are in place already)
     indexed: bool  # the search index reads it
     scan: LinkRecord
-    private: tuple[Finding, ...]  # personal data found in it
+    private: tuple[Sighting, ...]  # personal data found in it, not yet reported (PrivacyGuard.admit)
+
+
+def _finish_session_build(
+    session: BuildSession, generation: int, run: _Run, options: BuildOptions, state: Callable[[str, str], BuildState]
+) -> None:
+    """``serve``, after the reload: index the changed shards, then (if no newer build came) publish and save."""
+    patch = run.index_later()  # Pagefind, while the server may already be building again
+    with session.lock:
+        if session.generation != generation:  # a newer build's after-work covers this one
+            if patch is not None:
+                patch.abort()
+            return
+        if patch is not None:
+            patch.commit()
+        done = state(run.index, out_stamp(options.out_dir))
+        write_state(options.site_dir, options.out_dir, options.edition, done)
+        session.state = done
 
 
 class _Run:
@@ -390,7 +411,8 @@ class _Run:
         """Count one output: checked and staged here, or already in the worker that rendered it."""
         done = file.done if isinstance(file.done, _Finished) else self.finish(file, guard)
         self.findings.extend(file.problems)
-        self.findings.extend(done.private)
+        if guard:  # a value is reported once, at its first file in the build's order
+            self.findings.extend(guard.admit(done.private))
         self.out.register(file.path, done.size, done.staged)
         self.links.add_record(done.scan)
         reads = file.reads or ()
@@ -415,7 +437,7 @@ class _Run:
             staged=self.out.stage_bytes(file.path, file.data, digest),
             indexed=SEARCH_BODY.encode() in file.data,
             scan=scan_file(file.path, file.data),
-            private=tuple(guard.inspect(file.path, file.data)) if guard else (),
+            private=tuple(guard.survey(file.path, file.data)) if guard else (),
         )
 
     def finisher(self, guard: PrivacyGuard | None) -> Callable[[OutputFile], OutputFile]:
@@ -426,8 +448,9 @@ class _Run:
         """The search index of the new pages, made (or kept) shard by shard before anything is committed."""
         if not self.indexer or self.findings.errors:
             return
-        if self.search_later and self.incremental:  # serve: index_after_commit, once the browser has reloaded
-            self.links.add_paths(self.old_index[1] or UI_FILES)
+        if self.search_later and self.incremental:  # serve: index_later, once the browser has reloaded
+            self.index, self.bundle = self.old_index
+            self.links.add_paths(self.bundle or UI_FILES)
             return
         self._index_before_commit_now()
 
@@ -450,11 +473,15 @@ class _Run:
         self.bundle = tuple(sorted([*kept, *made]))
         self.links.add_paths(self.bundle)
 
-    def index_after_commit(self) -> None:
-        """``serve``: bring the search index of the published output up to date, shard by shard, in place."""
+    def index_later(self) -> Patch | None:
+        """``serve``: the changed shards of the published output, staged beside it (``commit`` swaps them in).
+
+        The pages are read through hard links made at the start, so a build going on meanwhile
+        does not change what is indexed. None when there is nothing to do or Pagefind failed.
+        """
         if not (self.indexer and self.search_later and self.incremental) or self.findings.errors:
-            return
-        patch = Patch(self.options.out_dir, {})  # stages the new shards, swaps them in
+            return None
+        patch = Patch(self.options.out_dir, {}, label="index")
         self.out = patch
         try:
             self._index_before_commit_now()
@@ -465,8 +492,8 @@ class _Run:
             patch.abort()
             log.warning("%s", "\n".join(f.format() for f in self.findings.errors))
             self.index = ""
-            return
-        patch.commit()
+            return None
+        return patch
 
 
 @_as_build_failure

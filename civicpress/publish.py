@@ -32,10 +32,10 @@ class PublishReport:
 class Staging:
     """A build's output in the making. ``commit`` swaps it in; ``abort`` throws it away."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, label: str = "staging") -> None:
         self.out_dir = out_dir
-        self.path = out_dir.parent / f".{out_dir.name}.staging"
-        self._old = out_dir.parent / f".{out_dir.name}.old"
+        self.path = out_dir.parent / f".{out_dir.name}.{label}"
+        self._old = out_dir.parent / (f".{out_dir.name}.old" if label == "staging" else f".{out_dir.name}.{label}-old")
         self._written: dict[str, int] = {}
         self._bytes = 0
         for leftover in (self.path, self._old):  # from a build that was killed
@@ -109,8 +109,8 @@ class Patch(Staging):
     deletes the previous files this build did not make. Nothing touches the output folder before.
     """
 
-    def __init__(self, out_dir: Path, previous: Mapping[str, str]) -> None:
-        super().__init__(out_dir)
+    def __init__(self, out_dir: Path, previous: Mapping[str, str], label: str = "staging") -> None:
+        super().__init__(out_dir, label)
         self._previous = previous
         self._changed: list[str] = []
         self._changed_set: set[str] = set()

@@ -607,6 +607,8 @@ class Preview:
         self._queue = BuildQueue()
         self._watcher = Watcher(options.site_dir, options.out_dir, self._changed_threadsafe, step_ms, debounce_ms)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicpress-build")
+        # The search index of a build is made here, while the next build may already run.
+        self._search = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicpress-search")
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def run(self) -> None:
@@ -631,6 +633,7 @@ class Preview:
         finally:
             self._watcher.stop()  # first: no more changes reported to a closing loop
             self._executor.shutdown(wait=True, cancel_futures=True)  # a build in progress finishes
+            self._search.shutdown(wait=True, cancel_futures=True)
             if io_loop is not None:
                 io_loop.close(all_fds=True)  # closes the listening socket and open connections
             else:
@@ -705,9 +708,9 @@ class Preview:
             self._start_next()  # the saves that came in during this build
 
     def _after(self) -> None:
-        """The search index and saved state of the build just shown, on the build thread, before the next build."""
+        """The search index and saved state of the build just shown, on their own thread (builds go on)."""
         if self._session is not None:
-            self._executor.submit(_quietly, self._session.after)
+            self._search.submit(_quietly, self._session.after)
 
 
 def serve(options: BuildOptions, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:

@@ -259,3 +259,42 @@ def test_session_updates_the_search_index_after_the_reload(site: Path, tmp_path:
     assert (out / "news/a0/index.html").read_text(encoding="utf-8").count("补充说明一条") == 1  # the page is
     session.after()
     assert tree(out) == fresh(site, tmp_path, "after")
+
+
+def test_a_build_before_the_index_work_of_the_last_one_still_ends_equal(site: Path, tmp_path: Path) -> None:
+    """Saves in quick succession: the index work of an older build, run late, changes nothing."""
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    session.after()
+    EDITS["body appended"](site)
+    session.build(options(site, out))
+    late = session._pending  # the first edit's after-work, as the search thread may still hold it
+    EDITS["title"](site)
+    session.build(options(site, out))
+    assert late is not None
+    late()  # a newer build exists: it must neither publish an index nor save its state
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "after")
+    assert build(options(site, out)).unchanged
+
+
+def test_worker_processes_report_personal_data_as_one_process_does(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone number in a template reaches every article: reported once, at the first, however many workers."""
+    from civicpress.errors import BuildFailed
+    from civicpress.writers import pages
+
+    monkeypatch.setattr(pages, "PARALLEL_MIN_PAGES", 1)
+    theme = (THEME_DIR / "templates/article.html").read_text(encoding="utf-8")
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(theme.replace("</article>", "<p>值班 13912345678</p></article>"),
+                                                 encoding="utf-8")
+    reports = []
+    for workers in (1, 2):
+        with pytest.raises(BuildFailed) as failure:
+            build(options(site, tmp_path / f"out-{workers}", workers=workers, cache=False))
+        reports.append([f.format() for f in failure.value.findings])
+    assert reports[0] == reports[1]
+    assert sum("手机号" in line for line in reports[0]) == 1

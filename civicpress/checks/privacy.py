@@ -271,6 +271,10 @@ SOURCE_HINT = (
 TEXT_SUFFIXES = (".html", ".xml", ".txt", ".json", ".js", ".css", ".svg", ".md", ".yaml", ".csv")
 
 
+# A finding with what makes it the same as another: (kind, normalised value).
+Sighting = tuple[tuple[str, str], Finding]
+
+
 class PrivacyGuard:
     """The public edition's scan: page sources first (file and line), then every output file.
 
@@ -284,21 +288,45 @@ class PrivacyGuard:
         self._reported: set[tuple[str, str]] = set()
 
     def _findings(self, text: str, path: str, first_line: int = 1) -> list[Finding]:
+        return self.admit(self._hits(text, path, first_line))
+
+    def _hits(self, text: str, path: str, first_line: int = 1) -> list[Sighting]:
+        """Every finding of ``text`` with its (kind, value) key; pure, so a worker process may run it."""
         found = []
         for line, hit in scan_lines(text, self.private_names):
             key = (hit.kind, _normal(hit.value))
             if key[1] in self._allowed or key in self._reported:
                 continue
-            self._reported.add(key)
-            found.append(
-                Finding(
-                    "personal-data",
-                    f"发现{hit.label}：{hit.masked}（公开版不得发布）",
-                    Location(path, first_line + line - 1),
-                    SOURCE_HINT,
-                )
+            finding = Finding(
+                "personal-data",
+                f"发现{hit.label}：{hit.masked}（公开版不得发布）",
+                Location(path, first_line + line - 1),
+                SOURCE_HINT,
             )
+            found.append((key, finding))
         return found
+
+    def admit(self, hits: Iterable[Sighting]) -> list[Finding]:
+        """The findings of ``hits`` (from ``survey``) whose value was not reported yet in this build."""
+        found = []
+        for key, finding in hits:
+            if key not in self._reported:
+                self._reported.add(key)
+                found.append(finding)
+        return found
+
+    def survey(self, path: str, data: bytes) -> list[Sighting]:
+        """``inspect`` without remembering what it found: for worker processes; ``admit`` in the parent."""
+        location = f"output/{path}"
+        if path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
+            if has_exif(data):
+                finding = Finding("image-metadata", "图片带有 EXIF 信息（可能含拍摄地点 GPS）", Location(location),
+                                  "重新生成网站；图片应在发布前去掉 EXIF。")
+                return [(("exif", location), finding)]
+            return []
+        if not path.lower().endswith(TEXT_SUFFIXES):
+            return []
+        return self._hits(data.decode("utf-8", errors="replace"), location)
 
     def scan_source(self, text: str, path: str, first_line: int) -> list[Finding]:
         """``text`` as published from ``path``, whose first line is ``first_line`` of the file."""
@@ -306,15 +334,7 @@ class PrivacyGuard:
 
     def inspect(self, path: str, data: bytes) -> list[Finding]:
         """One output file: its text, or an image's metadata."""
-        location = f"output/{path}"
-        if path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
-            if has_exif(data):
-                return [Finding("image-metadata", "图片带有 EXIF 信息（可能含拍摄地点 GPS）", Location(location),
-                                "重新生成网站；图片应在发布前去掉 EXIF。")]
-            return []
-        if not path.lower().endswith(TEXT_SUFFIXES):
-            return []
-        return self._findings(data.decode("utf-8", errors="replace"), location)
+        return self.admit(self.survey(path, data))
 
 
 def has_exif(data: bytes) -> bool:

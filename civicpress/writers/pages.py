@@ -72,7 +72,7 @@ def write_pages(
     tools: Tools,
     findings: Findings,
     workers: int = 1,
-    min_pages: int = PARALLEL_MIN_PAGES,
+    min_pages: int | None = None,
     wanted: Wanted | None = None,
     problems_with_files: bool = False,
 ) -> Iterator[OutputFile]:
@@ -84,7 +84,7 @@ def write_pages(
     they go to ``findings`` too unless ``problems_with_files`` (the caller reports them).
     """
     pages = [p for p in site.pages if wanted is None or wanted(p.output)]
-    if _can_fork(workers) and len(pages) >= min_pages:
+    if _can_fork(workers) and len(pages) >= (PARALLEL_MIN_PAGES if min_pages is None else min_pages):
         files = _render_in_workers(site, tools, findings, workers, pages)
     else:
         files = (_sized(f, site, tools) for p in pages for f in _guard(findings, _page_job(p, site, tools)))
