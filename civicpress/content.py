@@ -165,7 +165,8 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: R
     documents: list[Document] = []
     assets: list[str] = []
     materials: list[MaterialSource] = []
-    for rel in _walk(root):
+    stamps: dict[str, tuple[int, int]] | None = {} if memo is not None else None
+    for rel in _walk(root, stamps):
         if rel.startswith(DATA_DIR + "/"):
             continue
         if rel.startswith(MATERIALS_DIR + "/") and rel.endswith(MARKDOWN_SUFFIXES):
@@ -173,7 +174,7 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: R
             if material is not None:
                 materials.append(material)
         elif rel.endswith(MARKDOWN_SUFFIXES):
-            document = _document(root, rel, config, findings, memo)
+            document = _document(root, rel, config, findings, memo, stamps)
             if document is not None:
                 documents.append(document)
         else:
@@ -186,14 +187,17 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: R
     return Content(tuple(documents), data, tuple(assets), tuple(materials))
 
 
-def _document(root: Path, rel: str, config: SiteConfig, findings: Findings, memo: ReadMemo | None) -> Document | None:
-    if memo is None:
+def _document(
+    root: Path, rel: str, config: SiteConfig, findings: Findings, memo: ReadMemo | None,
+    stamps: dict[str, tuple[int, int]] | None,
+) -> Document | None:
+    if memo is None or stamps is None:
         return _read_document(root, rel, config, findings)
 
     def read(local: Findings) -> Document | None:
         return _read_document(root, rel, config, local)
 
-    document: Document | None = memo.read(rel, _stamp(root / rel), config, findings, read)
+    document: Document | None = memo.read(rel, stamps.get(rel), config, findings, read)
     return document
 
 
@@ -211,21 +215,34 @@ def _read_material(root: Path, rel: str, findings: Findings) -> MaterialSource |
     return MaterialSource(location.path, rel, doc, body, body_line, text.encoding)
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None) -> list[str]:
     """Every file below ``root``, sorted, skipping hidden files and editor backups.
 
-    Links are not followed: a link pointing outside the site must not pull files in.
+    Links are not followed: a link pointing outside the site must not pull files in. With
+    ``stamps``, each file's (size, modification time) is noted there, from the same listing.
     """
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath).relative_to(root).as_posix()
-        for name in sorted(filenames):
-            if name.startswith((".", "~$")) or name.endswith(("~", ".tmp", ".swp")):
+
+    def visit(base: str, folder: str) -> None:  # files first, then the folders: the order of os.walk
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        below = []
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith("."):
+                    below.append((f"{base}{name}/", entry.path))
                 continue
-            if (Path(dirpath) / name).is_symlink():
+            if name.startswith((".", "~$")) or name.endswith(("~", ".tmp", ".swp")) or entry.is_symlink():
                 continue
-            found.append(name if base == "." else f"{base}/{name}")
+            found.append(base + name)
+            if stamps is not None:
+                info = entry.stat(follow_symlinks=False)
+                stamps[base + name] = (info.st_size, info.st_mtime_ns)
+        for child in below:
+            visit(*child)
+
+    visit("", str(root))
     return found
 
 

@@ -207,6 +207,7 @@ class BuildSession:
         self.reads = ReadMemo()
         self.pages = PageMemo()
         self.keys = KeyMemo()
+        self.links: dict[str, Any] = {}  # the link check's memo (LinkCheck)
         self._renderers: dict[Path, tuple[bytes, Renderer]] = {}
         self.state: BuildState | None = None  # the last build's, its index as far as it is made
         self.lock = threading.Lock()  # a build, or the commit of after()'s work, at a time
@@ -348,7 +349,8 @@ class _Run:
         self.index = ""
         self.rendered = self.written = 0
         self.indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
-        self.links = LinkCheck(site.config.base_url)
+        self.links = LinkCheck(site.config.base_url, session.links if session else None)
+        self._out = str(options.out_dir)
         if self.previous:
             digests = {path: record.digest for path, record in self.previous.items()}
             self.out: Staging = Patch(options.out_dir, digests)
@@ -364,7 +366,7 @@ class _Run:
         record = self.previous.get(path)
         if record is None or not record.key or self.keys.of(path, record.reads, PRINT_DIR) != record.key:
             return True
-        if not (self.options.out_dir / path).is_file():
+        if not os.path.isfile(os.path.join(self._out, path)):
             return True
         if path.startswith(PRINT_DIR + "/"):  # the materials are made (or kept) all together
             self.kept.update((p, r) for p, r in self.previous.items() if p.startswith(PRINT_DIR + "/"))

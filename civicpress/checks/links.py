@@ -22,6 +22,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from civicpress.errors import Finding, Location
@@ -86,10 +87,15 @@ def _first_group(match: re.Match[str]) -> str:
     return next(g for g in match.groups() if g is not None)
 
 
+_ESCAPE = "\0escape"  # the target of a link that leaves the site
+
+
 class LinkCheck:
     """Collects the files of a build and the internal links they make; ``findings`` judges them."""
 
-    def __init__(self, base_url: str = "") -> None:
+    def __init__(self, base_url: str = "", memo: dict[str, Any] | None = None) -> None:
+        # memo (kept by a long-running process): per file, what its links resolved to last time.
+        self._memo = memo.setdefault(base_url, {}) if memo is not None else None
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
         self.base_path = (parts.path.rstrip("/") + "/") if parts.netloc else "/"
@@ -111,26 +117,47 @@ class LinkCheck:
         self.paths.add(record.path)
         if record.ids is not None:
             self.ids[record.path] = record.ids
+        if self._memo is not None:
+            known = self._memo.get(record.path)
+            if known is None or known[0] != record.links:
+                known = self._memo[record.path] = (record.links, self._resolve(record))
+            self._apply(known[1])
+            return
+        self._apply(self._resolve(record))
+
+    def _resolve(self, record: LinkRecord) -> list[tuple[str, str, str, str]]:
+        """What the links of ``record`` point at: (kind, target, fragment, URL) in order; kind "e" escapes."""
         # What posixpath.join(directory of the page, relative path) puts before the relative path.
         directory = posixpath.dirname(record.path)
         prefix = directory if not directory or directory.endswith("/") else directory + "/"
+        resolved: list[tuple[str, str, str]] = []
         for url in record.links:
-            self._link(record.path, prefix, url)
+            self._link(record.path, prefix, url, resolved)
+        return [(record.path, target, fragment, url) for target, fragment, url in resolved]
 
-    def _link(self, page: str, prefix: str, url: str) -> None:
+    def _apply(self, resolved: list[tuple[str, str, str, str]]) -> None:
+        for page, target, fragment, url in resolved:
+            if target == _ESCAPE:
+                self.escapes.append((page, url))
+                continue
+            self.targets.setdefault(target, (page, url))
+            if fragment:
+                self.fragments.setdefault((target, fragment), (page, url))
+
+    def _link(self, page: str, prefix: str, url: str, out: list[tuple[str, str, str]]) -> None:
         parsed = _parse_url(url, self.origin, self.base_path)
         if parsed is None:
             return
         url, path, fragment = parsed
         if path.startswith("/"):
             if not (path + "/").startswith(self.base_path):
-                self.escapes.append((page, url))
+                out.append((_ESCAPE, "", url))
                 return
             target = path[len(self.base_path) :]
         elif path:
             target = posixpath.normpath(prefix + path)
             if target == ".." or target.startswith("../"):
-                self.escapes.append((page, url))
+                out.append((_ESCAPE, "", url))
                 return
             target = "" if target == "." else target
             if target and (path.endswith("/") or path.rpartition("/")[2] in (".", "..")):
@@ -139,9 +166,7 @@ class LinkCheck:
             target = page  # "#fragment" or "?query": this page
         if target == "" or target.endswith("/"):
             target += "index.html"
-        self.targets.setdefault(target, (page, url))
-        if fragment and fragment != "top":
-            self.fragments.setdefault((target, fragment), (page, url))
+        out.append((target, fragment if fragment != "top" else "", url))
 
     def findings(self) -> list[Finding]:
         """One finding per missing target (naming the first page that links to it)."""
