@@ -366,8 +366,8 @@ class _Run:
         record = self.previous.get(path)
         if record is None or not record.key or self.keys.of(path, record.reads, PRINT_DIR) != record.key:
             return True
-        if not os.path.isfile(os.path.join(self._out, path)):
-            return True
+        if self.session is None and not os.path.isfile(os.path.join(self._out, path)):
+            return True  # deleted by hand (serve trusts the output it keeps writing)
         if path.startswith(PRINT_DIR + "/"):  # the materials are made (or kept) all together
             self.kept.update((p, r) for p, r in self.previous.items() if p.startswith(PRINT_DIR + "/"))
         else:

@@ -8,6 +8,7 @@ and from ``file://``) or :func:`absolute_url` (base URL + path, for feeds, sitem
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -20,6 +21,7 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function, called for every tag of every build of serve
 def slugify(text: str, style: str = "pinyin") -> str:
     """A URL segment for ``text``.
 
