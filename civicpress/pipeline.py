@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from civicpress.buildstate import (
+    CACHE_DIR,
     BuildState,
     Manifest,
     OutputRecord,
@@ -41,7 +42,7 @@ from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Findings, SiteError
 from civicpress.incremental import KeyMemo, OutputKeys
-from civicpress.markup import MarkdownRenderer
+from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
@@ -138,6 +139,7 @@ def output_files(
     wanted: Wanted | None = None,
     renderer: Renderer | None = None,
     finish: Callable[[OutputFile], OutputFile] | None = None,
+    markdown_cache: MarkdownCache | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
@@ -148,7 +150,7 @@ def output_files(
     renderer = renderer or Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
     images = yield from write_static(site, site_dir, findings)
-    tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images, finish)
+    tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images, finish, markdown_cache)
     yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)
     yield from write_data_pages(site, tools.renderer, findings)
@@ -384,7 +386,9 @@ class _Run:
             files = output_files(site, options.site_dir, findings, self.indexer is not None, self.jobs,
                                  _workers(options), self.wanted if self.previous else None,
                                  self.session.renderer(options.site_dir) if self.session else None,
-                                 self.finisher(guard))
+                                 self.finisher(guard),
+                                 MarkdownCache(options.site_dir / CACHE_DIR / "markdown", site.config.allow_html,
+                                               read=options.cache))
             for done, file in enumerate(files, start=1):
                 self._take(file, guard)
                 if self.progress:

@@ -99,6 +99,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "config": lambda s: edit(s / "site_config.yaml", "title: 永丰社区", "title: 永丰社区居委会"),
     "template": lambda s: own_template(s),
     "image": lambda s: (s / "content/img/a.png").write_bytes(png("blue")),
+    "linked page renamed": lambda s: edit(s / "content/news/a0.md", "slug: a0", "slug: a-zero"),
 }
 
 
@@ -298,3 +299,30 @@ def test_worker_processes_report_personal_data_as_one_process_does(
         reports.append([f.format() for f in failure.value.findings])
     assert reports[0] == reports[1]
     assert sum("手机号" in line for line in reports[0]) == 1
+
+
+
+def test_rendered_markdown_is_reused_when_only_the_site_changed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new site title makes every page again, but no article's Markdown is converted again."""
+    from civicpress.markup import MarkdownRenderer
+
+    out = tmp_path / "output"
+    build(options(site, out))
+    converted: list[str] = []
+    real = MarkdownRenderer.render
+
+    def counted(self: MarkdownRenderer, text: str, resolve: object = None) -> object:
+        converted.append(text)
+        return real(self, text, resolve)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counted)
+    EDITS["config"](site)
+    result = build(options(site, out))
+    assert result.rendered > 9 and converted == []
+    assert tree(out) == fresh(site, tmp_path, "after")
+    EDITS["linked page renamed"](site)  # a2 links to a0, whose address changed: a2 is converted again
+    build(options(site, out))
+    assert any("另一篇" in text for text in converted)
+    assert tree(out) == fresh(site, tmp_path, "renamed")

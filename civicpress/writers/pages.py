@@ -22,7 +22,7 @@ from markupsafe import Markup
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.images import ImageInfo, alt_texts, no_alt_warning, size_img_tags
-from civicpress.markup import Heading, MarkdownRenderer
+from civicpress.markup import Heading, MarkdownCache, MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
 from civicpress.templating import Renderer
 from civicpress.urls import output_path, relative_url, root_url
@@ -48,6 +48,7 @@ class Tools:
     # Run on each page in the worker process that rendered it (the pipeline checks and stages it
     # there, so that only a small record travels back); None: the pages travel back whole.
     finish: Callable[[OutputFile], OutputFile] | None = None
+    markdown_cache: MarkdownCache | None = None  # rendered Markdown of earlier builds, by content hash
 
 
 def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
@@ -322,18 +323,33 @@ def markdown_html(
     problems: list[Finding],
 ) -> tuple[Markup, tuple[Heading, ...]]:
     """Markdown → HTML for the page at ``page_url``, with links resolved and checked."""
-    resolver = LinkResolver(site, source, body, body_line, page_url, problems)
-    images: list[tuple[str, str]] = []  # (URL in the page, href the editor wrote) of Markdown images
+    cache = tools.markdown_cache
+    for attempt in ("cache", "render") if cache else ("render",):
+        found: list[Finding] = []  # the resolver's reports: kept only from the attempt that counts
+        resolver = LinkResolver(site, source, body, body_line, page_url, found)
+        links: list[tuple[str, bool, str]] = []  # (href the editor wrote, is an image, URL in the page)
 
-    def resolve(href: str, is_image: bool) -> str:
-        url = resolver(href, is_image)
-        if is_image:
-            images.append((url, href))
-        return url
+        def resolve(
+            href: str, is_image: bool, resolver: LinkResolver = resolver, links: list[tuple[str, bool, str]] = links
+        ) -> str:
+            url = resolver(href, is_image)
+            links.append((href, is_image, url))
+            return url
 
-    rendered = tools.markdown.render(body, resolve)
-    problems.extend(_images_without_alt(rendered.html, images, source, body, body_line))
-    return Markup(rendered.html), rendered.toc
+        if attempt == "cache":
+            assert cache is not None
+            rendered = cache.get(body, page_url, resolve)
+            if rendered is None:
+                continue
+        else:
+            rendered = tools.markdown.render(body, resolve)
+            if cache is not None:
+                cache.put(body, page_url, rendered, links)
+        problems.extend(found)
+        images = [(url, href) for href, is_image, url in links if is_image]
+        problems.extend(_images_without_alt(rendered.html, images, source, body, body_line))
+        return Markup(rendered.html), rendered.toc
+    raise AssertionError("unreachable: the last attempt renders")
 
 
 def _images_without_alt(
