@@ -383,3 +383,21 @@ def test_section_per_page(tmp_path: Path) -> None:
     sections = [{"key": "news", "title": "动态", "paginate": 3}, {"key": "events", "title": "活动"}]
     site, _ = load(make_site(tmp_path, {}, {"sections": sections, "pagination": 7}))
     assert [(s.key, s.per_page, s.url) for s in site.sections] == [("news", 3, "/news/"), ("events", 7, "/events/")]
+
+
+def test_related_articles_rank_by_shared_tags_then_date_on_random_sites(tmp_path: Path) -> None:
+    """The bit-set ranking of related() agrees with counting shared tags one page at a time."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"标签{n}" for n in range(12)]
+    files = {}
+    for n in range(120):
+        tags = rng.sample(vocabulary, rng.choice([0, 1, 2, 3, 5, 9]))
+        files[f"content/{rng.choice(['news', 'events'])}/p{n}.md"] = article(
+            f"第{n}篇", f"2022-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", tags=tags)
+    files["content/about.md"] = article("关于", None, tags=["标签1", "标签2"])  # a plain page: never related
+    site, _ = load(make_site(tmp_path, files))
+    for page in site.pages:
+        for limit in (1, 4, 200):
+            assert site.related(page, limit) == site._related_by_counting(page, limit), page.source
