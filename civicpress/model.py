@@ -152,7 +152,16 @@ class Site:
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
-        return sorted((p for p in self.pages if p.section), key=_newest_first)
+        return list(self._articles)
+
+    @functools.cached_property
+    def _articles(self) -> tuple[Page, ...]:
+        return tuple(sorted((p for p in self.pages if p.section), key=_newest_first))
+
+    @functools.cached_property
+    def plain_pages(self) -> tuple[Page, ...]:
+        """The pages outside the sections (about us…), for the navigation: every page shows them."""
+        return tuple(p for p in self.pages if not p.section)
 
     def record_page(self, record: Any) -> DataPage | None:
         """The page of one data record, when ``data_pages`` gives its list a page per record."""

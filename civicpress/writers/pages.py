@@ -12,7 +12,7 @@ import multiprocessing
 import posixpath
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -79,24 +79,64 @@ def write_pages(
 ) -> Iterator[OutputFile]:
     """Every HTML page of the site (or those ``wanted``), in a stable order whatever the number of ``workers``.
 
-    The articles and plain pages (most of the work) are rendered by ``workers`` forked
-    processes when enough of them are wanted and forking is safe; the lists are rendered here.
-    Each file carries the pages whose text it shows (``OutputFile.reads``), and its warnings:
-    they go to ``findings`` too unless ``problems_with_files`` (the caller reports them).
+    Articles, plain pages and lists are rendered by ``workers`` forked processes when enough
+    of them are wanted and forking is safe. Each file carries the pages whose text it shows
+    (``OutputFile.reads``), and its warnings: they go to ``findings`` too unless
+    ``problems_with_files`` (the caller reports them).
     """
-    pages = [p for p in site.pages if wanted is None or wanted(p.output)]
-    if _can_fork(workers) and len(pages) >= (PARALLEL_MIN_PAGES if min_pages is None else min_pages):
-        files = _render_in_workers(site, tools, findings, workers, pages)
+    jobs = _jobs(site, wanted)
+    pages = sum(1 for job in jobs if job[0] == "page")
+    if _can_fork(workers) and pages >= (PARALLEL_MIN_PAGES if min_pages is None else min_pages):
+        files: Iterable[OutputFile] = _render_in_workers(site, tools, findings, workers, jobs)
     else:
-        files = (_sized(f, site, tools) for p in pages for f in _guard(findings, _page_job(p, site, tools)))
-    for file in (*files, *(_sized(f, site, tools) for f in _lists(site, tools, findings, wanted))):
+        files = (_sized(f, site, tools) for job in jobs for f in _guard(findings, _job(job, site, tools)))
+    for file in files:
         if not problems_with_files:
             findings.extend(file.problems)
         yield file
 
 
-def _page_job(page: Page, site: Site, tools: Tools) -> Any:
-    return lambda: render_page(page, site, tools)
+# One HTML file to render, by kind and indexes into the site (small, so it travels to a worker):
+# ("page", n) site.pages[n]; ("section", s, k) page k of site.sections[s]; ("tags",); ("term", t);
+# ("home",); ("404",).
+Job = tuple[Any, ...]
+
+
+def _jobs(site: Site, wanted: Wanted | None) -> list[Job]:
+    """The files to render, in the order they are published: pages, section lists, tags, home, 404."""
+    def want(path: str) -> bool:
+        return wanted is None or wanted(path)
+
+    jobs: list[Job] = [("page", n) for n, page in enumerate(site.pages) if want(page.output)]
+    for s, section in enumerate(site.sections):
+        for paginator in paginate(section):
+            if want(output_path(paginator.url)):
+                jobs.append(("section", s, paginator.number))
+    if want("tags/index.html"):
+        jobs.append(("tags",))
+    jobs.extend(("term", t) for t, term in enumerate(site.tags) if want(output_path(term.url)))
+    jobs.extend((kind,) for kind, path in (("home", "index.html"), ("404", "404.html")) if want(path))
+    return jobs
+
+
+def _job(job: Job, site: Site, tools: Tools) -> Callable[[], tuple[OutputFile, list[Finding]]]:
+    kind = job[0]
+    if kind == "page":
+        return lambda: render_page(site.pages[job[1]], site, tools)
+    if kind == "section":
+        section = site.sections[job[1]]
+        return lambda: render_section(section, _paginator(section, job[2]), site, tools)
+    if kind == "term":
+        return lambda: render_term(site.tags[job[1]], site, tools)
+    renders = {"tags": render_tags, "home": render_home, "404": render_404}
+    return lambda: renders[kind](site, tools)
+
+
+def _paginator(section: Section, number: int) -> Paginator:
+    for paginator in paginate(section):
+        if paginator.number == number:
+            return paginator
+    raise LookupError(number)
 
 
 def _can_fork(workers: int) -> bool:
@@ -110,12 +150,10 @@ def _can_fork(workers: int) -> bool:
 
 
 def _render_in_workers(
-    site: Site, tools: Tools, findings: Findings, workers: int, pages: list[Page]
+    site: Site, tools: Tools, findings: Findings, workers: int, jobs: list[Job]
 ) -> Iterator[OutputFile]:
-    index = {page.source: number for number, page in enumerate(site.pages)}
-    numbers = [index[page.source] for page in pages]
-    size = max(1, min(50, len(numbers) // (workers * 4)))
-    spans = [tuple(numbers[start : start + size]) for start in range(0, len(numbers), size)]
+    size = max(1, min(50, len(jobs) // (workers * 4)))
+    spans = [tuple(jobs[start : start + size]) for start in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")  # the child inherits site and tools: nothing is pickled
     with context.Pool(workers, initializer=_start_worker, initargs=(site, tools)) as pool:
         for results in pool.imap(_render_span, spans):  # imap keeps the order of the spans
@@ -130,39 +168,20 @@ def _start_worker(site: Site, tools: Tools) -> None:
     _WORKER = (site, tools)
 
 
-def _render_span(numbers: tuple[int, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
-    """In a worker: the pages ``site.pages[n]`` for each n of ``numbers``, each with its problems."""
+def _render_span(jobs: tuple[Job, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
+    """In a worker: the files of ``jobs``, each with its problems."""
     assert _WORKER is not None, "_render_span runs only in a worker process"
     site, tools = _WORKER
     results: list[tuple[OutputFile | None, list[Finding]]] = []
-    for number in numbers:
+    for job in jobs:
         try:
-            output = _attach(*render_page(site.pages[number], site, tools))
+            output = _attach(*_job(job, site, tools)())
         except SiteError as exc:  # its findings travel back; the exception itself does not pickle
             results.append((None, list(exc.findings)))
             continue
         sized = _sized(output, site, tools)
         results.append((tools.finish(sized) if tools.finish else sized, []))
     return results
-
-
-def _lists(site: Site, tools: Tools, findings: Findings, wanted: Wanted | None) -> Iterator[OutputFile]:
-    def want(path: str) -> bool:
-        return wanted is None or wanted(path)
-
-    for section in site.sections:
-        for paginator in paginate(section):
-            if want(output_path(paginator.url)):
-                yield from _guard(findings, lambda s=section, p=paginator: render_section(s, p, site, tools))
-    if want("tags/index.html"):
-        yield from _guard(findings, lambda: render_tags(site, tools))
-    for term in site.tags:
-        if want(output_path(term.url)):
-            yield from _guard(findings, lambda term=term: render_term(term, site, tools))
-    if want("index.html"):
-        yield from _guard(findings, lambda: render_home(site, tools))
-    if want("404.html"):
-        yield from _guard(findings, lambda: render_404(site, tools))
 
 
 def _guard(findings: Findings, render: Any) -> Iterator[OutputFile]:
