@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,26 +159,34 @@ def read_manifest(path: Path) -> Manifest | None:
 
 
 def read_outputs(path: Path) -> tuple[dict[str, OutputRecord], tuple[str, ...]] | None:
-    raw = _read_json(path)
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        return None
+    """The output records: a header line, then one JSON line per output file.
+
+    The links of one page mostly repeat those of every other (the navigation): they are
+    interned, so 10,000 pages hold one copy of each.
+    """
     try:
-        outputs = {
-            name: OutputRecord(
-                key=item[0],
-                digest=item[1],
-                size=int(item[2]),
-                indexed=bool(item[3]),
-                links=tuple(item[4]),
-                ids=None if item[5] is None else tuple(item[5]),
-                problems=tuple(_finding(p) for p in item[6]),
-                reads=tuple(item[7]),
-            )
-            for name, item in raw["outputs"].items()
-        }
-        return outputs, tuple(raw["extra"])
-    except (KeyError, TypeError, ValueError, IndexError):
+        with path.open(encoding="utf-8") as lines:
+            header = json.loads(next(lines))
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                return None
+            outputs = dict(_record(json.loads(line)) for line in lines)
+        return outputs, tuple(header["extra"])
+    except (OSError, StopIteration, KeyError, TypeError, ValueError, IndexError):
         return None
+
+
+def _record(item: list[Any]) -> tuple[str, OutputRecord]:
+    intern = sys.intern
+    return item[0], OutputRecord(
+        key=item[1],
+        digest=item[2],
+        size=int(item[3]),
+        indexed=bool(item[4]),
+        links=tuple(map(intern, item[5])),
+        ids=None if item[6] is None else tuple(map(intern, item[6])),
+        problems=tuple(_finding(p) for p in item[7]),
+        reads=tuple(map(intern, item[8])),
+    )
 
 
 def read_state(site_dir: Path, out_dir: Path, edition: str) -> BuildState:
@@ -197,17 +206,12 @@ def write_state(site_dir: Path, out_dir: Path, edition: str, state: BuildState) 
     assert state.manifest is not None
     manifest_path, outputs_path = state_files(site_dir, out_dir, edition)
     manifest = state.manifest
-    outputs = {
-        name: [r.key, r.digest, r.size, r.indexed, list(r.links), None if r.ids is None else list(r.ids),
-               [_finding_json(p) for p in r.problems], list(r.reads)]
-        for name, r in sorted(state.outputs.items())
-    }
     try:
         manifest_path.parent.mkdir(exist_ok=True)
         _ignore_in_git(manifest_path.parent)
         # The outputs first: a manifest is only trusted beside the outputs it was written with.
         manifest_path.unlink(missing_ok=True)
-        _write_json(outputs_path, {"format": FORMAT, "outputs": outputs, "extra": list(state.extra)})
+        _write_records(outputs_path, state)
         _write_json(manifest_path, {
             "format": FORMAT,
             "inputs": manifest.inputs,
@@ -250,6 +254,18 @@ def _ignore_in_git(folder: Path) -> None:
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# civicpress 的构建缓存，可以随时删除\n*\n", encoding="utf-8")
+
+
+def _write_records(path: Path, state: BuildState) -> None:
+    """One line per output file, written as it goes: no copy of the whole state in memory."""
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"format": FORMAT, "extra": list(state.extra)}, ensure_ascii=False) + "\n")
+        for name, r in sorted(state.outputs.items()):
+            item = [name, r.key, r.digest, r.size, r.indexed, r.links, r.ids, [_finding_json(p) for p in r.problems],
+                    r.reads]
+            out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+    os.replace(temporary, path)
 
 
 def _read_json(path: Path) -> Any:

@@ -200,7 +200,8 @@ def plain_text(text: str) -> str:
     """Markdown reduced to its readable text, for summaries, counts and search."""
     for pattern, replacement in _PLAIN_RULES:
         text = pattern.sub(replacement, text)
-    paragraphs = [" ".join(_SOFT_BREAK.sub("", p).split()) for p in re.split(r"\n\s*\n", text)]
+    # A soft break never joins two paragraphs (its neighbours are wide characters): once for all.
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", _SOFT_BREAK.sub("", text))]
     return "\n".join(p for p in paragraphs if p)
 
 

@@ -30,7 +30,9 @@ READING_SPEED = 400  # Chinese characters per minute
 TAGS_PATH = "/tags/"
 
 _SENTENCE_END = re.compile(r"[。！？!?]['”’」』）)]*")
-_COUNTED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
+# What the length of a text counts: each Chinese character and each run of Latin letters or digits.
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -382,7 +384,7 @@ def _page(config: SiteConfig, document: Document, body: str, cover: str, edition
     else:
         url = expand_permalink(section.permalink, section=section.key, slug=slug, date=front.date)
     text = plain_text(body)
-    chars = len(_COUNTED.findall(text))
+    chars = len(_NOT_HAN.sub("", text)) + sum(1 for _ in _LATIN_RUN.finditer(text))
     return Page(
         source=document.source,
         rel=document.rel,

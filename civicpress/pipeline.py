@@ -12,6 +12,7 @@ import gc
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -427,7 +428,7 @@ class _Run:
             digest=done.digest,
             size=done.size,
             indexed=done.indexed,
-            links=done.scan.links,
+            links=tuple(map(sys.intern, done.scan.links)),  # the navigation's links, once for all pages
             ids=None if done.scan.ids is None else tuple(sorted(done.scan.ids)),
             problems=file.problems,
             reads=reads,
