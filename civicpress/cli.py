@@ -80,7 +80,12 @@ def make_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
-    site_options(commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹"))
+    build_parser = commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹")
+    site_options(build_parser)
+    build_parser.add_argument(
+        "--no-cache", action="store_true",
+        help="全部重新生成，不用上次生成留下的记录（.civicpress-cache/，可随时删除）",
+    )
     site_options(commands.add_parser(
         "print", help="只生成交流材料（PDF、Word、打印网页）",
         description="只生成 content/materials/ 中的交流材料和参观材料到输出文件夹的 print/，网站其余部分不变",
@@ -161,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
 def _options(args: argparse.Namespace) -> BuildOptions:
     default_out = "output" if args.edition == PUBLIC else "output-internal"
     out = args.out if getattr(args, "out", None) is not None else args.site / default_out
-    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict, edition=args.edition)
+    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict, edition=args.edition,
+                        cache=not getattr(args, "no_cache", False))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -174,11 +180,15 @@ def _build(args: argparse.Namespace) -> int:
     progress.done()
     _finish(result, args.quiet)
     if not args.quiet:
-        out = _options(args).out_dir
-        print(
-            f"完成：{result.pages} 篇文章，写入 {result.files} 个文件（{result.bytes / 1024 / 1024:.1f} MB）"
-            f"到 {_display(out)}，用时 {result.seconds:.2f} 秒。"
-        )
+        out = _display(_options(args).out_dir)
+        if result.unchanged:
+            print(f"完成：没有变化，{out} 中的 {result.files} 个文件保持不变，用时 {result.seconds:.2f} 秒。")
+        else:
+            size = result.bytes / 1024 / 1024
+            print(
+                f"完成：{result.pages} 篇文章，{out} 中共 {result.files} 个文件（{size:.1f} MB），"
+                f"重新生成 {result.rendered} 个，写入 {result.written} 个，用时 {result.seconds:.2f} 秒。"
+            )
     return EXIT_OK
 
 

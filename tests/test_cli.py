@@ -7,6 +7,7 @@ rest calls ``civicpress.cli.main`` in-process, which is much faster and returns 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -409,3 +410,17 @@ def test_a_copy_of_the_checkout_builds_from_anywhere(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "index.html").is_file()
     assert not any(elsewhere.iterdir())
+
+
+def test_a_second_build_says_nothing_changed_and_no_cache_makes_everything(
+    tmp_path: Path, fixed_now: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(tmp_path)
+    assert main(["build", "--site", str(site)]) == 0
+    capsys.readouterr()
+    assert main(["build", "--site", str(site)]) == 0
+    assert "没有变化" in capsys.readouterr().out
+    assert main(["build", "--site", str(site), "--no-cache"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    total = re.search(r"共 (\d+) 个文件", last)
+    assert "没有变化" not in last and total and f"重新生成 {total.group(1)} 个" in last
