@@ -74,18 +74,25 @@ class BuildState:
     extra: tuple[str, ...] = ()  # files written by another program (the search bundle)
 
 
-def input_fingerprint(site_dir: Path, options: Iterable[object]) -> str:
+def input_fingerprint(site_dir: Path, options: Iterable[object], lines: list[bytes] | None = None) -> str:
     """A hash of every input file's path, size and modification time, and of the options.
 
     Stat only, no reading: this is the whole cost of a build in which nothing changed.
     """
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(repr((FORMAT, *options)).encode())
-    for root, label in [*((site_dir / name, name) for name in INPUT_ROOTS), (PACKAGE_DIR, "<civicpress>")]:
-        for entry_line in stat_lines(root, label):
-            hasher.update(entry_line)
-    hasher.update(config_line(site_dir))
+    for entry_line in input_stats(site_dir) if lines is None else lines:
+        hasher.update(entry_line)
     return hasher.hexdigest()
+
+
+def input_stats(site_dir: Path) -> list[bytes]:
+    """The stat line of every input file: content/, templates/, static/, the code, site_config.yaml."""
+    lines: list[bytes] = []
+    for root, label in [*((site_dir / name, name) for name in INPUT_ROOTS), (PACKAGE_DIR, "<civicpress>")]:
+        lines.extend(stat_lines(root, label))
+    lines.append(config_line(site_dir))
+    return lines
 
 
 def tree_stats(root: Path, label: str, skip: frozenset[str] = frozenset()) -> bytes:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields
-from pathlib import Path
 
-from civicpress.buildstate import FORMAT, INPUT_ROOTS, PACKAGE_DIR, config_line, key_of, stat_lines, tree_stats
+from civicpress.buildstate import CONFIG_FILE, FORMAT, key_of
 from civicpress.model import BODY_FIELDS, Page, Site
 
 
@@ -28,12 +27,13 @@ class OutputKeys:
     - for the exchange materials, their laid-out content instead of the site's facts.
     """
 
-    def __init__(self, site: Site, site_dir: Path, options: Iterable[object], print_jobs: object,
+    def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: object,
                  memo: KeyMemo | None = None) -> None:
+        """``stats``: ``buildstate.input_stats`` of the site, taken before it was read."""
         memo = memo if memo is not None else KeyMemo()
         skip = frozenset({page.source for page in site.pages} | {f"content/{rel}" for rel in site.unpublished})
-        code = b"".join(stat_lines(PACKAGE_DIR, "<civicpress>")) + config_line(site_dir)
-        inputs = b"".join(tree_stats(site_dir / name, name, skip) for name in INPUT_ROOTS)
+        code = b"".join(line for line in stats if line.startswith((b"<civicpress>/", CONFIG_FILE.encode())))
+        inputs = b"".join(line for line in stats if line.split(b"\0", 1)[0].decode() not in skip)
         hashes = [memo.of(page) for page in site.pages]
         facts = key_of(*(h[0] for h in hashes))
         self.site = key_of(FORMAT, tuple(options), code, inputs, facts, sorted(site.unpublished.items()),
@@ -43,6 +43,7 @@ class OutputKeys:
         self._by_source = {page.source: page for page in site.pages}
         self._pages = {page.output: page for page in site.pages}
         self._memo = memo
+        self._known: dict[str, tuple[tuple[str, ...], str]] = {}
 
     def _field(self, read: str) -> str:
         """The hash of one body-derived field of a page (``field:source``), "-" when the page is gone."""
@@ -50,8 +51,16 @@ class OutputKeys:
         page = self._by_source.get(source)
         return "-" if page is None else self._memo.field(page, name)
 
-    def of(self, path: str, reads: Iterable[str], print_dir: str) -> str:
+    def of(self, path: str, reads: tuple[str, ...], print_dir: str) -> str:
         """The key of the output at ``path``, which showed the text of the pages ``reads``."""
+        known = self._known.get(path)
+        if known is not None and known[0] == reads:
+            return known[1]
+        key = self._of(path, reads, print_dir)
+        self._known[path] = (reads, key)
+        return key
+
+    def _of(self, path: str, reads: tuple[str, ...], print_dir: str) -> str:
         if path.startswith(print_dir + "/"):
             return self.print
         texts = [self._field(read) for read in reads]

@@ -29,6 +29,7 @@ from civicpress.buildstate import (
     bytes_digest,
     forget_state,
     input_fingerprint,
+    input_stats,
     out_stamp,
     read_state,
     tree_stats,
@@ -265,7 +266,8 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
             log.info("没有变化：%d 个文件保持不变", done.files)
             return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
                                unchanged=True)
-    inputs = input_fingerprint(options.site_dir, options.signature())  # before reading: a later edit counts
+    stats = input_stats(options.site_dir)  # before reading: an edit made meanwhile counts next time
+    inputs = input_fingerprint(options.site_dir, options.signature(), stats)
     findings = Findings()
     site, jobs, window = _load(options, findings, session)
     if session is None:
@@ -277,7 +279,7 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     if not options.cache:
         forget_state(options.site_dir, options.out_dir, options.edition)
     state = _previous_state(options, session)
-    run = _Run(site, jobs, options, state, findings, progress, session)
+    run = _Run(site, jobs, options, state, findings, progress, stats, session)
     report = run.publish()
 
     def saved(index: str, stamp: str) -> BuildState:
@@ -339,13 +341,14 @@ class _Run:
     """One build's writing: full (a new folder swapped in) or incremental (a patch of the old one)."""
 
     def __init__(self, site: Site, jobs: tuple[PrintJob, ...], options: BuildOptions, state: BuildState,
-                 findings: Findings, progress: Progress | None, session: BuildSession | None = None) -> None:
+                 findings: Findings, progress: Progress | None, stats: list[bytes],
+                 session: BuildSession | None = None) -> None:
         self.site, self.jobs, self.options, self.findings, self.progress = site, jobs, options, findings, progress
         self.session = session
         self.search_later = session is not None
         self.previous = state.outputs if state.manifest else {}
         self.old_index = (state.manifest.index, state.extra) if state.manifest else ("", ())
-        self.keys = OutputKeys(site, options.site_dir, options.signature(), jobs, session.keys if session else None)
+        self.keys = OutputKeys(site, stats, options.signature(), jobs, session.keys if session else None)
         self.kept: dict[str, OutputRecord] = {}
         self.records: dict[str, OutputRecord] = {}
         self.bundle: tuple[str, ...] = ()
