@@ -225,7 +225,8 @@ def test_an_edit_indexes_only_its_shard_and_equals_a_fresh_index(
         return real(program, folder, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search, "_run_pagefind", counted)
-    (site / "content/news/heat.md").write_text(article("供暖", "2022-10-01", "老楼供暖改造全部完成。"), encoding="utf-8")
+    edited = article("供暖", "2022-10-01", "老楼供暖改造全部完成。")
+    (site / "content/news/heat.md").write_text(edited, encoding="utf-8")
     build_site(site, out)
     assert len(runs) == 1  # one shard made again
     fresh = tmp_path / "fresh"
