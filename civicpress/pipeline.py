@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -37,12 +37,12 @@ from civicpress.buildstate import (
     write_state,
 )
 from civicpress.checks.external_links import Fetch, check_external, external_links
-from civicpress.checks.links import LinkCheck, LinkRecord, scan_file
+from civicpress.checks.links import LinkCheck, LinkIndex, LinkRecord, scan_file
 from civicpress.checks.privacy import PrivacyGuard, Sighting
 from civicpress.config import load_config
 from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
-from civicpress.errors import BuildFailed, Findings, SiteError
+from civicpress.errors import BuildFailed, Finding, Findings, SiteError
 from civicpress.incremental import KeyMemo, OutputKeys
 from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
@@ -211,7 +211,7 @@ class BuildSession:
         self.reads = ReadMemo()
         self.pages = PageMemo()
         self.keys = KeyMemo()
-        self.links: dict[str, Any] = {}  # the link check's memo (LinkCheck)
+        self.links: dict[str, LinkIndex] = {}  # the link check kept up to date, by base URL
         self._renderers: dict[Path, tuple[bytes, Renderer]] = {}
         self.state: BuildState | None = None  # the last build's, its index as far as it is made
         self.lock = threading.Lock()  # a build, or the commit of after()'s work, at a time
@@ -308,6 +308,25 @@ def _previous_state(options: BuildOptions, session: BuildSession | None) -> Buil
     return read_state(options.site_dir, options.out_dir, options.edition)
 
 
+class _SessionLinks:
+    """The link check of a ``serve`` build: the session's index reads only the files that changed."""
+
+    def __init__(self, index: LinkIndex) -> None:
+        self.index = index
+        self.records: list[LinkRecord] = []
+        self.extra: list[str] = []
+
+    def add_record(self, record: LinkRecord) -> None:
+        self.records.append(record)
+
+    def add_paths(self, paths: Iterable[str]) -> None:
+        self.extra.extend(paths)
+
+    def findings(self) -> list[Finding]:
+        self.index.update(self.records, self.extra)
+        return self.index.findings()
+
+
 @dataclass(frozen=True)
 class _Finished:
     """What checking and staging one output file found (in the parent or in a worker process)."""
@@ -355,7 +374,10 @@ class _Run:
         self.index = ""
         self.rendered = self.written = 0
         self.indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
-        self.links = LinkCheck(site.config.base_url, session.links if session else None)
+        base_url = site.config.base_url
+        self.links: LinkCheck | _SessionLinks = (
+            _SessionLinks(session.links.setdefault(base_url, LinkIndex(base_url))) if session else LinkCheck(base_url)
+        )
         self._out = str(options.out_dir)
         if self.previous:
             digests = {path: record.digest for path, record in self.previous.items()}

@@ -143,3 +143,41 @@ def test_the_tag_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     page = "".join(f'<a href="{n}.html">' for n in range(10))
     assert read(page).links == tuple(f"{n}.html" for n in range(10))
     assert len(links._TAG_CACHE) <= 3
+
+
+def test_the_serve_index_judges_as_the_build_check_does_after_each_change() -> None:
+    """LinkIndex, updated with only what changed, finds what a fresh LinkCheck finds."""
+    from civicpress.checks.links import LinkCheck, LinkIndex, scan_file
+
+    pages = {
+        "index.html": b'<a href="a/index.html">a</a><a href="b/index.html#x">b</a>',
+        "a/index.html": b'<h2 id="y">y</h2><a href="../b/index.html#x">b</a><a href="../c/">c</a>',
+        "b/index.html": b'<h2 id="x">x</h2><a href="../../outside.html">out</a>',
+        "c/index.html": b"<p>c</p>",
+    }
+    index = LinkIndex("https://example.cn/")
+    steps = [
+        {},
+        {"b/index.html": b'<h2 id="z">z</h2>'},  # the anchor #x is gone
+        {"c/index.html": None},  # a page deleted: a/ links to it
+        {"a/index.html": b'<a href="../b/index.html#z">b</a>', "c/index.html": b"<p>c</p>"},
+        {"index.html": b'<a href="a/index.html">a</a><a href="b/index.html#z">b</a>'},  # all mended
+    ]
+    for step in steps:
+        for path, data in step.items():
+            if data is None:
+                pages.pop(path)
+            else:
+                pages[path] = data
+        records = [scan_file(path, data) for path, data in pages.items()]
+        index.update(records, ["pagefind/0/pagefind-ui.js"])
+        fresh = LinkCheck("https://example.cn/")
+        for record in records:
+            fresh.add_record(record)
+        fresh.add_paths(["pagefind/0/pagefind-ui.js"])
+
+        def judged(findings: list) -> list:  # the linking page named may differ: compare what is broken
+            return sorted((f.code, f.message.rsplit("指向", 1)[-1]) for f in findings)
+
+        assert judged(index.findings()) == judged(fresh.findings()), step
+    assert index.findings() == []

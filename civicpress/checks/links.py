@@ -20,9 +20,8 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from civicpress.errors import Finding, Location
@@ -93,9 +92,7 @@ _ESCAPE = "\0escape"  # the target of a link that leaves the site
 class LinkCheck:
     """Collects the files of a build and the internal links they make; ``findings`` judges them."""
 
-    def __init__(self, base_url: str = "", memo: dict[str, Any] | None = None) -> None:
-        # memo (kept by a long-running process): per file, what its links resolved to last time.
-        self._memo = memo.setdefault(base_url, {}) if memo is not None else None
+    def __init__(self, base_url: str = "") -> None:
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
         self.base_path = (parts.path.rstrip("/") + "/") if parts.netloc else "/"
@@ -117,12 +114,6 @@ class LinkCheck:
         self.paths.add(record.path)
         if record.ids is not None:
             self.ids[record.path] = record.ids
-        if self._memo is not None:
-            known = self._memo.get(record.path)
-            if known is None or known[0] != record.links:
-                known = self._memo[record.path] = (record.links, self._resolve(record))
-            self._apply(known[1])
-            return
         self._apply(self._resolve(record))
 
     def _resolve(self, record: LinkRecord) -> list[tuple[str, str, str, str]]:
@@ -170,25 +161,107 @@ class LinkCheck:
 
     def findings(self) -> list[Finding]:
         """One finding per missing target (naming the first page that links to it)."""
-        found: list[Finding] = []
-        for page, url in self.escapes:
-            found.append(_broken(page, url, "指向网站文件夹之外"))
-        for target, (page, url) in sorted(self.targets.items()):
-            if target not in self.paths and f"{target}/index.html" not in self.paths:
-                found.append(_broken(page, url, f"指向的文件 {target} 不存在"))
-        for (target, fragment), (page, url) in sorted(self.fragments.items()):
-            resolved = target if target in self.ids else f"{target}/index.html"
-            ids = self.ids.get(resolved)
-            if ids is not None and fragment not in ids:
-                found.append(
-                    Finding(
-                        "output-link-fragment",
-                        f"生成的网页中的链接 {url} 指向的页面没有 #{fragment} 这个位置",
-                        Location(page),
-                        "检查链接中 # 后面的小标题是否已经改名。",
-                    )
+        return _judge(self.escapes, self.targets, self.fragments, self.paths, self.ids)
+
+
+def _judge(
+    escapes: Iterable[tuple[str, str]],
+    targets: Mapping[str, tuple[str, str]],
+    fragments: Mapping[tuple[str, str], tuple[str, str]],
+    paths: Container[str],
+    ids: Mapping[str, frozenset[str]],
+) -> list[Finding]:
+    found: list[Finding] = []
+    for page, url in escapes:
+        found.append(_broken(page, url, "指向网站文件夹之外"))
+    for target, (page, url) in sorted(targets.items()):
+        if target not in paths and f"{target}/index.html" not in paths:
+            found.append(_broken(page, url, f"指向的文件 {target} 不存在"))
+    for (target, fragment), (page, url) in sorted(fragments.items()):
+        resolved = target if target in ids else f"{target}/index.html"
+        known = ids.get(resolved)
+        if known is not None and fragment not in known:
+            found.append(
+                Finding(
+                    "output-link-fragment",
+                    f"生成的网页中的链接 {url} 指向的页面没有 #{fragment} 这个位置",
+                    Location(page),
+                    "检查链接中 # 后面的小标题是否已经改名。",
                 )
-        return found
+            )
+    return found
+
+
+class LinkIndex:
+    """The link check of a long-running process (``serve``), kept up to date between builds.
+
+    ``update`` reads again only the files whose links or ids changed since the last build;
+    the judgement is the same as :class:`LinkCheck`'s, except that a broken target is
+    reported with the linking page that sorts first (a build's order is not kept here).
+    """
+
+    def __init__(self, base_url: str = "") -> None:
+        self._check = LinkCheck(base_url)
+        self._records: dict[str, LinkRecord] = {}
+        self._resolved: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._linkers: dict[str, dict[str, str]] = {}  # target -> {page: URL}
+        self._fragment_linkers: dict[tuple[str, str], dict[str, str]] = {}
+        self._ids: dict[str, frozenset[str]] = {}
+        self._extra: set[str] = set()
+
+    def update(self, records: Iterable[LinkRecord], extra: Iterable[str] = ()) -> None:
+        """The files of this build (all of them) and the files that exist unread (the search bundle)."""
+        current = {record.path: record for record in records}
+        for path in [p for p in self._records if p not in current]:
+            self._forget(path)
+        for path, record in current.items():
+            old = self._records.get(path)
+            if old is not None and old.links == record.links and old.ids == record.ids:
+                continue
+            if old is not None:
+                self._forget(path)
+            self._learn(record)
+        self._extra = set(extra)
+
+    def findings(self) -> list[Finding]:
+        escapes = sorted((p, u) for p, t, _, u in (i for r in self._resolved.values() for i in r) if t == _ESCAPE)
+        targets = {t: min(pages.items()) for t, pages in self._linkers.items() if pages}
+        fragments = {k: min(pages.items()) for k, pages in self._fragment_linkers.items() if pages}
+        paths = _Union(self._records, self._extra)
+        return _judge(escapes, targets, fragments, paths, self._ids)
+
+    def _learn(self, record: LinkRecord) -> None:
+        self._records[record.path] = record
+        if record.ids is not None:
+            self._ids[record.path] = record.ids
+        resolved = self._check._resolve(record)
+        self._resolved[record.path] = resolved
+        for page, target, fragment, url in resolved:
+            if target == _ESCAPE:
+                continue
+            self._linkers.setdefault(target, {}).setdefault(page, url)
+            if fragment:
+                self._fragment_linkers.setdefault((target, fragment), {}).setdefault(page, url)
+
+    def _forget(self, path: str) -> None:
+        del self._records[path]
+        self._ids.pop(path, None)
+        for page, target, fragment, _ in self._resolved.pop(path, []):
+            if target == _ESCAPE:
+                continue
+            self._linkers.get(target, {}).pop(page, None)
+            if fragment:
+                self._fragment_linkers.get((target, fragment), {}).pop(page, None)
+
+
+class _Union:
+    """``in`` for two collections, without copying them into one set."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
 
 
 @functools.lru_cache(maxsize=4096)  # every page repeats the links of its header and footer
