@@ -207,6 +207,7 @@ class LinkIndex:
         self._linkers: dict[str, dict[str, str]] = {}  # target -> {page: URL}
         self._fragment_linkers: dict[tuple[str, str], dict[str, str]] = {}
         self._ids: dict[str, frozenset[str]] = {}
+        self._escapes: dict[str, list[str]] = {}  # page -> URLs that leave the site
         self._extra: set[str] = set()
 
     def update(self, records: Iterable[LinkRecord], extra: Iterable[str] = ()) -> None:
@@ -224,10 +225,20 @@ class LinkIndex:
         self._extra = set(extra)
 
     def findings(self) -> list[Finding]:
-        escapes = sorted((p, u) for p, t, _, u in (i for r in self._resolved.values() for i in r) if t == _ESCAPE)
-        targets = {t: min(pages.items()) for t, pages in self._linkers.items() if pages}
-        fragments = {k: min(pages.items()) for k, pages in self._fragment_linkers.items() if pages}
         paths = _Union(self._records, self._extra)
+        escapes = sorted((page, url) for page, urls in self._escapes.items() for url in urls)
+        # Only what is broken needs its first linking page: most targets are linked from every page.
+        targets = {
+            target: min(pages.items())
+            for target, pages in self._linkers.items()
+            if pages and target not in paths and f"{target}/index.html" not in paths
+        }
+        fragments = {
+            (target, fragment): min(pages.items())
+            for (target, fragment), pages in self._fragment_linkers.items()
+            if pages and fragment not in self._ids.get(target if target in self._ids else f"{target}/index.html",
+                                                       frozenset({fragment}))
+        }
         return _judge(escapes, targets, fragments, paths, self._ids)
 
     def _learn(self, record: LinkRecord) -> None:
@@ -238,6 +249,7 @@ class LinkIndex:
         self._resolved[record.path] = resolved
         for page, target, fragment, url in resolved:
             if target == _ESCAPE:
+                self._escapes.setdefault(page, []).append(url)
                 continue
             self._linkers.setdefault(target, {}).setdefault(page, url)
             if fragment:
@@ -246,6 +258,7 @@ class LinkIndex:
     def _forget(self, path: str) -> None:
         del self._records[path]
         self._ids.pop(path, None)
+        self._escapes.pop(path, None)
         for page, target, fragment, _ in self._resolved.pop(path, []):
             if target == _ESCAPE:
                 continue
