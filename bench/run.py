@@ -384,7 +384,8 @@ def table(results: list[Result], baseline: dict[str, Result], against: str, page
     ]
     if any(result.unit == "ms" for result in results):
         lines += [
-            "serve: from writing the article to the reload message reaching a websocket client; the peak is",
+            "serve: from writing the article to the reload message reaching a websocket client, saves 3 s",
+            "apart (the previous save's search index is then done; bench/serve_latency.py --pause); the peak is",
             "the server's (its first build included). hugo server, from issue #7 (not run here):",
             f"{HUGO_SERVER}.",
         ]

@@ -45,7 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EDITED = "news"  # the section whose first article is edited, as in bench/run.py
 START_TIMEOUT = 900.0  # the first build of a 10,000-page site, cold
 RELOAD_TIMEOUT = 120.0  # one rebuild
-SETTLE = 0.3  # after a reload: long enough for a stray second reload to show up before the next edit
+# After a reload, before the next save: an editor saves seconds apart, and by then the search
+# index of the previous save (made after its reload, on another thread) is done. Also long
+# enough for a stray second reload to show up.
+PAUSE = 3.0
 
 READY = "预览地址："
 BUILT = re.compile(r"已重新生成（([\d.]+) 秒）")
@@ -199,7 +202,9 @@ async def drain_messages(ws: WebSocketClientConnection, seconds: float) -> int:
     return count
 
 
-async def edit_and_time(server: Server, port: int, article: Path, original: str, edits: int) -> list[Sample]:
+async def edit_and_time(
+    server: Server, port: int, article: Path, original: str, edits: int, pause: float = PAUSE
+) -> list[Sample]:
     ws = await browser(port)
     samples = []
     try:
@@ -218,7 +223,7 @@ async def edit_and_time(server: Server, port: int, article: Path, original: str,
                     before.append(server.wait_for(BUILT, 1.0, before))
             built = [m for line in before if (m := BUILT.search(line))]
             samples.append(Sample(total, float(reloaded.group(2)), float(built[-1].group(1)) if built else None))
-            extra = await drain_messages(ws, SETTLE)
+            extra = await drain_messages(ws, pause)
             if extra:
                 print(f"  (edit {n}: {extra} more message(s) after the reload)", file=sys.stderr)
     finally:
@@ -226,21 +231,21 @@ async def edit_and_time(server: Server, port: int, article: Path, original: str,
     return samples
 
 
-def measure_samples(site: Path, edits: int = 10) -> list[Sample]:
+def measure_samples(site: Path, edits: int = 10, pause: float = PAUSE) -> list[Sample]:
     """Runs ``build.py serve`` on ``site``, edits one article ``edits`` times; the article is restored."""
     article = edited_article(site)
     saved = article.read_bytes()
     original = saved.decode("utf-8")
     try:
         with serving(site) as (server, port):
-            return asyncio.run(edit_and_time(server, port, article, original, edits))
+            return asyncio.run(edit_and_time(server, port, article, original, edits, pause))
     finally:
         article.write_bytes(saved)
 
 
-def measure_serve(site: Path, edits: int = 10) -> list[float]:
-    """Seconds from each save to the reload message reaching a browser, ``edits`` saves of one article."""
-    return [sample.total for sample in measure_samples(site, edits)]
+def measure_serve(site: Path, edits: int = 10, pause: float = PAUSE) -> list[float]:
+    """Seconds from each save to the reload message reaching a browser, ``edits`` saves ``pause`` s apart."""
+    return [sample.total for sample in measure_samples(site, edits, pause)]
 
 
 def ms(seconds: float | None) -> str:
@@ -270,10 +275,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, required=True, help="the site folder (content/ and site_config.yaml)")
     parser.add_argument("--edits", type=int, default=10, help="how many saves to time (default 10)")
+    parser.add_argument("--pause", type=float, default=PAUSE, help=f"seconds between saves (default {PAUSE})")
     args = parser.parse_args()
     if not (args.site / "site_config.yaml").is_file():
         raise SystemExit(f"{args.site} has no site_config.yaml")
-    samples = measure_samples(args.site.resolve(), args.edits)
+    samples = measure_samples(args.site.resolve(), args.edits, args.pause)
     print(f"serve latency, {args.site}")
     print(summary(samples))
     print("each edit (ms): " + ", ".join(ms(s.total) for s in samples))
