@@ -326,3 +326,18 @@ def test_rendered_markdown_is_reused_when_only_the_site_changed(
     build(options(site, out))
     assert any("另一篇" in text for text in converted)
     assert tree(out) == fresh(site, tmp_path, "renamed")
+
+
+def test_output_is_the_same_with_one_or_two_worker_processes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers render, check and stage pages and lists themselves: the published tree is the same."""
+    from civicpress.writers import pages
+
+    monkeypatch.setattr(pages, "PARALLEL_MIN_PAGES", 1)
+    trees = []
+    for workers in (1, 2):
+        out = tmp_path / f"out-{workers}"
+        build(options(site, out, workers=workers, cache=False))
+        trees.append(tree(out))
+    assert trees[0] == trees[1]
