@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,11 +303,3 @@ def _finding(raw: Any) -> Finding:
 def key_of(*parts: object) -> str:
     """A short stable hash of ``parts`` (their ``repr``)."""
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def merge_keys(keys: Mapping[str, str]) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for name in sorted(keys):
-        hasher.update(f"{name}\0{keys[name]}\n".encode())
-    return hasher.hexdigest()
-

@@ -1,6 +1,9 @@
 """The build, stage by stage: the only module that knows the order.
 
-    load_config → read_content → assemble_site → writers → Staging → swap into output/
+    nothing changed? (buildstate) → load_config → read_content → assemble_site
+      → output keys (incremental) → writers, in worker processes: render, check, stage
+      → link check, search index shards → commit: swap a new folder in (full build)
+        or move the changed files into place (incremental build, publish.Patch) → save the state
 
 Every problem of every stage is collected; the build fails once, listing all of them, and
 then nothing reaches the output folder. Warnings fail the build only with ``strict``.

@@ -1,10 +1,11 @@
 """Full-text search for Chinese: the search page, and the Pagefind index made after the pages.
 
 Pagefind's extended build segments Chinese into words (``<html lang="zh-CN">`` selects it), so
-``供暖`` finds the article about heating. It reads the finished HTML, so it runs on the staging
-folder once every page is written and before the swap (``index_site``); it indexes only what
-the templates mark ``data-pagefind-body`` (the articles and plain pages, not the lists). The
-search page loads the bundle relatively from ``pagefind/``: no outside server is involved,
+``供暖`` finds the article about heating. It reads the finished HTML, so it runs once every
+page is staged and before anything is published (``index_shards``), in shards of about
+SHARD_PAGES pages (``pagefind/<n>/``, see :class:`Shard`); it indexes only what the templates
+mark ``data-pagefind-body`` (the articles and plain pages, not the lists). The search page
+loads the bundle relatively from ``pagefind/0/``: no outside server is involved,
 but browsers do not let a page opened from disk (``file://``) fetch the index, so searching
 needs the site to be served (``python build.py serve``, or any web server); the page says so.
 
@@ -158,16 +159,6 @@ def index_shards(
     with ThreadPoolExecutor(max(1, workers)) as pool:  # Pagefind is a program: threads suffice
         made = list(pool.map(make, shards))
     return [] if not all(made) else sorted(path for paths in made for path in paths)
-
-
-def shard_digests(out_dir: Path) -> dict[int, str]:
-    """The digests of the shards in an output folder, by number."""
-    found: dict[int, str] = {}
-    root = out_dir / BUNDLE_DIR
-    for child in root.iterdir() if root.is_dir() else ():
-        if child.name.isdigit():
-            found[int(child.name)] = _digest_of(child)
-    return found
 
 
 def _digest_of(bundle: Path) -> str:
