@@ -7,7 +7,6 @@ templates go under ``extra``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from civicpress.errors import Findings, Location, SiteError
+from civicpress.fields import FieldTable, checked
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 from civicpress.urls import SLUG_STYLES
 
@@ -117,8 +117,16 @@ class SiteConfig:
 
 
 # ---------------------------------------------------------------- schema
-# Each field: (type check, Chinese description of the expected value).
-Check = Callable[[Any], bool]
+# Each field: a type check and the Chinese description of the expected value (fields.checked).
+
+
+def _settings(checks: dict[str, tuple[Callable[[Any], bool], str]]) -> FieldTable:
+    return FieldTable(
+        {key: checked(accepts, expected) for key, (accepts, expected) in checks.items()},
+        unknown_code="config-unknown-key", unknown_noun="设置项", known_noun="设置",
+        bad_code="config-bad-value", skip_empty=False,
+    )
+
 
 
 def _text(value: Any) -> bool:
@@ -157,7 +165,7 @@ def _mapping(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-SITE_FIELDS: dict[str, tuple[Check, str]] = {
+SITE_FIELDS = _settings({
     "title": (_text, "文字"),
     "organization": (_text, "文字"),
     "description": (_text, "文字"),
@@ -177,18 +185,18 @@ SITE_FIELDS: dict[str, tuple[Check, str]] = {
     "footer": (_mapping, "键值对"),
     "extra": (_mapping, "键值对"),
     "print": (_mapping, "键值对：booklet、missing_glyphs"),
-}
-PRINT_FIELDS: dict[str, tuple[Check, str]] = {
+})
+PRINT_FIELDS = _settings({
     "booklet": (_mapping, "键值对：title、materials、parts 等"),
     "missing_glyphs": (lambda v: v in ("error", "warning"), "error 或 warning"),
-}
-SECTION_FIELDS: dict[str, tuple[Check, str]] = {
+})
+SECTION_FIELDS = _settings({
     "key": (_section_key, "小写英文字母开头的栏目目录名，如 events"),
     "title": (_text, "栏目中文名称"),
     "permalink": (_permalink, "以 / 开头并含 :slug 的网址格式，如 /:section/:year/:slug/"),
     "description": (_text, "文字"),
     "paginate": (_positive_int, "正整数"),
-}
+})
 def _names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
@@ -208,11 +216,11 @@ def _allow_list(value: Any) -> bool:
     )
 
 
-PRIVACY_FIELDS: dict[str, tuple[Check, str]] = {
+PRIVACY_FIELDS = _settings({
     "private_names": (_names, "姓名列表，如 [白某某, 张某某]"),
     "mask": (_mask, "含 {surname} 的替换格式，如 \"{surname}某\""),
     "allow": (_allow_list, "列表，每项写 value: 要公开的号码 和 reason: 公开的理由"),
-}
+})
 def _data_path(value: Any) -> bool:
     return isinstance(value, str) and re.match(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$", value) is not None
 
@@ -225,16 +233,14 @@ def _template_name(value: Any) -> bool:
     return isinstance(value, str) and re.match(r"^[\w-]+(/[\w-]+)*\.html$", value) is not None
 
 
-DATA_PAGE_FIELDS: dict[str, tuple[Check, str]] = {
+DATA_PAGE_FIELDS = _settings({
     "data": (_data_path, "数据文件名，或其中的列表，如 honors 或 organisation.volunteer_teams"),
     "url": (_page_url, "以 / 开头和结尾的网址，每条记录一页时含 :slug，如 /honors/:slug/"),
     "template": (_template_name, "模板文件名，如 honor.html"),
     "title": (_text, "文字"),
     "description": (_text, "文字"),
-}
-FOOTER_FIELDS: dict[str, tuple[Check, str]] = {
-    name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")
-}
+})
+FOOTER_FIELDS = _settings({name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")})
 
 
 def load_config(site_dir: Path) -> SiteConfig:
@@ -353,32 +359,17 @@ def _sections(
 
 def _validate(
     raw: dict[str, Any],
-    schema: dict[str, tuple[Check, str]],
+    table: FieldTable,
     path: tuple[Any, ...],
     doc: YamlDocument,
     location: Location,
     findings: Findings,
 ) -> dict[str, Any]:
     """Known keys with values of the right type; every other key is an error with its line."""
-    values: dict[str, Any] = {}
     if not isinstance(raw, dict):
         findings.error("config-type", "这里应是“键: 值”的列表", location.at(doc.line_of(*path)))
-        return values
-    for key, value in raw.items():
-        line = doc.line_of(*path, key)
-        if key not in schema:
-            close = difflib.get_close_matches(str(key), list(schema), n=1)
-            hint = f"你是不是想写 {close[0]}？" if close else "可用的设置有：" + "、".join(schema)
-            findings.error("config-unknown-key", f"未知的设置项 {key}", location.at(line), hint)
-            continue
-        check, expected = schema[key]
-        if not check(value):
-            findings.error(
-                "config-bad-value", f"设置项 {key} 的值 {value!r} 不正确", location.at(line), f"应为{expected}。"
-            )
-            continue
-        values[key] = value
-    return values
+        return {}
+    return table.read(raw, lambda key: location.at(doc.line_of(*path, key)), findings).values
 
 
 def freeze(value: Any) -> Any:

@@ -7,7 +7,7 @@ raised one at a time, so an editor sees all of them in one build.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import logging
 import os
 import re
@@ -20,6 +20,7 @@ from typing import Any
 
 from civicpress.config import SiteConfig, freeze
 from civicpress.errors import Finding, Findings, Location, SiteError
+from civicpress.fields import BadValue, FieldTable, Parse, choice, switch
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ COMMON_FIELDS = (
     "visibility", "status", "reviewer", "reviewed",
 )
 VISIBILITY = {"public": "public", "公开": "public", "internal": "internal", "内部": "internal"}
+VISIBILITY_HINT = "写 visibility: internal（仅内部版）或 public"
 STATUSES = ("草稿", "待审", "已审")
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("location",),
@@ -309,7 +311,7 @@ def _read_document(root: Path, rel: str, config: SiteConfig, findings: Findings)
     except SiteError as exc:
         findings.extend(exc.findings)
         return None
-    front = _front_matter(doc, location, section, is_index, utc_offset(config.timezone), findings)
+    front = _front_matter(doc, location, front_matter_table(section, config.timezone), section, is_index, findings)
     if front is None:
         return None
     field_lines = {str(k[0]): line for k, line in doc.lines.items() if len(k) == 1}
@@ -350,95 +352,112 @@ def _split_front_matter(text: str, location: Location) -> tuple[YamlDocument, st
 
 
 def _front_matter(
-    doc: YamlDocument, location: Location, section: str, is_index: bool, tz: timezone, findings: Findings
+    doc: YamlDocument, location: Location, table: FieldTable, section: str, is_index: bool, findings: Findings
 ) -> FrontMatter | None:
     raw = doc.value if doc.value is not None else {}
     if not isinstance(raw, dict):
         findings.error("front-matter-type", "文件头应是“键: 值”的列表", location.at(2))
         return None
     before = len(findings.errors)
-    allowed = COMMON_FIELDS + SECTION_FIELDS.get(section, ())
-    values: dict[str, Any] = {}
 
-    failed: set[str] = set()
+    def at(name: str) -> Location:
+        return location.at(doc.line_of(name) or 2)
 
-    def error(name: str, code: str, message: str, hint: str = "") -> None:
-        failed.add(name)
-        findings.error(code, message, location.at(doc.line_of(name) or 2), hint)
-
-    for key, value in raw.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"你是不是想写 {close[0]}？" if close else "可用的字段有：" + "、".join(allowed)
-            error(key, "front-matter-unknown-key", f"未知的文件头字段 {key}", hint)
-            continue
-        parsed = _field(key, value, error, tz)
-        if parsed is not None:
-            values[key] = parsed
-    if not values.get("title") and not is_index and "title" not in failed:
-        error("title", "missing-title", "缺少标题 title", "在文件头中写上：title: 文章标题")
-    if section and not is_index and "date" not in values and "date" not in failed:
-        error("date", "missing-date", "缺少日期 date", "在文件头中写上：date: 2022-09-19")
+    read = table.read(raw, at, findings)
+    values = read.values
+    if not values.get("title") and not is_index and "title" not in read.failed:
+        findings.error("missing-title", "缺少标题 title", at("title"), "在文件头中写上：title: 文章标题")
+    if section and not is_index and "date" not in values and "date" not in read.failed:
+        findings.error("missing-date", "缺少日期 date", at("date"), "在文件头中写上：date: 2022-09-19")
     if len(findings.errors) > before:
         return None
     values.setdefault("title", "")
     return FrontMatter(**values)
 
 
-def _field(name: str, value: Any, error: Any, tz: timezone) -> Any:
-    """One front-matter value, typed; reports and returns None when it is wrong."""
-    if value is None:  # `tags:` with nothing after it: as if the field were not there
-        return None
-    if name == "visibility":
-        if not isinstance(value, str) or value not in VISIBILITY:
-            hint = "写 visibility: internal（仅内部版）或 public"
-            error(name, "bad-field", f"visibility 的值 {value!r} 不正确", hint)
-            return None
-        return VISIBILITY[value]
-    if name == "status" and value not in STATUSES:
-        error(name, "bad-field", f"审核状态 {value!r} 不正确", "应为：" + "、".join(STATUSES))
-        return None
-    if name in ("date", "publish_date", "expiry_date", "reviewed"):
-        parsed = parse_date(value, tz)
-        if parsed is None:
-            error(name, "bad-date", f"日期 {value!r} 无法识别", DATE_HINT)
-        return parsed
-    if name == "tags":
-        if isinstance(value, str):
-            value = [t for t in re.split(r"[,，、]\s*", value) if t.strip()]
-        if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
-            error(name, "bad-field", "标签 tags 应是文字列表", "写成 tags: [志愿服务, 党建引领]")
-            return None
-        return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
-    if name == "draft":
-        if not isinstance(value, bool):
-            error(name, "bad-field", f"draft 的值 {value!r} 不正确", "写 draft: true 或 draft: false")
-            return None
-        return value
-    if name == "weight":
-        if not isinstance(value, int) or isinstance(value, bool):
-            error(name, "bad-field", f"weight 应是整数，而不是 {value!r}", "写成 weight: 1")
-            return None
-        return value
-    if name == "extra":
-        if not isinstance(value, dict):
-            error(name, "bad-field", "extra 应是“键: 值”的列表")
-            return None
-        return freeze(value)
-    if name == "level" and value not in HONOR_LEVELS:
-        error(name, "bad-field", f"荣誉级别 {value!r} 不正确", "应为：" + "、".join(HONOR_LEVELS))
-        return None
-    if value is None:
-        return None
+@functools.cache  # a pure function of two strings, asked once per article
+def front_matter_table(section: str, timezone_text: str) -> FieldTable:
+    """The fields an article of ``section`` may have (dates read in the site's timezone)."""
+    tz = utc_offset(timezone_text)
+    fields: dict[str, Parse] = {name: _plain_text for name in _TEXT_FIELDS}
+    fields.update({
+        "title": _title,
+        "date": _date_in(tz),
+        "publish_date": _date_in(tz),
+        "expiry_date": _date_in(tz),
+        "reviewed": _date_in(tz),
+        "tags": _tags,
+        "draft": switch(),
+        "weight": _weight,
+        "extra": _extra,
+        "visibility": choice(VISIBILITY, "visibility 的值 {value!r} 不正确", VISIBILITY_HINT),
+        "status": _status,
+        "level": _level,
+    })
+    allowed = COMMON_FIELDS + SECTION_FIELDS.get(section, ())
+    return FieldTable({name: fields[name] for name in allowed}, unknown_code="front-matter-unknown-key",
+                      unknown_noun="文件头字段", known_noun="字段")
+
+
+_TEXT_FIELDS = ("summary", "cover", "slug", "location", "awarded_by", "reviewer")
+
+
+def _plain_text(name: str, value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        error(name, "bad-field", f"{name} 应是一段文字", "如果文字里有冒号或以符号开头，请给它加上引号。")
-        return None
-    if name == "title" and not value.strip():
-        error(name, "missing-title", "标题 title 不能为空", "在 title: 后写上文章标题。")
-        return None
+        raise BadValue(f"{name} 应是一段文字", "如果文字里有冒号或以符号开头，请给它加上引号。")
     return value.strip()
+
+
+def _title(name: str, value: Any) -> str:
+    text = _plain_text(name, value)
+    if not text:
+        raise BadValue("标题 title 不能为空", "在 title: 后写上文章标题。", code="missing-title")
+    return text
+
+
+def _date_in(tz: timezone) -> Parse:
+    def parse(_name: str, value: Any) -> datetime:
+        parsed = parse_date(value, tz)
+        if parsed is None:
+            raise BadValue(f"日期 {value!r} 无法识别", DATE_HINT, code="bad-date")
+        return parsed
+
+    return parse
+
+
+def _tags(_name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [t for t in re.split(r"[,，、]\s*", value) if t.strip()]
+    if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
+        raise BadValue("标签 tags 应是文字列表", "写成 tags: [志愿服务, 党建引领]")
+    return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+
+
+def _weight(_name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadValue(f"weight 应是整数，而不是 {value!r}", "写成 weight: 1")
+    return value
+
+
+def _extra(_name: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise BadValue("extra 应是“键: 值”的列表")
+    frozen: Mapping[str, Any] = freeze(value)
+    return frozen
+
+
+def _status(_name: str, value: Any) -> str:
+    if value not in STATUSES:
+        raise BadValue(f"审核状态 {value!r} 不正确", "应为：" + "、".join(STATUSES))
+    return str(value)
+
+
+def _level(_name: str, value: Any) -> str:
+    if value not in HONOR_LEVELS:
+        raise BadValue(f"荣誉级别 {value!r} 不正确", "应为：" + "、".join(HONOR_LEVELS))
+    return str(value)
 
 
 def utc_offset(text: str) -> timezone:

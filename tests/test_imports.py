@@ -22,6 +22,7 @@ LAYERS: dict[str, float] = {
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
     "buildstate": 1,  # the previous build's manifest and output records (.civicpress-cache/)
     "sources": 2,
+    "fields": 2,  # the one reader of every YAML mapping an editor writes (config, front matter, materials)
     "config": 3,
     "content": 4,
     "markup": 4,

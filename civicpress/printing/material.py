@@ -35,6 +35,7 @@ from civicpress.content import VISIBILITY, MaterialSource, parse_date, utc_offse
 from civicpress.editions import Edition
 from civicpress.errors import Findings, Location
 from civicpress.expressions import expand, make_environment
+from civicpress.fields import FieldTable, Parse, as_text, choice, switch
 from civicpress.model import Site
 from civicpress.printing.blocks import (
     Blank,
@@ -50,10 +51,27 @@ from civicpress.printing.blocks import (
 )
 from civicpress.urls import slugify
 
-FIELDS = ("title", "date", "organization", "subtitle", "marking", "parts", "cover", "toc", "qr",
-          "visibility", "draft", "slug")
-BOOKLET_FIELDS = ("title", "name", "date", "organization", "subtitle", "marking", "materials", "parts",
-                  "qr", "visibility", "new_page")
+
+def _as_written(_key: str, value: Any) -> Any:
+    return value  # checked where it is used (date, parts, qr, materials)
+
+
+def _table(names: tuple[str, ...]) -> FieldTable:
+    kinds: dict[str, Parse] = {
+        **dict.fromkeys(("title", "organization", "subtitle", "marking", "slug", "name"), as_text),
+        **dict.fromkeys(("cover", "toc", "draft", "new_page"), switch()),
+        **dict.fromkeys(("date", "parts", "qr", "materials"), _as_written),
+        "visibility": choice(VISIBILITY, "visibility 的值 {value!r} 不正确",
+                             "写 visibility: public（公开）或 visibility: internal（仅内部版）"),
+    }
+    return FieldTable({name: kinds[name] for name in names}, unknown_code="front-matter-unknown-key",
+                      unknown_noun="材料字段", known_noun="字段")
+
+
+FIELDS = _table(("title", "date", "organization", "subtitle", "marking", "parts", "cover", "toc", "qr",
+                 "visibility", "draft", "slug"))
+BOOKLET_FIELDS = _table(("title", "name", "date", "organization", "subtitle", "marking", "materials", "parts",
+                         "qr", "visibility", "new_page"))
 PART_NAMES = {"body": "body", "正文": "body", "honours": "honours", "honors": "honours", "荣誉": "honours",
               "timeline": "timeline", "大事记": "timeline"}
 PART_TITLES = {"honours": "所获荣誉", "timeline": "大事记", "stats": "主要数据"}
@@ -122,14 +140,10 @@ def _material(
         return location.at(material.front.line_of(key) or 2)
 
     before = len(findings.errors)
-    values = _fields(raw, FIELDS, at, findings)
+    values = FIELDS.read(raw, at, findings).values
     if values.get("draft") is True:
         return None
-    visibility = VISIBILITY.get(str(values.get("visibility", "public")))
-    if visibility is None:
-        findings.error("bad-field", f"visibility 的值 {values['visibility']!r} 不正确", at("visibility"),
-                       "写 visibility: public（公开）或 visibility: internal（仅内部版）")
-    if visibility == "internal" and edition.is_public:
+    if values.get("visibility") == "internal" and edition.is_public:
         return None
     title = values.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -193,8 +207,8 @@ def _booklet(
         return None
     location = Location(CONFIG_FILE, settings.booklet_line)
     before = len(findings.errors)
-    values = _fields(dict(raw), BOOKLET_FIELDS, lambda key: location, findings)
-    if VISIBILITY.get(str(values.get("visibility", "public"))) == "internal" and edition.is_public:
+    values = BOOKLET_FIELDS.read(raw, lambda key: location, findings).values
+    if values.get("visibility") == "internal" and edition.is_public:
         return None
     title = str(values.get("title") or "参观材料")
     date = _date(values.get("date"), site, location, findings, required=False)
@@ -365,25 +379,6 @@ def _part_blocks(part: Part, site: Site, edition: Edition, reader: MarkdownReade
         blocks = reader.blocks(page.body)
         return [Heading(min(4, b.level + 1), b.runs) if isinstance(b, Heading) else b for b in blocks]
     return []
-
-
-def _fields(raw: Mapping[str, Any], allowed: tuple[str, ...], at: Any, findings: Findings) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            findings.error("front-matter-unknown-key", f"未知的材料字段 {key}", at(key),
-                           f"你是不是想写 {close[0]}？" if close else "可用的字段有：" + "、".join(allowed))
-            continue
-        if value is None:
-            continue
-        if key in ("cover", "toc", "draft", "new_page") and not isinstance(value, bool):
-            findings.error("bad-field", f"{key} 的值 {value!r} 不正确", at(key), f"写 {key}: true 或 {key}: false")
-            continue
-        if key in ("title", "organization", "subtitle", "marking", "slug", "name") and not isinstance(value, str):
-            value = str(value)
-        values[key] = value
-    return values
 
 
 def _date(value: Any, site: Site, location: Location, findings: Findings, *, required: bool) -> datetime | None:
