@@ -127,26 +127,50 @@ def load_jobs(
     return tuple(jobs)
 
 
+@dataclass(frozen=True)
+class Material:
+    """An exchange material read and checked: its front matter typed, its text expanded."""
+
+    name: str  # output/print/<name>.*
+    title: str
+    date: datetime
+    organization: str
+    body: str  # after data expressions and the edition's masks
+    parts: tuple[Part, ...]
+    location: Location
+    body_line: int
+    field_lines: Mapping[str, int]  # title, subtitle …: where each is written, for messages
+    subtitle: str = ""
+    marking: str = ""
+    cover: bool = False
+    toc: bool = False
+    qr: str = ""
+
+
 def _material(
-    material: MaterialSource, site: Site, edition: Edition, reader: MarkdownReader, findings: Findings
+    source: MaterialSource, site: Site, edition: Edition, reader: MarkdownReader, findings: Findings
 ) -> PrintJob | None:
-    location = Location(material.source)
-    raw = material.front.value if material.front.value is not None else {}
+    material = read_material(source, site, edition, findings)
+    return None if material is None else _material_job(material, site, edition, reader)
+
+
+def read_material(source: MaterialSource, site: Site, edition: Edition, findings: Findings) -> Material | None:
+    """The material of ``source`` in this edition; None when it is not printed or has errors (reported)."""
+    location = Location(source.source)
+    raw = source.front.value if source.front.value is not None else {}
     if not isinstance(raw, dict):
         findings.error("front-matter-type", "文件头应是“键: 值”的列表", location.at(2))
         return None
 
     def at(key: str) -> Location:
-        return location.at(material.front.line_of(key) or 2)
+        return location.at(source.front.line_of(key) or 2)
 
     before = len(findings.errors)
     values = FIELDS.read(raw, at, findings).values
-    if values.get("draft") is True:
+    if values.get("draft") is True or (values.get("visibility") == "internal" and edition.is_public):
         return None
-    if values.get("visibility") == "internal" and edition.is_public:
-        return None
-    title = values.get("title")
-    if not isinstance(title, str) or not title.strip():
+    title = values.get("title", "").strip()
+    if not title:
         findings.error("missing-title", "缺少材料标题 title", at("title"), "在文件头中写上：title: 文明社区交流材料")
     date = _date(values.get("date"), site, at("date"), findings, required=True)
     env = make_environment()
@@ -154,53 +178,96 @@ def _material(
         "data": site.data,
         "private": edition.private,
         "internal": not edition.is_public,
-        "page": {"title": title, "date": date},
+        "page": {"title": values.get("title"), "date": date},
         "site": {"title": site.config.title, "organization": site.config.organization},
     }
-    body, problem = expand(env, material.body, context, location, material.body_line)
+    body, problem = expand(env, source.body, context, location, source.body_line)
     if problem:
         findings.add(problem)
-    body = edition.redact(body)
     parts = _parts(values.get("parts", ["body"]), at("parts"), site, env, context, findings, allow_body=True)
-    if len(findings.errors) > before or not isinstance(title, str):
+    name = values.get("slug") or _name(source.rel, site)
+    qr = _qr(values.get("qr"), name, site, at("qr"), findings)
+    if len(findings.errors) > before or date is None:
         return None
-    organization = str(values.get("organization") or site.config.organization)
-    sources = [Source(location.at(at(key).line), str(values[key]), at(key).line or 1)
-               for key in ("title", "subtitle", "organization", "marking") if values.get(key)]
-    sources.append(Source(location, body, material.body_line))
+    return Material(
+        name=name,
+        title=edition.redact(values["title"]),
+        date=date,
+        organization=values.get("organization") or site.config.organization,
+        body=edition.redact(body),
+        parts=tuple(parts),
+        location=location,
+        body_line=source.body_line,
+        field_lines={key: at(key).line or 1 for key in ("title", "subtitle", "organization", "marking")},
+        subtitle=values.get("subtitle", ""),
+        marking=values.get("marking", ""),
+        cover=values.get("cover") is True or values.get("toc") is True,  # the 目录 is on the cover
+        toc=values.get("toc") is True,
+        qr=qr,
+    )
+
+
+def _material_job(material: Material, site: Site, edition: Edition, reader: MarkdownReader) -> PrintJob:
+    """The material laid out as blocks: marking, title, its parts, the date."""
+    location = material.location
+    written = {"title": material.title, "subtitle": material.subtitle,
+               "organization": material.organization, "marking": material.marking}
+    sources = [Source(location.at(material.field_lines[key]), text, material.field_lines[key])
+               for key, text in written.items() if text]
+    sources.append(Source(location, material.body, material.body_line))
     blocks: list[Block] = []
-    if values.get("marking"):
-        blocks += [Paragraph((Run(str(values["marking"])),), style="hei", align="left"), Blank()]
-    blocks.append(Title(edition.redact(title), str(values.get("subtitle", "")), organization, anchor="t1"))
-    for part in parts:
+    if material.marking:
+        blocks += [Paragraph((Run(material.marking),), style="hei", align="left"), Blank()]
+    blocks.append(Title(material.title, material.subtitle, material.organization, anchor="t1"))
+    for part in material.parts:
         if part.kind == "body":
-            blocks.extend(reader.blocks(body))
+            blocks.extend(reader.blocks(material.body))
         else:
             blocks.append(Heading(1, (Run(part.title),)))
             blocks.extend(_part_blocks(part, site, edition, reader, sources))
-    if date is not None:
-        blocks += [Blank(), Paragraph((Run(cn_date(date)),), align="right", right_cells=4)]
-    name = str(values.get("slug") or "") or _name(material.rel, site)
+    blocks += [Blank(), Paragraph((Run(cn_date(material.date)),), align="right", right_cells=4)]
     return PrintJob(
-        name=name,
-        title=edition.redact(title),
-        organization=organization,
-        date=date,
+        name=material.name,
+        title=material.title,
+        organization=material.organization,
+        date=material.date,
         blocks=tuple(_anchor_headings(number_headings(blocks))),
         location=location,
-        subtitle=str(values.get("subtitle", "")),
-        marking=str(values.get("marking", "")),
-        cover=values.get("cover") is True or values.get("toc") is True,  # the 目录 is on the cover
-        toc=values.get("toc") is True,
-        qr=_qr(values.get("qr"), name, site, at("qr"), findings),
+        subtitle=material.subtitle,
+        marking=material.marking,
+        cover=material.cover,
+        toc=material.toc,
+        qr=material.qr,
         sources=tuple(sources),
     )
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """The 参观材料 booklet (``print: booklet:`` in site_config.yaml), read and checked."""
+
+    name: str
+    title: str
+    organization: str
+    materials: tuple[PrintJob, ...]  # the chosen materials, in the order written
+    parts: tuple[Part, ...]
+    location: Location
+    date: datetime | None = None
+    subtitle: str = ""
+    marking: str = ""
+    new_page: bool = False  # each material and part starts on a new page
+    qr: str = ""
 
 
 def _booklet(
     site: Site, edition: Edition, jobs: list[PrintJob], reader: MarkdownReader, findings: Findings
 ) -> PrintJob | None:
-    """The 参观材料 booklet: cover, 目录, the chosen materials, honours and key figures."""
+    booklet = read_booklet(site, edition, jobs, findings)
+    return None if booklet is None else _booklet_job(booklet, site, edition, reader)
+
+
+def read_booklet(site: Site, edition: Edition, jobs: list[PrintJob], findings: Findings) -> Booklet | None:
+    """The booklet of this edition, its materials chosen among ``jobs``; None without one or on errors."""
     settings = site.config.printing
     raw = settings.booklet
     if raw is None:
@@ -210,7 +277,6 @@ def _booklet(
     values = BOOKLET_FIELDS.read(raw, lambda key: location, findings).values
     if values.get("visibility") == "internal" and edition.is_public:
         return None
-    title = str(values.get("title") or "参观材料")
     date = _date(values.get("date"), site, location, findings, required=False)
     by_name = {job.name: job for job in jobs}
     chosen: list[PrintJob] = []
@@ -226,15 +292,34 @@ def _booklet(
     context = {"data": site.data, "private": edition.private, "internal": not edition.is_public,
                "site": {"title": site.config.title, "organization": site.config.organization}}
     parts = _parts(values.get("parts", ()), location, site, env, context, findings, allow_body=False)
+    name = values.get("name") or "canguan-cailiao"
+    qr = _qr(values.get("qr"), name, site, location, findings)
     if len(findings.errors) > before:
         return None
+    return Booklet(
+        name=name,
+        title=values.get("title") or "参观材料",
+        organization=values.get("organization") or site.config.organization,
+        materials=tuple(chosen),
+        parts=tuple(parts),
+        location=location,
+        date=date,
+        subtitle=values.get("subtitle", ""),
+        marking=values.get("marking", ""),
+        new_page=values.get("new_page") is True,
+        qr=qr,
+    )
+
+
+def _booklet_job(booklet: Booklet, site: Site, edition: Edition, reader: MarkdownReader) -> PrintJob:
+    """Cover, 目录, the chosen materials, then the parts (honours, key figures …), each a 目录 entry."""
     blocks: list[Block] = []
     sources: list[Source] = []
     number = 0
     # Parts follow each other with two blank lines, so every page but the last keeps its 22
     # lines; ``new_page: true`` starts each on a new page (the page before it ends short).
-    separator: Block = PageBreak() if values.get("new_page") is True else Blank(2)
-    for job in chosen:
+    separator: Block = PageBreak() if booklet.new_page else Blank(2)
+    for job in booklet.materials:
         number += 1
         if blocks:
             blocks.append(separator)
@@ -243,26 +328,24 @@ def _booklet(
             body.pop(0)
         blocks.extend(_retarget(body, number))
         sources.extend(job.sources)
-    for part in parts:
+    for part in booklet.parts:
         number += 1
         if blocks:
             blocks.append(separator)
         blocks.append(Title(part.title, anchor=f"t{number}"))
         blocks.extend(_part_blocks(part, site, edition, reader, sources))
-    name = str(values.get("name") or "canguan-cailiao")
-    organization = str(values.get("organization") or site.config.organization)
     return PrintJob(
-        name=name,
-        title=title,
-        organization=organization,
-        date=date,
+        name=booklet.name,
+        title=booklet.title,
+        organization=booklet.organization,
+        date=booklet.date,
         blocks=tuple(blocks),
-        location=location,
-        subtitle=str(values.get("subtitle", "")),
-        marking=str(values.get("marking", "")),
+        location=booklet.location,
+        subtitle=booklet.subtitle,
+        marking=booklet.marking,
         cover=True,
         toc=True,
-        qr=_qr(values.get("qr"), name, site, location, findings),
+        qr=booklet.qr,
         toc_level="title",
         sources=tuple(sources),
     )
