@@ -6,7 +6,8 @@ community site is a serious failure. This check finds, in any text:
 - 18-digit resident ID numbers whose check digit is valid (GB 11643) and whose birth date exists;
 - mobile numbers (1[3-9]x xxxx xxxx, with spaces or dashes, with or without +86);
 - landline numbers with an area code (0571-8888 8888, (010)12345678);
-- bank card numbers of 16 to 19 digits that pass the Luhn check;
+- bank card numbers of 16 to 19 digits that pass the Luhn check, written on their own (not digits of
+  a file name or web address, nor a run holding a date);
 - detailed house addresses (…号楼…单元…室, …栋…室);
 - the names on the site's private-name list.
 
@@ -152,10 +153,8 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
             add("mobile", match)
         for match in _LANDLINE.finditer(text, start, end):
             add("landline", match)
-        for match in _CARD.finditer(text, start, end):
-            digits = re.sub(r"\D", "", match.group(0))
-            if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
-                add("bank-card", match)
+        for match in card_numbers(text, start, end):
+            add("bank-card", match)
     for start, end in _address_windows(text):
         for match in _ADDRESS.finditer(text, start, end):
             add("address", match)
@@ -163,6 +162,74 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
         for match in re.finditer(re.escape(name), text):
             add("private-name", match)
     return sorted(hits, key=lambda hit: hit.start)
+
+
+def card_numbers(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The bank card numbers in ``text[start:end]``: 16 to 19 digits passing Luhn, written on their own.
+
+    A run the card pattern matches but that is no card (a date inside it, digits glued to a file
+    name) may still end in one ("2022-11-22 6222 0202 …"): the search goes on from its next group.
+    """
+    at = start
+    while (match := _CARD.search(text, at, end)) is not None:
+        if _is_card(text, match):
+            yield match
+            at = match.end()
+        else:
+            at = _next_group(text, match)
+
+
+def _is_card(text: str, match: re.Match[str]) -> bool:
+    written = match.group(0)
+    digits = re.sub(r"\D", "", written)
+    if not (16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2):
+        return False
+    return not (_glued_before(text, match.start()) or _glued_after(text, match.end()) or _date_like(written))
+
+
+# A card number is written on its own. Digits glued to letters or to the characters of a path or a
+# web address are part of a name (r88567-2022-11-22-00014.md, /news/2022…/, ?id=…&), however
+# they add up. Chinese text around a number does not glue it: 卡号6222… is a card number.
+_NAME_CHARACTERS = frozenset("_/\\%=?&#~@")
+_JOINERS = frozenset(".-")  # glue only between two parts of a name: a.6222…, 6222….pdf, x-6222…
+
+
+def _name_part(character: str) -> bool:
+    return (character.isascii() and character.isalnum()) or character in _NAME_CHARACTERS
+
+
+def _glued_before(text: str, start: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    if before in _JOINERS:
+        return start > 1 and _name_part(text[start - 2])
+    return bool(before) and _name_part(before)
+
+
+def _glued_after(text: str, end: int) -> bool:
+    after = text[end] if end < len(text) else ""
+    if after in _JOINERS:
+        return end + 1 < len(text) and _name_part(text[end + 1])
+    return bool(after) and _name_part(after)
+
+
+_GROUPS = re.compile(r"\d+")
+
+
+def _date_like(written: str) -> bool:
+    """Whether the groups of a run hold a date: year (1900-2099), month and day (2022-11-22-00014)."""
+    groups = _GROUPS.findall(written)
+    return any(
+        len(year) == 4 and year[:2] in ("19", "20") and len(month) <= 2 and 1 <= int(month) <= 12
+        and len(day) <= 2 and 1 <= int(day) <= 31
+        for year, month, day in zip(groups, groups[1:], groups[2:], strict=False)
+    )
+
+
+def _next_group(text: str, match: re.Match[str]) -> int:
+    """Where the second group of digits of ``match`` starts (its end when it is one group)."""
+    written = match.group(0)
+    first = re.search(r"\D+", written)
+    return match.start() + first.end() if first else match.end()
 
 
 def _number_runs(text: str) -> Iterator[re.Match[str]]:
