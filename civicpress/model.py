@@ -21,7 +21,7 @@ from typing import Any
 from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
-from civicpress.errors import Finding, Findings, Location
+from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
 from civicpress.urls import expand_permalink, output_path, slugify
@@ -149,7 +149,8 @@ class Site:
         default_factory=lambda: MappingProxyType({})
     )  # url -> (newer, older) within the section
     by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
-    awaiting_review: tuple[str, ...] = ()  # content files with status: 待审, published or not
+    awaiting_review: tuple[str, ...] = ()  # content files waiting for review (Edition.pending), published or not
+    held_back: tuple[str, ...] = ()  # content files this edition leaves out until they are approved
     data_pages: tuple[DataPage, ...] = ()
 
     def articles(self) -> list[Page]:
@@ -285,10 +286,16 @@ def assemble_site(
     pages: list[Page] = []
     intros: dict[str, Intro] = {}
     unpublished: dict[str, str] = {}
+    held_back: list[str] = []
     for document in content.documents:
-        reason = _unpublished_reason(document.front, now, include_drafts) or edition.withheld(document.front)
-        if reason:
-            unpublished[document.rel] = reason
+        reason = _unpublished_reason(document.front, now, include_drafts)
+        withheld = "" if reason else edition.withheld(document.front)
+        if reason or withheld:
+            unpublished[document.rel] = reason or withheld
+            if withheld and edition.awaits_approval(document.front):
+                held_back.append(document.source)
+                if not document.front.status:
+                    findings.add(_unapproved(document))
             continue
 
         def make(local: Findings, document: Document = document) -> Page | Intro:
@@ -321,8 +328,20 @@ def assemble_site(
         unpublished=MappingProxyType(unpublished),
         neighbours=MappingProxyType(_neighbours(sections)),
         by_rel=MappingProxyType({page.rel: page for page in ordered}),
-        awaiting_review=tuple(d.source for d in content.documents if d.front.status == "待审"),
+        awaiting_review=tuple(d.source for d in content.documents if edition.pending(d.front)),
+        held_back=tuple(held_back),
         data_pages=data_pages,
+    )
+
+
+def _unapproved(document: Document) -> Finding:
+    """The warning for a page without ``status`` on a site that requires approval: it is held back."""
+    line = document.field_lines.get("title") or 1
+    return warning(
+        "approval-missing",
+        "文件头没有审核状态 status：site_config.yaml 要求审核（require_approval: true），公开版不发布这篇文章",
+        Location(document.source, line),
+        "审核通过后在文件头加一行 status: 已审（可同时写 reviewer 和 reviewed）；尚待审核的写 status: 待审。",
     )
 
 

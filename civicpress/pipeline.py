@@ -300,7 +300,7 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
     return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings),
-                       rendered=run.rendered, written=run.written)
+                       rendered=run.rendered, written=run.written, held_back=site.held_back)
 
 
 def _previous_state(options: BuildOptions, session: BuildSession | None) -> BuildState:
@@ -558,7 +558,8 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
         findings.extend(links.findings())
     _stop_on_errors(findings, options.strict)
     return BuildResult(
-        len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review
+        len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review,
+        held_back=site.held_back,
     )
 
 
