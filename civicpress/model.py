@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
@@ -310,6 +311,7 @@ def assemble_site(
         else:
             pages.append(made)
     _check_unique_urls(pages, findings)
+    withheld_files = _withheld_files(content, unpublished, [*pages, *intros.values()])
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
         (p for p in pages if not p.section), key=lambda p: p.rel
@@ -322,7 +324,7 @@ def assemble_site(
         sections=sections,
         tags=_tags(config, ordered),
         data=data,
-        assets=MappingProxyType({rel: "/" + rel for rel in content.assets}),
+        assets=MappingProxyType({rel: "/" + rel for rel in content.assets if rel not in withheld_files}),
         home_intro=intros.get(""),
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
@@ -332,6 +334,60 @@ def assemble_site(
         held_back=tuple(held_back),
         data_pages=data_pages,
     )
+
+
+def _withheld_files(content: Content, unpublished: Mapping[str, str], published: list[Page | Intro]) -> set[str]:
+    """The files of content/ that only pages left out of this edition link: not published either.
+
+    An attachment or image beside a draft or an internal page (a list of households, a photo taken
+    at a home visit) is as private as the page, unless a published page links it too. A file no
+    page links (a logo a template shows) is published as before.
+    """
+    assets = frozenset(content.assets)
+    candidates: set[str] = set()
+    for document in content.documents:
+        if document.rel in unpublished:
+            candidates |= linked_files(document.rel, document.body, document.front.cover, assets)
+    if not candidates:
+        return candidates
+    names = {posixpath.basename(rel) for rel in candidates}
+    names |= {quote(name) for name in names}
+    for made in published:
+        if any(name in made.body for name in names) or (isinstance(made, Page) and made.cover):
+            rel = made.source.removeprefix(CONTENT_PREFIX)
+            cover = made.front.cover if isinstance(made, Page) else ""
+            candidates -= linked_files(rel, made.body, cover, assets)
+    return candidates
+
+
+CONTENT_PREFIX = "content/"
+# Where Markdown and raw HTML name a file: [text](target "title"), ![alt](<with space.png>),
+# [id]: target, src="…" and href="…". It may find more than Python-Markdown links (a target inside
+# a code block): for a page left out that only holds more files back, for a published one only
+# publishes them.
+_LINK_TARGETS = re.compile(
+    r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))"
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)"
+    r"|\b(?:src|href)\s*=\s*[\"']([^\"'\n]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def linked_files(rel: str, body: str, cover: str, assets: frozenset[str]) -> set[str]:
+    """The files of ``assets`` (paths inside content/) that the page at ``rel`` links or shows as its cover."""
+    targets = [cover] if cover else []
+    targets += [next(g for g in match.groups() if g is not None) for match in _LINK_TARGETS.finditer(body)]
+    base = posixpath.dirname(rel)
+    found = set()
+    for target in targets:
+        parts = urlsplit(target.strip())
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        path = unquote(parts.path)
+        path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+        if path in assets:
+            found.add(path)
+    return found
 
 
 def _unapproved(document: Document) -> Finding:
