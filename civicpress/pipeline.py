@@ -121,7 +121,8 @@ def privacy_guard(
     if edition != PUBLIC:
         return None
     privacy = site.config.privacy
-    guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow))
+    attachments = {url.lstrip("/"): f"content/{rel}" for rel, url in site.assets.items()}  # named as the editor knows
+    guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow), attachments)
     for page in site.pages if pages is None else pages:
         findings.extend(guard.scan_source(page.title, page.source, page.location("title").line or 1))
         if page.front.summary:

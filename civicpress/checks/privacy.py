@@ -19,11 +19,12 @@ not on the list, addresses written in words, numbers inside images.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from civicpress.errors import Finding, Location
+from civicpress.checks import attachments
+from civicpress.errors import Finding, Location, warning
 
 KINDS = {
     "id-number": "身份证号",
@@ -349,16 +350,23 @@ class PrivacyGuard:
     came from elsewhere (templates, data, generated files) and names the output file.
     """
 
-    def __init__(self, private_names: Iterable[str], allowed: Iterable[str]) -> None:
+    def __init__(self, private_names: Iterable[str], allowed: Iterable[str],
+                 sources: Mapping[str, str] | None = None) -> None:
+        """``sources``: the file an editor knows for an output path (content/… for an attachment)."""
         self.private_names = tuple(private_names)
         self._allowed = {_normal(value) for value in allowed}
         self._reported: set[tuple[str, str]] = set()
+        self._sources = dict(sources or {})
 
     def _findings(self, text: str, path: str, first_line: int = 1) -> list[Finding]:
         return self.admit(self._hits(text, path, first_line))
 
-    def _hits(self, text: str, path: str, first_line: int = 1) -> list[Sighting]:
-        """Every finding of ``text`` with its (kind, value) key; pure, so a worker process may run it."""
+    def _hits(self, text: str, path: str, first_line: int | None = 1, where: str = "") -> list[Sighting]:
+        """Every finding of ``text`` with its (kind, value) key; pure, so a worker process may run it.
+
+        ``first_line`` None: the text has no lines the editor could count (a Word paragraph);
+        ``where`` then says where it is in its file.
+        """
         found = []
         for line, hit in scan_lines(text, self.private_names):
             key = (hit.kind, _normal(hit.value))
@@ -366,8 +374,8 @@ class PrivacyGuard:
                 continue
             finding = Finding(
                 "personal-data",
-                f"发现{hit.label}：{hit.masked}（公开版不得发布）",
-                Location(path, first_line + line - 1),
+                f"发现{hit.label}：{hit.masked}（{where + '，' if where else ''}公开版不得发布）",
+                Location(path, None if first_line is None else first_line + line - 1),
                 SOURCE_HINT,
             )
             found.append((key, finding))
@@ -384,7 +392,9 @@ class PrivacyGuard:
 
     def survey(self, path: str, data: bytes) -> list[Sighting]:
         """``inspect`` without remembering what it found: for worker processes; ``admit`` in the parent."""
-        location = f"output/{path}"
+        location = self._sources.get(path, f"output/{path}")
+        if attachments.is_read(path) or attachments.is_unchecked(path):
+            return self._attachment(path, data, location)
         if path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
             if has_exif(data):
                 finding = Finding("image-metadata", "图片带有 EXIF 信息（可能含拍摄地点 GPS）", Location(location),
@@ -394,6 +404,29 @@ class PrivacyGuard:
         if not path.lower().endswith(TEXT_SUFFIXES):
             return []
         return self._hits(data.decode("utf-8", errors="replace"), location)
+
+    def _attachment(self, path: str, data: bytes, location: str) -> list[Sighting]:
+        """A document published as it is: the text of each passage, or why it cannot be checked."""
+        if attachments.is_unchecked(path):
+            return [(("unchecked", location), warning(
+                "attachment-unchecked", "无法检查这种格式的附件中有没有个人信息", Location(location),
+                "请确认其中没有身份证号、电话、住址等个人信息；最好另存为 .docx、.xlsx 或 .pdf，发布前即可自动检查。"))]
+        try:
+            passages = attachments.passages(path, data)
+        except attachments.Unreadable as exc:
+            return [(("unreadable", location), Finding(
+                "attachment-unreadable", f"无法读取附件中的文字（{exc.reason}），不能确认其中没有个人信息，未发布",
+                Location(location), "用 Word、WPS 或 Excel 打开检查，去掉密码后另存，再放回网站文件夹；"
+                "不需要发布的文件请移出 content/。"))]
+        if not passages and path.lower().endswith(".pdf"):
+            return [(("no-text", location), warning(
+                "attachment-no-text", "PDF 附件中没有可读取的文字（可能是扫描件），无法检查其中的个人信息",
+                Location(location), "请逐页确认其中没有身份证号、电话、住址等个人信息；有的请遮盖后重新扫描。"))]
+        lines = path.lower().endswith((".csv", ".txt"))  # a text file: its own lines
+        found: list[Sighting] = []
+        for passage in passages:
+            found += self._hits(passage.text, location, passage.line if lines else None, passage.where)
+        return found
 
     def scan_source(self, text: str, path: str, first_line: int) -> list[Finding]:
         """``text`` as published from ``path``, whose first line is ``first_line`` of the file."""
