@@ -221,3 +221,28 @@ def test_an_old_office_file_is_published_with_a_warning(tmp_path: Path) -> None:
     assert [(f.code, f.location) for f in result.warnings] == [
         ("attachment-unchecked", Location("content/news/files/old.doc"))
     ]
+
+
+def test_what_earlier_builds_read_never_hides_a_change(tmp_path: Path) -> None:
+    """The text of attachments is kept between builds: an edited file, or a name added to the
+    private list, is still found in the next (incremental) build."""
+    import yaml
+
+    site = site_with(tmp_path, "a.xlsx", xlsx({"名单": [["姓名"], ["白友盛"]]}))
+    out = tmp_path / "out"
+    build_site(site, out)
+    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
+    config["privacy"] = {"private_names": ["白友盛"]}
+    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, out)
+    assert ["A2" in f.message for f in caught.value.findings if f.code == "personal-data"] == [True]
+    config.pop("privacy")
+    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (site / "content/news/files/a.xlsx").write_bytes(xlsx({"名单": [["电话"], [PHONE]]}))
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, out)
+    assert [f.location for f in caught.value.findings if f.code == "personal-data"] == [
+        Location("content/news/files/a.xlsx")
+    ]
+    assert (out / "news/files/a.xlsx").read_bytes() != (site / "content/news/files/a.xlsx").read_bytes()

@@ -351,12 +351,14 @@ class PrivacyGuard:
     """
 
     def __init__(self, private_names: Iterable[str], allowed: Iterable[str],
-                 sources: Mapping[str, str] | None = None) -> None:
-        """``sources``: the file an editor knows for an output path (content/… for an attachment)."""
+                 sources: Mapping[str, str] | None = None, cache: attachments.PassageCache | None = None) -> None:
+        """``sources``: the file an editor knows for an output path (content/… for an attachment);
+        ``cache``: the text of attachments read by earlier builds."""
         self.private_names = tuple(private_names)
         self._allowed = {_normal(value) for value in allowed}
         self._reported: set[tuple[str, str]] = set()
         self._sources = dict(sources or {})
+        self._cache = cache
 
     def _findings(self, text: str, path: str, first_line: int = 1) -> list[Finding]:
         return self.admit(self._hits(text, path, first_line))
@@ -412,7 +414,7 @@ class PrivacyGuard:
                 "attachment-unchecked", "无法检查这种格式的附件中有没有个人信息", Location(location),
                 "请确认其中没有身份证号、电话、住址等个人信息；最好另存为 .docx、.xlsx 或 .pdf，发布前即可自动检查。"))]
         try:
-            passages = attachments.passages(path, data)
+            passages = (self._cache or attachments).passages(path, data)
         except attachments.Unreadable as exc:
             return [(("unreadable", location), Finding(
                 "attachment-unreadable", f"无法读取附件中的文字（{exc.reason}），不能确认其中没有个人信息，未发布",
