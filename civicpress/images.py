@@ -558,8 +558,8 @@ def _attributes_problem(attributes: Mapping[str, str]) -> str:
         if local.startswith("on"):
             return f"事件属性 {local}（会运行脚本）"
         plain = _plain(value)
-        if "javascript:" in plain or "vbscript:" in plain:  # also in an animation's values="…"
-            return "会运行脚本的链接（javascript:）"
+        if any(_plain(part).startswith(("javascript:", "vbscript:")) for part in value.split(";")):
+            return "会运行脚本的链接（javascript:）"  # an href, or one of an animation's values="a;b"
         if local in _URL_ATTRIBUTES and _external(value):
             return f"指向外部的地址 {value.strip()[:60]}"
         if local == "style" or "url(" in plain:

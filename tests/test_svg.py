@@ -37,6 +37,8 @@ HOSTILE = [
     ("javascript-obfuscated", HEAD + '<a href="jav&#x09;ascript:alert(1)"><text>x</text></a>\n</svg>\n', 3),
     ("javascript-animated", HEAD + '<a><set attributeName="href" to="javascript:alert(1)"/>\n'
      "<text>x</text></a>\n</svg>\n", 3),
+    ("javascript-values", HEAD + '<a>\n<animate attributeName="href" values="#a; javascript:alert(1)"/>\n'
+     "<text>x</text></a>\n</svg>\n", 4),
     ("external-image", HEAD + '\n<image href="https://tracker.example.net/p.png" width="5" height="5"/>\n</svg>\n', 4),
     ("external-use", f'<svg xmlns="http://www.w3.org/2000/svg" {XLINK}>\n'
      '<use xlink:href="http://example.net/sprite.svg#icon"/>\n</svg>\n', 2),
