@@ -189,7 +189,14 @@ def _build(args: argparse.Namespace) -> int:
                 f"完成：{result.pages} 篇文章，{out} 中共 {result.files} 个文件（{size:.1f} MB），"
                 f"重新生成 {result.rendered} 个，写入 {result.written} 个，用时 {result.seconds:.2f} 秒。"
             )
+        _held_back(result)
     return EXIT_OK
+
+
+def _held_back(result: BuildResult) -> None:
+    if result.held_back:
+        print(f"另有 {len(result.held_back)} 篇文章尚未审核通过（require_approval: true），公开版未发布；"
+              "运行 python build.py check 可列出待审核的文章。")
 
 
 def _unchanged(options: BuildOptions) -> BuildResult | None:
@@ -226,7 +233,7 @@ def _check(args: argparse.Namespace) -> int:
     result = check(_options(args), fetch=http_status if args.external else None)
     _finish(result, args.quiet)
     if result.awaiting_review:
-        print(f"待审核（status: 待审）的文章 {len(result.awaiting_review)} 篇：")
+        print(f"待审核的文章（status: 待审，或要求审核时没有写 status）{len(result.awaiting_review)} 篇：")
         for source in result.awaiting_review:
             print(f"  {source}")
     if not args.quiet:

@@ -19,6 +19,8 @@ from civicpress.config import Privacy, SiteConfig
 from civicpress.content import VISIBILITY, FrontMatter
 from civicpress.options import INTERNAL, PUBLIC
 
+APPROVED, PENDING = "已审", "待审"
+
 # Two-character surnames keep both characters: 欧阳某, not 欧某.
 COMPOUND_SURNAMES = frozenset(
     (
@@ -66,9 +68,26 @@ class Edition:
             return ""
         if front.visibility == INTERNAL:
             return "仅限内部版（visibility: internal）"
-        if self.require_approval and front.status != "已审":
+        if self.awaits_approval(front):
             return f"尚未审核通过（status: {front.status or '未填写'}）"
         return ""
+
+    def awaits_approval(self, front: FrontMatter) -> bool:
+        """Whether the public edition holds the page back until it is approved (``status: 已审``).
+
+        With ``require_approval`` a page without ``status`` has not been approved: it waits like
+        one marked 待审, never published by default.
+        """
+        return self.require_approval and front.visibility != INTERNAL and front.status != APPROVED
+
+    def pending(self, front: FrontMatter) -> bool:
+        """Whether the page waits for review (``check`` lists it): 待审, or approval required and no status.
+
+        A draft or an internal page without status is not waiting: nobody asked for its review.
+        """
+        if front.status == PENDING:
+            return True
+        return self.require_approval and not front.status and not front.draft and front.visibility != INTERNAL
 
     def redact_data(self, value: Any) -> Any:
         """Data for this edition: internal records dropped, private names masked (public only)."""

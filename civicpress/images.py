@@ -14,6 +14,9 @@ XMP, comments or text chunks:
   (``photo.jpg`` → ``photo-480w.jpg``, ``photo-960w.jpg`` …): only widths below the original's,
   and only copies smaller in bytes than it (a flat drawing can grow when smoothed).
 - TIFF, HEIC, HEIF and AVIF are refused: the build asks for a JPEG instead.
+- SVGs are published as they are, but only when they can neither run code nor fetch anything
+  (``svg_problems``): a browser opening one from the site's address would run its scripts with
+  the site's origin (stored XSS). Compressed ``.svgz`` is refused.
 
 Fixed encoder settings make the bytes a pure function of the input (Pillow's encoders are
 deterministic), so two builds are identical. Nothing is cached between calls.
@@ -30,6 +33,7 @@ import posixpath
 import re
 import struct
 import warnings
+import xml.parsers.expat as expat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
@@ -414,3 +418,187 @@ def no_alt_warning(source: str, line: int | None, src: str) -> Finding:
         Location(source, line),
         "在方括号里写上图片内容，如 ![社区志愿者为老人理发](images/haircut.jpg)，方便视障居民和搜索。",
     )
+
+
+# ------------------------------------------------------------------ SVG: no scripts, nothing fetched
+
+SVG_SUFFIX = ".svg"
+SVGZ_SUFFIX = ".svgz"
+SVG_HINT = (
+    "网页中的 SVG 图片不能含有脚本、事件属性（onclick 等）、<foreignObject>、文档类型声明，也不能引用外部网址。"
+    "请用绘图软件（如 Inkscape：另存为“优化的 SVG”）去掉这些内容，或把图片另存为 PNG 后替换。"
+)
+_XHTML = "http://www.w3.org/1999/xhtml"
+_SCRIPT_ELEMENTS = {"script", "handler", "listener"}  # SVG 1.1 and SVG Tiny's ways to hold code
+_URL_ATTRIBUTES = {"href", "src"}
+# Raster pictures embedded in the file: drawn, never run (an embedded SVG or HTML could run).
+_SAFE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp)[;,]")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:")
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+_CSS_IMAGE_SET = re.compile(r"image-set\(([^)]*)\)", re.IGNORECASE)
+_CSS_STRING = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
+
+
+def is_svg(path: str) -> bool:
+    return path.lower().endswith(SVG_SUFFIX)
+
+
+def is_svgz(path: str) -> bool:
+    return path.lower().endswith(SVGZ_SUFFIX)
+
+
+def svgz_refused(source: str) -> Finding:
+    return Finding("svg-unsafe", "不能发布压缩的 SVG 图片（.svgz）：其中的内容无法检查", Location(source),
+                   "用绘图软件把它另存为普通的 SVG（.svg）或 PNG，再修改文章中的文件名。")
+
+
+def svg_problems(data: bytes, source: str) -> list[Finding]:
+    """Why the SVG ``data`` (the file ``source``) must not be published, each at its line; [] when safe.
+
+    The file is read with expat, refusing any document type declaration: it is where entities
+    (billion laughs, external files) are declared, so none is ever expanded. Each offending element
+    is reported once, and what it holds is not looked at further.
+    """
+    reader = _SvgReader(source)
+    try:
+        reader.read(data)
+    except _Doctype as stop:
+        return [_unsafe(source, stop.line, "文档类型声明（<!DOCTYPE>，可以定义实体、读取外部文件）")]
+    except expat.ExpatError as exc:
+        return [Finding("svg-unreadable", f"SVG 图片无法读取（{expat.ErrorString(exc.code)}），未发布",
+                        Location(source, exc.lineno),
+                        "用绘图软件或浏览器打开这张图片检查，另存为 UTF-8 编码的 SVG 或 PNG 后替换它。")]
+    return reader.problems
+
+
+class _Doctype(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _unsafe(source: str, line: int | None, what: str) -> Finding:
+    return Finding("svg-unsafe", f"SVG 图片中含有{what}，不能发布", Location(source, line), SVG_HINT)
+
+
+class _SvgReader:
+    """expat's handlers for one SVG: each element's first problem, at the line of its start tag."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Finding] = []
+        self._refused_depth = 0  # >0 inside an element already reported
+        self._style: tuple[int, list[str]] | None = None  # a <style>: its line and text so far
+        self._parser = expat.ParserCreate(namespace_separator=" ")
+
+    def read(self, data: bytes) -> None:
+        parser = self._parser
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+        def doctype(*_: object) -> None:
+            raise _Doctype(parser.CurrentLineNumber)
+
+        parser.StartDoctypeDeclHandler = doctype
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.ProcessingInstructionHandler = self._instruction
+        parser.Parse(data, True)
+
+    def _report(self, what: str) -> None:
+        self.problems.append(_unsafe(self.source, self._parser.CurrentLineNumber, what))
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        if self._refused_depth:
+            self._refused_depth += 1
+            return
+        problem = _element_problem(name) or _attributes_problem(attributes)
+        if problem:
+            self._report(problem)
+            self._refused_depth = 1
+        elif name.rsplit(" ", 1)[-1].lower() == "style":
+            self._style = (self._parser.CurrentLineNumber, [])
+
+    def _end(self, name: str) -> None:
+        if self._refused_depth:
+            self._refused_depth -= 1
+            return
+        if self._style is not None and name.rsplit(" ", 1)[-1].lower() == "style":
+            line, parts = self._style
+            self._style = None
+            problem = _css_problem("".join(parts))
+            if problem:
+                self.problems.append(_unsafe(self.source, line, problem))
+
+    def _text(self, text: str) -> None:
+        if self._style is not None and not self._refused_depth:
+            self._style[1].append(text)
+
+    def _instruction(self, target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            self._report("外部样式表（<?xml-stylesheet?>）")
+
+
+def _element_problem(name: str) -> str:
+    namespace, _, local = name.rpartition(" ")
+    local = local.lower()
+    if local in _SCRIPT_ELEMENTS:
+        return f"脚本（<{local}>）"
+    if local == "foreignobject":
+        return "嵌入的网页内容（<foreignObject>）"
+    if namespace == _XHTML:
+        return f"网页元素（<{local}>）"
+    return ""
+
+
+def _attributes_problem(attributes: Mapping[str, str]) -> str:
+    for name, value in attributes.items():
+        local = name.rpartition(" ")[2].lower()
+        if local.startswith("on"):
+            return f"事件属性 {local}（会运行脚本）"
+        plain = _plain(value)
+        if any(_plain(part).startswith(("javascript:", "vbscript:")) for part in value.split(";")):
+            return "会运行脚本的链接（javascript:）"  # an href, or one of an animation's values="a;b"
+        if local in _URL_ATTRIBUTES and _external(value):
+            return f"指向外部的地址 {value.strip()[:60]}"
+        if local == "style" or "url(" in plain:
+            problem = _css_problem(value)
+            if problem:
+                return problem
+    return ""
+
+
+def _plain(value: str) -> str:
+    """A URL as a browser reads it: ASCII whitespace and control characters dropped, lower case."""
+    return "".join(c for c in value if c > " " and c != "\x7f").lower().replace("\\", "/")
+
+
+def _external(url: str) -> bool:
+    """Whether ``url`` fetches or runs something from outside the file and the site."""
+    plain = _plain(url)
+    if plain.startswith("//"):
+        return True
+    if _SCHEME.match(plain):
+        return not _SAFE_DATA.match(plain)
+    return False
+
+
+def _css_problem(css: str) -> str:
+    """What in a style sheet (or style attribute) reads from outside: url(), image-set(), @import."""
+    css = _CSS_ESCAPE.sub(_css_unescape, css)
+    if "@import" in css.lower():
+        return "样式中的 @import（从别处读取样式）"
+    urls = [m.group(2) for m in _CSS_URL.finditer(css)]
+    urls += [m.group(2) for group in _CSS_IMAGE_SET.finditer(css) for m in _CSS_STRING.finditer(group.group(1))]
+    for url in urls:
+        if _external(url):
+            return f"样式中指向外部的地址 url({url.strip()[:60]})"
+    return ""
+
+
+def _css_unescape(match: re.Match[str]) -> str:
+    """``\\75 rl(`` is ``url(`` to a browser: escapes are read before looking for URLs."""
+    if match.group(1):
+        return chr(min(int(match.group(1), 16), 0x10FFFF))
+    return match.group(2)

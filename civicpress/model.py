@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
-from civicpress.errors import Finding, Findings, Location
+from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
 from civicpress.urls import expand_permalink, output_path, slugify
@@ -149,7 +150,8 @@ class Site:
         default_factory=lambda: MappingProxyType({})
     )  # url -> (newer, older) within the section
     by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
-    awaiting_review: tuple[str, ...] = ()  # content files with status: 待审, published or not
+    awaiting_review: tuple[str, ...] = ()  # content files waiting for review (Edition.pending), published or not
+    held_back: tuple[str, ...] = ()  # content files this edition leaves out until they are approved
     data_pages: tuple[DataPage, ...] = ()
 
     def articles(self) -> list[Page]:
@@ -285,10 +287,16 @@ def assemble_site(
     pages: list[Page] = []
     intros: dict[str, Intro] = {}
     unpublished: dict[str, str] = {}
+    held_back: list[str] = []
     for document in content.documents:
-        reason = _unpublished_reason(document.front, now, include_drafts) or edition.withheld(document.front)
-        if reason:
-            unpublished[document.rel] = reason
+        reason = _unpublished_reason(document.front, now, include_drafts)
+        withheld = "" if reason else edition.withheld(document.front)
+        if reason or withheld:
+            unpublished[document.rel] = reason or withheld
+            if withheld and edition.awaits_approval(document.front):
+                held_back.append(document.source)
+                if not document.front.status:
+                    findings.add(_unapproved(document))
             continue
 
         def make(local: Findings, document: Document = document) -> Page | Intro:
@@ -303,6 +311,7 @@ def assemble_site(
         else:
             pages.append(made)
     _check_unique_urls(pages, findings)
+    withheld_files = _withheld_files(content, unpublished, [*pages, *intros.values()])
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
         (p for p in pages if not p.section), key=lambda p: p.rel
@@ -315,14 +324,80 @@ def assemble_site(
         sections=sections,
         tags=_tags(config, ordered),
         data=data,
-        assets=MappingProxyType({rel: "/" + rel for rel in content.assets}),
+        assets=MappingProxyType({rel: "/" + rel for rel in content.assets if rel not in withheld_files}),
         home_intro=intros.get(""),
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
         neighbours=MappingProxyType(_neighbours(sections)),
         by_rel=MappingProxyType({page.rel: page for page in ordered}),
-        awaiting_review=tuple(d.source for d in content.documents if d.front.status == "待审"),
+        awaiting_review=tuple(d.source for d in content.documents if edition.pending(d.front)),
+        held_back=tuple(held_back),
         data_pages=data_pages,
+    )
+
+
+def _withheld_files(content: Content, unpublished: Mapping[str, str], published: list[Page | Intro]) -> set[str]:
+    """The files of content/ that only pages left out of this edition link: not published either.
+
+    An attachment or image beside a draft or an internal page (a list of households, a photo taken
+    at a home visit) is as private as the page, unless a published page links it too. A file no
+    page links (a logo a template shows) is published as before.
+    """
+    assets = frozenset(content.assets)
+    candidates: set[str] = set()
+    for document in content.documents:
+        if document.rel in unpublished:
+            candidates |= linked_files(document.rel, document.body, document.front.cover, assets)
+    if not candidates:
+        return candidates
+    names = {posixpath.basename(rel) for rel in candidates}
+    names |= {quote(name) for name in names}
+    for made in published:
+        if any(name in made.body for name in names) or (isinstance(made, Page) and made.cover):
+            rel = made.source.removeprefix(CONTENT_PREFIX)
+            cover = made.front.cover if isinstance(made, Page) else ""
+            candidates -= linked_files(rel, made.body, cover, assets)
+    return candidates
+
+
+CONTENT_PREFIX = "content/"
+# Where Markdown and raw HTML name a file: [text](target "title"), ![alt](<with space.png>),
+# [id]: target, src="…" and href="…". It may find more than Python-Markdown links (a target inside
+# a code block): for a page left out that only holds more files back, for a published one only
+# publishes them.
+_LINK_TARGETS = re.compile(
+    r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))"
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)"
+    r"|\b(?:src|href)\s*=\s*[\"']([^\"'\n]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def linked_files(rel: str, body: str, cover: str, assets: frozenset[str]) -> set[str]:
+    """The files of ``assets`` (paths inside content/) that the page at ``rel`` links or shows as its cover."""
+    targets = [cover] if cover else []
+    targets += [next(g for g in match.groups() if g is not None) for match in _LINK_TARGETS.finditer(body)]
+    base = posixpath.dirname(rel)
+    found = set()
+    for target in targets:
+        parts = urlsplit(target.strip())
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        path = unquote(parts.path)
+        path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+        if path in assets:
+            found.add(path)
+    return found
+
+
+def _unapproved(document: Document) -> Finding:
+    """The warning for a page without ``status`` on a site that requires approval: it is held back."""
+    line = document.field_lines.get("title") or 1
+    return warning(
+        "approval-missing",
+        "文件头没有审核状态 status：site_config.yaml 要求审核（require_approval: true），公开版不发布这篇文章",
+        Location(document.source, line),
+        "审核通过后在文件头加一行 status: 已审（可同时写 reviewer 和 reviewed）；尚待审核的写 status: 待审。",
     )
 
 

@@ -39,6 +39,7 @@ from civicpress.buildstate import (
     unchanged_result,
     write_state,
 )
+from civicpress.checks.attachments import PassageCache
 from civicpress.checks.external_links import Fetch, check_external, external_links
 from civicpress.checks.links import LinkCheck, LinkIndex, LinkRecord, scan_file
 from civicpress.checks.privacy import PrivacyGuard, Sighting
@@ -115,13 +116,15 @@ def publication_window(content: Content, now: datetime) -> tuple[float, float]:
 
 
 def privacy_guard(
-    site: Site, edition: str, findings: Findings, pages: Sequence[Page] | None = None
+    site: Site, edition: str, findings: Findings, pages: Sequence[Page] | None = None,
+    cache: PassageCache | None = None,
 ) -> PrivacyGuard | None:
     """The public edition's personal-data scan, started on the published source text of ``pages`` (all)."""
     if edition != PUBLIC:
         return None
     privacy = site.config.privacy
-    guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow))
+    attachments = {url.lstrip("/"): f"content/{rel}" for rel, url in site.assets.items()}  # named as the editor knows
+    guard = PrivacyGuard(privacy.private_names, (a.value for a in privacy.allow), attachments, cache)
     for page in site.pages if pages is None else pages:
         findings.extend(guard.scan_source(page.title, page.source, page.location("title").line or 1))
         if page.front.summary:
@@ -300,7 +303,7 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
     return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings),
-                       rendered=run.rendered, written=run.written)
+                       rendered=run.rendered, written=run.written, held_back=site.held_back)
 
 
 def _previous_state(options: BuildOptions, session: BuildSession | None) -> BuildState:
@@ -409,7 +412,7 @@ class _Run:
         """Make, check and stage every output, then commit them; raises BuildFailed and leaves the output."""
         site, options, findings = self.site, self.options, self.findings
         pages = [p for p in site.pages if self.wanted_page(p)] if self.previous else None
-        guard = privacy_guard(site, options.edition, findings, pages)
+        guard = privacy_guard(site, options.edition, findings, pages, _attachment_cache(options))
         total = expected_pages(site)
         try:
             files = output_files(site, options.site_dir, findings, self.indexer is not None, self.jobs,
@@ -542,7 +545,7 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
     site, jobs = load_all(options, findings)
     if fetch is not None:
         findings.extend(check_external(external_links(site), fetch))
-    guard = privacy_guard(site, options.edition, findings)
+    guard = privacy_guard(site, options.edition, findings, cache=_attachment_cache(options))
     indexer = find_indexer(findings) if site.pages else None  # nothing to search: no index
     links = LinkCheck(site.config.base_url)
     links.add_paths(UI_FILES if indexer else ())
@@ -558,7 +561,8 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
         findings.extend(links.findings())
     _stop_on_errors(findings, options.strict)
     return BuildResult(
-        len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review
+        len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review,
+        held_back=site.held_back,
     )
 
 
@@ -580,6 +584,10 @@ def _build_print(
     report = staging.commit()
     return BuildResult(len(jobs), report.files, report.bytes, time.perf_counter() - started,
                        tuple(findings.warnings))
+
+
+def _attachment_cache(options: BuildOptions) -> PassageCache:
+    return PassageCache(options.site_dir / CACHE_DIR / "attachments", read=options.cache)
 
 
 def _workers(options: BuildOptions) -> int:

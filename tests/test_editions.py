@@ -75,7 +75,9 @@ def test_approval_required(tmp_path: Path) -> None:
     site = make_site(tmp_path, files, {"require_approval": True})
     model, findings = load(site)
     assert [p.title for p in model.pages] == ["已审文章"]
-    assert model.awaiting_review == ("content/news/wait.md",)
+    # without status an article is not approved: held back and listed as waiting (issue 11, item 7)
+    assert model.awaiting_review == ("content/news/none.md", "content/news/wait.md")
+    assert model.held_back == ("content/news/none.md", "content/news/wait.md")
     assert not findings.errors
 
 

@@ -194,10 +194,8 @@ def reference_scan(text: str, private_names: tuple[str, ...] = ()) -> list[tuple
             add("mobile", match)
         for match in p._LANDLINE.finditer(text, start, end):
             add("landline", match)
-        for match in p._CARD.finditer(text, start, end):
-            digits = re.sub(r"\D", "", match.group(0))
-            if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
-                add("bank-card", match)
+        for match in p.card_numbers(text, start, end):
+            add("bank-card", match)
     for match in p._ADDRESS.finditer(text):
         add("address", match)
     for name in sorted({n for n in private_names if n}, key=len, reverse=True):
@@ -218,3 +216,74 @@ TEXT_PIECES = [
 def test_the_scan_agrees_with_the_reference(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert [(h.kind, h.value, h.start) for h in scan(text, ("白友盛",))] == reference_scan(text, ("白友盛",))
+
+
+# ---------------------------------------------------------------- bank cards stand alone (issue 11, item 7)
+
+FILE_NAME = "r88567-2022-11-22-00014.md"  # its 18 digits pass the Luhn check
+
+
+def test_the_file_name_of_the_report_is_luhn_valid() -> None:
+    """The case is real only while the digits of the name pass Luhn: else any detector passes it."""
+    assert luhn(re.sub(r"\D", "", FILE_NAME))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"详见[附件]({FILE_NAME})。",
+        f"[附件](files/{FILE_NAME.removeprefix('r')})",  # digits right after a folder, before .md
+        f'<a href="../news/{FILE_NAME.removesuffix(".md")}/">报告</a>',
+        f"https://example.cn/sq/news/{FILE_NAME.removesuffix('.md')}/",
+        f"下载 {FILE_NAME.removesuffix('.md')}_final.pdf",
+        f"?id={card_number('622202020000123456')}&page=2",  # a query parameter, not a card
+    ],
+)
+def test_digits_of_a_file_name_or_web_address_are_not_a_bank_card(text: str) -> None:
+    assert kinds(text) == []
+
+
+def date_run(prefix: str) -> str:
+    """``prefix`` (a date with a serial) completed with digits to a Luhn-valid run of 18 digits."""
+    digits = re.sub(r"\D", "", prefix)
+    tail = card_number(digits + "0" * (17 - len(digits)))[len(digits) :]
+    return f"{prefix}-{tail}"
+
+
+@pytest.mark.parametrize("text", [date_run("2022-11-22-00014"), date_run("88567-2022-11-22"),
+                                  date_run("2023 12 01 3")])
+def test_a_date_like_run_is_not_a_bank_card(text: str) -> None:
+    assert luhn(re.sub(r"\D", "", text))
+    assert kinds(f"编号 {text} 已归档") == []
+
+
+CARD_19 = card_number("622202020000123456")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        CARD_19,
+        " ".join(CARD_19[i : i + 4] for i in range(0, 19, 4)),  # 6222 0202 0000 1234 56x
+        "-".join(CARD_19[i : i + 4] for i in range(0, 19, 4)),
+        f"{CARD_19[:6]} {CARD_19[6:]}",  # 6 + 13, as some banks print it
+        "\u3000".join(CARD_19[i : i + 4] for i in range(0, 19, 4)),
+    ],
+)
+@pytest.mark.parametrize("around", ["卡号{}。", "卡号：{}", "卡号:{}.", "（{}）", "{}", "账户 {} 户名王某",
+                                    "2022-11-22 {}"])
+def test_a_real_card_number_in_text_is_still_found(written: str, around: str) -> None:
+    assert kinds(around.format(written)) == [("bank-card", written)]
+
+
+def test_a_page_linking_a_report_named_with_digits_builds(tmp_path: Path) -> None:
+    """The issue's case end to end: an article links a report whose file name is such a number."""
+    from sitemaker import article, build_site, make_site
+
+    files = {
+        f"content/news/{FILE_NAME}": article("第十四次居民议事会纪要"),
+        "content/news/a.md": article("议事会", body=f"纪要见[这里]({FILE_NAME})。"),
+    }
+    out = tmp_path / "out"
+    build_site(make_site(tmp_path, files), out)
+    assert FILE_NAME.removesuffix(".md") in (out / "news/a/index.html").read_text(encoding="utf-8")

@@ -6,7 +6,8 @@ community site is a serious failure. This check finds, in any text:
 - 18-digit resident ID numbers whose check digit is valid (GB 11643) and whose birth date exists;
 - mobile numbers (1[3-9]x xxxx xxxx, with spaces or dashes, with or without +86);
 - landline numbers with an area code (0571-8888 8888, (010)12345678);
-- bank card numbers of 16 to 19 digits that pass the Luhn check;
+- bank card numbers of 16 to 19 digits that pass the Luhn check, written on their own (not digits of
+  a file name or web address, nor a run holding a date);
 - detailed house addresses (…号楼…单元…室, …栋…室);
 - the names on the site's private-name list.
 
@@ -18,11 +19,12 @@ not on the list, addresses written in words, numbers inside images.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from civicpress.errors import Finding, Location
+from civicpress.checks import attachments
+from civicpress.errors import Finding, Location, warning
 
 KINDS = {
     "id-number": "身份证号",
@@ -152,10 +154,8 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
             add("mobile", match)
         for match in _LANDLINE.finditer(text, start, end):
             add("landline", match)
-        for match in _CARD.finditer(text, start, end):
-            digits = re.sub(r"\D", "", match.group(0))
-            if 16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2:
-                add("bank-card", match)
+        for match in card_numbers(text, start, end):
+            add("bank-card", match)
     for start, end in _address_windows(text):
         for match in _ADDRESS.finditer(text, start, end):
             add("address", match)
@@ -163,6 +163,74 @@ def scan(text: str, private_names: Iterable[str] = ()) -> list[Hit]:
         for match in re.finditer(re.escape(name), text):
             add("private-name", match)
     return sorted(hits, key=lambda hit: hit.start)
+
+
+def card_numbers(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The bank card numbers in ``text[start:end]``: 16 to 19 digits passing Luhn, written on their own.
+
+    A run the card pattern matches but that is no card (a date inside it, digits glued to a file
+    name) may still end in one ("2022-11-22 6222 0202 …"): the search goes on from its next group.
+    """
+    at = start
+    while (match := _CARD.search(text, at, end)) is not None:
+        if _is_card(text, match):
+            yield match
+            at = match.end()
+        else:
+            at = _next_group(text, match)
+
+
+def _is_card(text: str, match: re.Match[str]) -> bool:
+    written = match.group(0)
+    digits = re.sub(r"\D", "", written)
+    if not (16 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2):
+        return False
+    return not (_glued_before(text, match.start()) or _glued_after(text, match.end()) or _date_like(written))
+
+
+# A card number is written on its own. Digits glued to letters or to the characters of a path or a
+# web address are part of a name (r88567-2022-11-22-00014.md, /news/2022…/, ?id=…&), however
+# they add up. Chinese text around a number does not glue it: 卡号6222… is a card number.
+_NAME_CHARACTERS = frozenset("_/\\%=?&#~@")
+_JOINERS = frozenset(".-")  # glue only between two parts of a name: a.6222…, 6222….pdf, x-6222…
+
+
+def _name_part(character: str) -> bool:
+    return (character.isascii() and character.isalnum()) or character in _NAME_CHARACTERS
+
+
+def _glued_before(text: str, start: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    if before in _JOINERS:
+        return start > 1 and _name_part(text[start - 2])
+    return bool(before) and _name_part(before)
+
+
+def _glued_after(text: str, end: int) -> bool:
+    after = text[end] if end < len(text) else ""
+    if after in _JOINERS:
+        return end + 1 < len(text) and _name_part(text[end + 1])
+    return bool(after) and _name_part(after)
+
+
+_GROUPS = re.compile(r"\d+")
+
+
+def _date_like(written: str) -> bool:
+    """Whether the groups of a run hold a date: year (1900-2099), month and day (2022-11-22-00014)."""
+    groups = _GROUPS.findall(written)
+    return any(
+        len(year) == 4 and year[:2] in ("19", "20") and len(month) <= 2 and 1 <= int(month) <= 12
+        and len(day) <= 2 and 1 <= int(day) <= 31
+        for year, month, day in zip(groups, groups[1:], groups[2:], strict=False)
+    )
+
+
+def _next_group(text: str, match: re.Match[str]) -> int:
+    """Where the second group of digits of ``match`` starts (its end when it is one group)."""
+    written = match.group(0)
+    first = re.search(r"\D+", written)
+    return match.start() + first.end() if first else match.end()
 
 
 def _number_runs(text: str) -> Iterator[re.Match[str]]:
@@ -282,16 +350,25 @@ class PrivacyGuard:
     came from elsewhere (templates, data, generated files) and names the output file.
     """
 
-    def __init__(self, private_names: Iterable[str], allowed: Iterable[str]) -> None:
+    def __init__(self, private_names: Iterable[str], allowed: Iterable[str],
+                 sources: Mapping[str, str] | None = None, cache: attachments.PassageCache | None = None) -> None:
+        """``sources``: the file an editor knows for an output path (content/… for an attachment);
+        ``cache``: the text of attachments read by earlier builds."""
         self.private_names = tuple(private_names)
         self._allowed = {_normal(value) for value in allowed}
         self._reported: set[tuple[str, str]] = set()
+        self._sources = dict(sources or {})
+        self._cache = cache
 
     def _findings(self, text: str, path: str, first_line: int = 1) -> list[Finding]:
         return self.admit(self._hits(text, path, first_line))
 
-    def _hits(self, text: str, path: str, first_line: int = 1) -> list[Sighting]:
-        """Every finding of ``text`` with its (kind, value) key; pure, so a worker process may run it."""
+    def _hits(self, text: str, path: str, first_line: int | None = 1, where: str = "") -> list[Sighting]:
+        """Every finding of ``text`` with its (kind, value) key; pure, so a worker process may run it.
+
+        ``first_line`` None: the text has no lines the editor could count (a Word paragraph);
+        ``where`` then says where it is in its file.
+        """
         found = []
         for line, hit in scan_lines(text, self.private_names):
             key = (hit.kind, _normal(hit.value))
@@ -299,8 +376,8 @@ class PrivacyGuard:
                 continue
             finding = Finding(
                 "personal-data",
-                f"发现{hit.label}：{hit.masked}（公开版不得发布）",
-                Location(path, first_line + line - 1),
+                f"发现{hit.label}：{hit.masked}（{where + '，' if where else ''}公开版不得发布）",
+                Location(path, None if first_line is None else first_line + line - 1),
                 SOURCE_HINT,
             )
             found.append((key, finding))
@@ -317,7 +394,9 @@ class PrivacyGuard:
 
     def survey(self, path: str, data: bytes) -> list[Sighting]:
         """``inspect`` without remembering what it found: for worker processes; ``admit`` in the parent."""
-        location = f"output/{path}"
+        location = self._sources.get(path, f"output/{path}")
+        if attachments.is_read(path) or attachments.is_unchecked(path):
+            return self._attachment(path, data, location)
         if path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
             if has_exif(data):
                 finding = Finding("image-metadata", "图片带有 EXIF 信息（可能含拍摄地点 GPS）", Location(location),
@@ -327,6 +406,29 @@ class PrivacyGuard:
         if not path.lower().endswith(TEXT_SUFFIXES):
             return []
         return self._hits(data.decode("utf-8", errors="replace"), location)
+
+    def _attachment(self, path: str, data: bytes, location: str) -> list[Sighting]:
+        """A document published as it is: the text of each passage, or why it cannot be checked."""
+        if attachments.is_unchecked(path):
+            return [(("unchecked", location), warning(
+                "attachment-unchecked", "无法检查这种格式的附件中有没有个人信息", Location(location),
+                "请确认其中没有身份证号、电话、住址等个人信息；最好另存为 .docx、.xlsx 或 .pdf，发布前即可自动检查。"))]
+        try:
+            passages = (self._cache or attachments).passages(path, data)
+        except attachments.Unreadable as exc:
+            return [(("unreadable", location), Finding(
+                "attachment-unreadable", f"无法读取附件中的文字（{exc.reason}），不能确认其中没有个人信息，未发布",
+                Location(location), "用 Word、WPS 或 Excel 打开检查，去掉密码后另存，再放回网站文件夹；"
+                "不需要发布的文件请移出 content/。"))]
+        if not passages and path.lower().endswith(".pdf"):
+            return [(("no-text", location), warning(
+                "attachment-no-text", "PDF 附件中没有可读取的文字（可能是扫描件），无法检查其中的个人信息",
+                Location(location), "请逐页确认其中没有身份证号、电话、住址等个人信息；有的请遮盖后重新扫描。"))]
+        lines = path.lower().endswith((".csv", ".txt"))  # a text file: its own lines
+        found: list[Sighting] = []
+        for passage in passages:
+            found += self._hits(passage.text, location, passage.line if lines else None, passage.where)
+        return found
 
     def scan_source(self, text: str, path: str, first_line: int) -> list[Finding]:
         """``text`` as published from ``path``, whose first line is ``first_line`` of the file."""

@@ -13,7 +13,18 @@ from collections.abc import Generator
 from pathlib import Path
 
 from civicpress.errors import Findings, SiteError
-from civicpress.images import WIDTHS, ImageInfo, is_image, is_refused, publish_image, refused
+from civicpress.images import (
+    WIDTHS,
+    ImageInfo,
+    is_image,
+    is_refused,
+    is_svg,
+    is_svgz,
+    publish_image,
+    refused,
+    svg_problems,
+    svgz_refused,
+)
 from civicpress.model import OutputFile, Site
 from civicpress.templating import THEME_DIR
 
@@ -38,22 +49,34 @@ def write_static(
     images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
         data = files[rel].read_bytes()
-        if not (is_image(rel) or is_refused(rel)):
+        if not (is_image(rel) or is_refused(rel) or is_svg(rel) or is_svgz(rel)):
             yield OutputFile(rel, data)
             continue
-        source = _source(files[rel], site_dir, rel)
         try:
-            if is_refused(rel):
-                raise SiteError(refused(source))
-            info, outputs = publish_image(rel, data, source, widths=WIDTHS if rel in content else ())
+            info, outputs = _checked(rel, data, _source(files[rel], site_dir, rel), rel in content)
         except SiteError as exc:
             if findings is None:
                 raise
             findings.extend(exc.findings)
             continue
-        images[rel] = info
+        if info is not None:
+            images[rel] = info
         yield from outputs
     return images
+
+
+def _checked(rel: str, data: bytes, source: str, in_content: bool) -> tuple[ImageInfo | None, list[OutputFile]]:
+    """An image or drawing as published (raster images cleaned); raises SiteError when it may not be."""
+    if is_svgz(rel):
+        raise SiteError(svgz_refused(source))
+    if is_refused(rel):
+        raise SiteError(refused(source))
+    if is_svg(rel):  # published as it is, so one that could run code or fetch anything is refused
+        problems = svg_problems(data, source)
+        if problems:
+            raise SiteError(*problems)
+        return None, [OutputFile(rel, data)]
+    return publish_image(rel, data, source, widths=WIDTHS if in_content else ())
 
 
 def _source(path: Path, site_dir: Path, rel: str) -> str:
