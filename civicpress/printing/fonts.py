@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from civicpress.environment import font_stamp
+
 log = logging.getLogger(__name__)
 
 FALLBACK = "Noto Serif CJK SC"  # covers all GBK ideographs: where a rare character comes from
@@ -62,11 +64,12 @@ Lookup = Callable[[str, bool], "FontFile | None"]
 
 def fontconfig_lookup(family: str, bold: bool) -> FontFile | None:
     """The installed file of ``family`` (fontconfig's list; aliases are not followed)."""
-    return _fc_list(family, bold)
+    return _fc_list(family, bold, font_stamp())
 
 
 @functools.lru_cache(maxsize=128)
-def _fc_list(family: str, bold: bool) -> FontFile | None:
+def _fc_list(family: str, bold: bool, fonts: str) -> FontFile | None:
+    """``fonts``: environment.font_stamp(), so that a font installed meanwhile is looked up anew."""
     if shutil.which("fc-list") is None:
         return None
     try:
@@ -147,7 +150,13 @@ class FontBook:
     """The fonts one build prints with. ``lookup`` is fontconfig unless a test gives another."""
 
     def __init__(self, lookup: Lookup | None = None) -> None:
-        self._lookup = lookup or fontconfig_lookup
+        if lookup is None:
+            fonts = font_stamp()  # what fontconfig offers now (``serve`` lives while fonts get installed)
+
+            def lookup(family: str, bold: bool) -> FontFile | None:
+                return _fc_list(family, bold, fonts)
+
+        self._lookup = lookup
         self._faces: dict[str, Face | None] = {}
         self._fallback: Face | bool | None = False
 
