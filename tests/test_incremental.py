@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 from sitemaker import NOW, article, make_site
 
+from civicpress.errors import Location
 from civicpress.pipeline import BuildOptions, BuildSession, build
 from civicpress.templating import THEME_DIR
 
@@ -197,12 +198,15 @@ def test_a_failed_incremental_build_leaves_the_output_as_it_was(site: Path, tmp_
 def test_warnings_of_kept_pages_are_reported_again(site: Path, tmp_path: Path) -> None:
     edit(site / "content/events/a1.md", "![活动照片]", "![]")  # an image without alt text: a warning
     out = tmp_path / "output"
+    expected = [("image-alt", Location("content/events/a1.md", 11))]  # the line of ![]
     first = build(options(site, out))
-    assert [w.code for w in first.warnings] == ["image-alt"] or first.warnings
+    assert [(w.code, w.location) for w in first.warnings] == expected
     EDITS["body appended"](site)
     second = build(options(site, out))
+    assert second.rendered < second.files / 2  # a1 was kept from the first build, not made again
     assert second.warnings == first.warnings
-    assert build(options(site, out)).warnings == first.warnings
+    third = build(options(site, out))
+    assert third.unchanged and third.warnings == first.warnings
 
 
 def test_damaged_cache_means_a_full_build(site: Path, tmp_path: Path) -> None:
@@ -286,7 +290,7 @@ def test_a_build_before_the_index_work_of_the_last_one_still_ends_equal(site: Pa
 
 
 def test_worker_processes_report_personal_data_as_one_process_does(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendering_processes: Callable[[], list[int]]
 ) -> None:
     """A phone number in a template reaches every article: reported once, at the first, however many workers."""
     from civicpress.errors import BuildFailed
@@ -302,6 +306,7 @@ def test_worker_processes_report_personal_data_as_one_process_does(
         with pytest.raises(BuildFailed) as failure:
             build(options(site, tmp_path / f"out-{workers}", workers=workers, cache=False))
         reports.append([f.format() for f in failure.value.findings])
+        assert len(set(rendering_processes()) - {os.getpid()}) == (0 if workers == 1 else 2)
     assert reports[0] == reports[1]
     assert sum("手机号" in line for line in reports[0]) == 1
 
@@ -334,17 +339,21 @@ def test_rendered_markdown_is_reused_when_only_the_site_changed(
 
 
 def test_output_is_the_same_with_one_or_two_worker_processes(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendering_processes: Callable[[], list[int]]
 ) -> None:
     """Workers render, check and stage pages and lists themselves: the published tree is the same."""
     from civicpress.writers import pages
 
     monkeypatch.setattr(pages, "PARALLEL_MIN_PAGES", 1)
-    trees = []
+    trees, renderers = [], []
     for workers in (1, 2):
         out = tmp_path / f"out-{workers}"
-        build(options(site, out, workers=workers, cache=False))
+        result = build(options(site, out, workers=workers, cache=False))
         trees.append(tree(out))
+        renderers.append(rendering_processes())
+    assert renderers[0] == [os.getpid()] * result.pages
+    assert len(renderers[1]) == result.pages
+    assert len(set(renderers[1])) == 2 and os.getpid() not in renderers[1]  # the two workers did render
     assert trees[0] == trees[1]
 
 
