@@ -42,7 +42,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 class Output:
     destination: Destination
     title: str
-    text: str  # the article ("" when skipped)
+    text: str  # the article as this run made it (not written when skipped)
     skipped: bool = False  # an earlier import of the same source made it: kept as it is, nothing written
 
 
@@ -197,7 +197,7 @@ def _import_one(source: Source, digest: str, places: _Places, split_sections: bo
                                                                        places, repair_log))
     destination, skipped = places.of(report.title, digest, None)
     article = Article(report.title, report.date, report, name, markdown, source_digest=digest)
-    output = Output(destination, report.title, "" if skipped else render(article, repair_log), skipped)
+    output = Output(destination, report.title, render(article, repair_log), skipped)
     return Imported(source, report, repair_log, (output,), note)
 
 
@@ -211,9 +211,9 @@ def _split_outputs(report: Report, intro: Report | None, parts: list[Report], na
     if intro is not None and home is not None:
         links = tuple((part.title, place.path.name) for part, (place, _) in zip(parts, placed, strict=True))
         overview = Article(report.title, report.date, intro, name, markdown, links, source_digest=digest, part=0)
-        outputs.append(Output(home[0], report.title, "" if home[1] else render(overview, repair_log), home[1]))
+        outputs.append(Output(home[0], report.title, render(overview, repair_log), home[1]))
     for number, (part, (place, skipped)) in enumerate(zip(parts, placed, strict=True), start=1):
         article = Article(part.title, part.date, part, name, markdown, part_of=part_of, source_digest=digest,
                           part=number)
-        outputs.append(Output(place, part.title, "" if skipped else render(article, repair_log), skipped))
+        outputs.append(Output(place, part.title, render(article, repair_log), skipped))
     return tuple(outputs)
