@@ -62,14 +62,17 @@ class FontFile:
 Lookup = Callable[[str, bool], "FontFile | None"]
 
 
-def fontconfig_lookup(family: str, bold: bool) -> FontFile | None:
-    """The installed file of ``family`` (fontconfig's list; aliases are not followed)."""
-    return _fc_list(family, bold, font_stamp())
+def fontconfig_lookup(fonts: str) -> Lookup:
+    """The installed file of a family (fontconfig's list; aliases are not followed).
+
+    ``fonts`` is ``environment.font_stamp()``: the answers are kept per stamp, so a font
+    installed meanwhile (``serve`` runs for hours) is looked up anew.
+    """
+    return functools.partial(_fc_list, fonts=fonts)
 
 
 @functools.lru_cache(maxsize=128)
 def _fc_list(family: str, bold: bool, fonts: str) -> FontFile | None:
-    """``fonts``: environment.font_stamp(), so that a font installed meanwhile is looked up anew."""
     if shutil.which("fc-list") is None:
         return None
     try:
@@ -150,13 +153,7 @@ class FontBook:
     """The fonts one build prints with. ``lookup`` is fontconfig unless a test gives another."""
 
     def __init__(self, lookup: Lookup | None = None) -> None:
-        if lookup is None:
-            fonts = font_stamp()  # what fontconfig offers now (``serve`` lives while fonts get installed)
-
-            def lookup(family: str, bold: bool) -> FontFile | None:
-                return _fc_list(family, bold, fonts)
-
-        self._lookup = lookup
+        self._lookup = lookup or fontconfig_lookup(font_stamp())
         self._faces: dict[str, Face | None] = {}
         self._fallback: Face | bool | None = False
 
