@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from civicpress import __version__
+from civicpress.environment import font_stamp, installed_stamp
 from civicpress.errors import Finding, Location, Severity
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ CACHE_DIR = ".civicpress-cache"
 FORMAT = f"civicpress {__version__} state 1"  # a new version or format ignores older caches
 INPUT_ROOTS = ("content", "templates", "static")
 CONFIG_FILE = "site_config.yaml"
+MATERIALS_PREFIX = b"content/materials/"  # input_stats lines of the exchange materials
 PACKAGE_DIR = Path(__file__).resolve().parent  # the theme and the code: a developer's edit counts
 
 
@@ -75,15 +77,35 @@ class BuildState:
 
 
 def input_fingerprint(site_dir: Path, options: Iterable[object], lines: list[bytes] | None = None) -> str:
-    """A hash of every input file's path, size and modification time, and of the options.
+    """A hash of every input file's path, size and modification time, of the options, and of
+    what the build runs with (the installed libraries and Pagefind; the fonts, on a site that prints).
 
-    Stat only, no reading: this is the whole cost of a build in which nothing changed.
+    Stat only, no reading (but one ``fc-list`` on a site that prints): this is the whole cost
+    of a build in which nothing changed.
     """
+    lines = input_stats(site_dir) if lines is None else lines
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(repr((FORMAT, *options)).encode())
-    for entry_line in input_stats(site_dir) if lines is None else lines:
+    for entry_line in lines:
         hasher.update(entry_line)
+    hasher.update(installed_stamp().encode())
+    if prints(site_dir, lines):
+        hasher.update(font_stamp().encode())
     return hasher.hexdigest()
+
+
+def prints(site_dir: Path, lines: list[bytes]) -> bool:
+    """Does the site make exchange materials (whose PDFs depend on the installed fonts)?
+
+    A material in content/materials/, or a booklet in the settings; a mere mention of the word
+    counts too: the cost of a wrong "yes" is one ``fc-list``, of a wrong "no" a stale PDF.
+    """
+    if any(line.startswith(MATERIALS_PREFIX) for line in lines):
+        return True
+    try:
+        return b"booklet" in (site_dir / CONFIG_FILE).read_bytes()
+    except OSError:
+        return False
 
 
 def input_stats(site_dir: Path) -> list[bytes]:

@@ -255,7 +255,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_SITE_ERROR
     if args.dry_run:
         for item in run.items:
-            for output in item.outputs:
+            for output in (o for o in item.outputs if not o.skipped):
                 print(f"===== 将写入 {output.destination.rel} =====\n{output.text}")
     print(format_run(run))
     return EXIT_OK

@@ -12,19 +12,22 @@ from collections.abc import Iterable
 from dataclasses import fields
 
 from civicpress.buildstate import CONFIG_FILE, FORMAT, key_of
+from civicpress.environment import font_stamp, library_versions
 from civicpress.model import BODY_FIELDS, Page, Site
 
 
 class OutputKeys:
     """The key of each output: a hash of everything it is made from.
 
-    - the *site key*: settings, templates, theme, code, static files, data and every other
+    - the *site key*: settings, templates, theme, code, the versions of the libraries that shape
+      the output (``environment.library_versions``), static files, data and every other
       non-article file, and every published page's facts (title, address, date, tags…), all
       but its text; a change there changes every output;
     - for an article, its own text;
     - for any page, the text-derived fields (summary, length) of the other pages its templates
       showed last time (``OutputRecord.reads``), as the renderer recorded them;
-    - for the exchange materials, their laid-out content instead of the site's facts.
+    - for the exchange materials, their laid-out content and the installed fonts
+      (``environment.font_stamp``) instead of the site's facts.
     """
 
     def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: object,
@@ -36,9 +39,11 @@ class OutputKeys:
         inputs = b"".join(line for line in stats if line.split(b"\0", 1)[0].decode() not in skip)
         hashes = [memo.of(page) for page in site.pages]
         facts = key_of(*(h[0] for h in hashes))
-        self.site = key_of(FORMAT, tuple(options), code, inputs, facts, sorted(site.unpublished.items()),
+        tools = library_versions()
+        self.site = key_of(FORMAT, tuple(options), tools, code, inputs, facts, sorted(site.unpublished.items()),
                            site.build_date)
-        self.print = key_of(FORMAT, tuple(options), code, repr(print_jobs))
+        fonts = font_stamp() if print_jobs else "-"  # the faces the PDFs are set in, and measured with
+        self.print = key_of(FORMAT, tuple(options), tools, fonts, code, repr(print_jobs))
         self._text = {page.source: h[1] for page, h in zip(site.pages, hashes, strict=True)}
         self._by_source = {page.source: page for page in site.pages}
         self._pages = {page.output: page for page in site.pages}

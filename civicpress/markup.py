@@ -27,6 +27,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from civicpress.environment import library_versions
+
 # (href, is_image) -> the URL to write
 LinkResolver = Callable[[str, bool], str]
 
@@ -218,7 +220,7 @@ class MarkdownCache:
         self.folder = folder
         self.read = read  # False: only write (a build asked to make everything anew)
         code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-        self._salt = f"{code}\0{allow_html}\0"
+        self._salt = f"{code}\0{allow_html}\0{library_versions()}\0"  # a new Markdown renders anew
 
     def _path(self, text: str, page_url: str) -> Path:
         key = hashlib.blake2b(f"{self._salt}{page_url}\0{text}".encode(), digest_size=16).hexdigest()

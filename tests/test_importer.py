@@ -244,7 +244,7 @@ def test_cli_dry_run_prints_article_and_report(tmp_path: Path, capsys: pytest.Ca
     assert not (site / "content" / "achievements").exists()
 
 
-def test_cli_writes_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_and_a_second_run_skips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path, {})
     text = str(TEXTS / "hongqi_wrapped_gbk.txt")
     assert main(["import", text, "--section", "news", "--site", str(site)]) == 0
@@ -253,8 +253,8 @@ def test_cli_writes_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["import", text, "--section", "news", "--site", str(site)]) == 0
     out = capsys.readouterr().out
     assert first.read_bytes() == before
-    assert (first.parent / f"{first.stem}-2.md").exists()
-    assert "已存在，改用 hong-qi-she-qu-zhi-yuan-fu-wu-qing-kuang-bao-gao-2.md" in out
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name]
+    assert "已导入，跳过：content/news/hong-qi-she-qu-zhi-yuan-fu-wu-qing-kuang-bao-gao.md" in out
 
 
 def test_cli_reads_standard_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

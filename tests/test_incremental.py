@@ -8,8 +8,13 @@ incremental build did only the work the change calls for.
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import os
+import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +24,7 @@ import pytest
 from PIL import Image
 from sitemaker import NOW, article, make_site
 
+from civicpress.errors import Location
 from civicpress.pipeline import BuildOptions, BuildSession, build
 from civicpress.templating import THEME_DIR
 
@@ -192,12 +198,15 @@ def test_a_failed_incremental_build_leaves_the_output_as_it_was(site: Path, tmp_
 def test_warnings_of_kept_pages_are_reported_again(site: Path, tmp_path: Path) -> None:
     edit(site / "content/events/a1.md", "![活动照片]", "![]")  # an image without alt text: a warning
     out = tmp_path / "output"
+    expected = [("image-alt", Location("content/events/a1.md", 11))]  # the line of ![]
     first = build(options(site, out))
-    assert [w.code for w in first.warnings] == ["image-alt"] or first.warnings
+    assert [(w.code, w.location) for w in first.warnings] == expected
     EDITS["body appended"](site)
     second = build(options(site, out))
+    assert second.rendered < second.files / 2  # a1 was kept from the first build, not made again
     assert second.warnings == first.warnings
-    assert build(options(site, out)).warnings == first.warnings
+    third = build(options(site, out))
+    assert third.unchanged and third.warnings == first.warnings
 
 
 def test_damaged_cache_means_a_full_build(site: Path, tmp_path: Path) -> None:
@@ -281,7 +290,7 @@ def test_a_build_before_the_index_work_of_the_last_one_still_ends_equal(site: Pa
 
 
 def test_worker_processes_report_personal_data_as_one_process_does(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendering_processes: Callable[[], list[int]]
 ) -> None:
     """A phone number in a template reaches every article: reported once, at the first, however many workers."""
     from civicpress.errors import BuildFailed
@@ -297,6 +306,7 @@ def test_worker_processes_report_personal_data_as_one_process_does(
         with pytest.raises(BuildFailed) as failure:
             build(options(site, tmp_path / f"out-{workers}", workers=workers, cache=False))
         reports.append([f.format() for f in failure.value.findings])
+        assert len(set(rendering_processes()) - {os.getpid()}) == (0 if workers == 1 else 2)
     assert reports[0] == reports[1]
     assert sum("手机号" in line for line in reports[0]) == 1
 
@@ -329,15 +339,116 @@ def test_rendered_markdown_is_reused_when_only_the_site_changed(
 
 
 def test_output_is_the_same_with_one_or_two_worker_processes(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendering_processes: Callable[[], list[int]]
 ) -> None:
     """Workers render, check and stage pages and lists themselves: the published tree is the same."""
     from civicpress.writers import pages
 
     monkeypatch.setattr(pages, "PARALLEL_MIN_PAGES", 1)
-    trees = []
+    trees, renderers = [], []
     for workers in (1, 2):
         out = tmp_path / f"out-{workers}"
-        build(options(site, out, workers=workers, cache=False))
+        result = build(options(site, out, workers=workers, cache=False))
         trees.append(tree(out))
+        renderers.append(rendering_processes())
+    assert renderers[0] == [os.getpid()] * result.pages
+    assert len(renderers[1]) == result.pages
+    assert len(set(renderers[1])) == 2 and os.getpid() not in renderers[1]  # the two workers did render
     assert trees[0] == trees[1]
+
+
+# ---------------------------------------------------------------- what the build runs with: fonts, libraries
+
+ROOT = Path(__file__).resolve().parent.parent
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # what fontconfig sees on a machine without the print fonts
+MATERIAL = (
+    "---\ntitle: 测试交流材料\ndate: 2022-09-19\n---\n"
+    "社区有志愿者{{ data.stats.volunteers }}人。\n\n## 一、坚持党建引领\n\n一是高定位。\n"
+)
+DONE = re.compile(r"共 (\d+) 个文件.*重新生成 (\d+) 个")
+
+
+def cli_build(site: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python build.py build`` in its own process, as an editor runs it (``env``: changed variables)."""
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), "PYTHONIOENCODING": "utf-8", **env}
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site), "--out", str(out)],
+                         capture_output=True, text=True, encoding="utf-8", env=environ, timeout=300)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    return run
+
+
+def font_config(folder: Path, *font_dirs: Path) -> str:
+    """A fontconfig file that shows only ``font_dirs`` (its own cache, in ``folder``)."""
+    folder.mkdir()
+    dirs = "".join(f"<dir>{d}</dir>" for d in font_dirs if d.is_dir())
+    conf = folder / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{dirs}'
+                    f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>", encoding="utf-8")
+    return str(conf)
+
+
+def installed_print_font() -> Path | None:
+    """The folder of an installed stand-in for 仿宋 (FandolFang, as scripts/install-fonts.sh installs it)."""
+    if shutil.which("fc-list") is None:
+        return None
+    listed = subprocess.run(["fc-list", "-f", "%{file}\n", ":family=FandolFang"], capture_output=True, text=True,
+                            check=False).stdout.split()
+    return Path(listed[0]).parent if listed else None
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return {char["fontname"] for page in pdf.pages for char in page.chars}
+
+
+def test_installing_the_print_fonts_makes_the_pdfs_again(site: Path, tmp_path: Path) -> None:
+    """Fonts are an input: after they are installed, the build does not say 没有变化 and keep fallback PDFs."""
+    from civicpress.printing.pdf import weasyprint_problem
+
+    fonts = installed_print_font()
+    if fonts is None or weasyprint_problem():
+        pytest.skip("needs fontconfig, WeasyPrint and FandolFang (sudo bash scripts/install-fonts.sh)")
+    (site / "content/materials").mkdir()
+    (site / "content/materials/cailiao.md").write_text(MATERIAL, encoding="utf-8")
+    without = font_config(tmp_path / "without", DEJAVU)
+    with_fonts = font_config(tmp_path / "with", DEJAVU, fonts)
+    out = tmp_path / "output"
+    cli_build(site, out, FONTCONFIG_FILE=without)
+    before = tree(out)
+    assert "没有变化" in cli_build(site, out, FONTCONFIG_FILE=without).stdout
+    installed = cli_build(site, out, FONTCONFIG_FILE=with_fonts)  # the editor installs the fonts
+    assert "没有变化" not in installed.stdout
+    after = tree(out)
+    assert after["print/cailiao.pdf"] != before["print/cailiao.pdf"]
+    assert not any("Fandol" in name for name in pdf_fonts(before["print/cailiao.pdf"]))
+    assert any("FandolFang" in name for name in pdf_fonts(after["print/cailiao.pdf"]))
+    assert {p for p in after if after[p] != before.get(p)} <= {p for p in after if p.startswith("print/")}
+    assert "没有变化" in cli_build(site, out, FONTCONFIG_FILE=with_fonts).stdout
+    cli_build(site, tmp_path / "fresh", FONTCONFIG_FILE=with_fonts)
+    assert tree(tmp_path / "fresh") == after
+
+
+@pytest.mark.parametrize("library", ["Markdown", "segno", "pagefind_bin_extended"])
+def test_a_new_version_of_a_library_makes_everything_again(site: Path, tmp_path: Path, library: str) -> None:
+    """A library that shapes the output was upgraded (a newer dist-info comes first on the path)."""
+    out = tmp_path / "output"
+    cli_build(site, out)
+    assert "没有变化" in cli_build(site, out).stdout
+    upgraded = tmp_path / "upgraded" / f"{library}-99.0.dist-info"
+    upgraded.mkdir(parents=True)
+    (upgraded / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {library}\nVersion: 99.0\n", encoding="utf-8")
+    entry_points = importlib.metadata.distribution(library).read_text("entry_points.txt")
+    if entry_points:  # Markdown finds its extensions through them
+        (upgraded / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(upgraded.parent), os.environ.get("PYTHONPATH")) if p)
+    cached = site / ".civicpress-cache/markdown"
+    before = {p.name for p in cached.rglob("*.json")}
+    run = cli_build(site, out, PYTHONPATH=path)
+    done = DONE.search(run.stdout)
+    assert done is not None, run.stdout
+    assert done.group(1) == done.group(2)  # every file made again
+    articles = len(list((site / "content").rglob("*.md"))) - 1  # not the section's _index.md
+    assert len({p.name for p in cached.rglob("*.json")} - before) >= articles  # the Markdown too, not its cache
+    assert "没有变化" in cli_build(site, out, PYTHONPATH=path).stdout

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -161,24 +162,26 @@ class CliRun:
     proc: subprocess.CompletedProcess[str]
     out: Path
     before: dict[str, bytes | None]
+    site: Path
 
 
-def _cli_run(case: str, tmp: Path) -> CliRun:
+def _cli_run(site: Path, tmp: Path) -> CliRun:
     out = tmp / "out"
     fill_sentinel(out)
     before = snapshot(out)
-    return CliRun(run_build(INVALID / case, out), out, before)
+    return CliRun(run_build(site, out), out, before, site)
 
 
 @pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliRun]:
-    """Every case built once by the real command line, a few processes at a time.
+def cli_runs(tmp_path_factory: pytest.TempPathFactory, copy_site: Callable[[Path], Path]) -> dict[str, CliRun]:
+    """Every case (a copy: a build writes its cache into the site) built once by the real command line,
+    a few processes at a time.
 
     Each run is mostly interpreter start-up, so running them side by side keeps this file fast.
     """
-    folders = {case: tmp_path_factory.mktemp(case) for case in case_names()}
+    folders = {case: (copy_site(INVALID / case), tmp_path_factory.mktemp(case)) for case in case_names()}
     with ThreadPoolExecutor(max_workers=max(4, os.cpu_count() or 1)) as pool:
-        futures = {case: pool.submit(_cli_run, case, tmp) for case, tmp in folders.items()}
+        futures = {case: pool.submit(_cli_run, *places) for case, places in folders.items()}
         return {case: future.result() for case, future in futures.items()}
 
 
@@ -199,21 +202,22 @@ def test_cli_reports_every_error_and_leaves_output_alone(case: str, cli_runs: di
         assert text in proc.stderr
     assert snapshot(run.out) == run.before
     assert [p.name for p in run.out.parent.iterdir()] == ["out"], "no staging folder may be left beside the output"
-    assert not (INVALID / case / "output").exists()
+    assert not (run.site / "output").exists()
 
 
 # ---------------------------------------------------------------- invalid sites: Python API
 
 
 @pytest.mark.parametrize("case", case_names())
-def test_api_raises_exactly_the_expected_findings(case: str, tmp_path: Path) -> None:
+def test_api_raises_exactly_the_expected_findings(case: str, tmp_path: Path,
+                                                  copy_site: Callable[[Path], Path]) -> None:
     expected = load_expected(case)
     out = tmp_path / "out"
     fill_sentinel(out)
     before = snapshot(out)
 
     with pytest.raises(SiteError) as failed:
-        build(BuildOptions(site_dir=INVALID / case, out_dir=out, now=NOW))
+        build(BuildOptions(site_dir=copy_site(INVALID / case), out_dir=out, now=NOW))
 
     findings = failed.value.findings
     assert ordered([triple(f) for f in findings if f.is_error]) == ordered(expected.errors)
@@ -249,9 +253,10 @@ def test_valid_sites_are_saved_as_editors_save_them() -> None:
 
 
 @pytest.mark.parametrize(("site", "warnings"), VALID_SITES, ids=VALID_IDS)
-def test_valid_site_builds_with_readable_text(site: str, warnings: list[Triple], tmp_path: Path) -> None:
+def test_valid_site_builds_with_readable_text(site: str, warnings: list[Triple], tmp_path: Path,
+                                              copy_site: Callable[[Path], Path]) -> None:
     out = tmp_path / "out"
-    proc = run_build(VALID / site, out)
+    proc = run_build(copy_site(VALID / site), out)
 
     assert proc.returncode == 0, proc.stderr
     assert_no_traceback(proc)
@@ -267,18 +272,20 @@ def test_valid_site_builds_with_readable_text(site: str, warnings: list[Triple],
 
 
 @pytest.mark.parametrize(("site", "warnings"), VALID_SITES, ids=VALID_IDS)
-def test_valid_site_warnings_through_api(site: str, warnings: list[Triple], tmp_path: Path) -> None:
-    result: BuildResult = build(BuildOptions(site_dir=VALID / site, out_dir=tmp_path / "out", now=NOW))
+def test_valid_site_warnings_through_api(site: str, warnings: list[Triple], tmp_path: Path,
+                                         copy_site: Callable[[Path], Path]) -> None:
+    result: BuildResult = build(BuildOptions(site_dir=copy_site(VALID / site), out_dir=tmp_path / "out", now=NOW))
     assert ordered([triple(f) for f in result.warnings]) == ordered(warnings)
 
 
 @pytest.mark.parametrize(("site", "warnings"), VALID_SITES, ids=VALID_IDS)
-def test_strict_turns_the_encoding_warning_into_failure(site: str, warnings: list[Triple], tmp_path: Path) -> None:
+def test_strict_turns_the_encoding_warning_into_failure(site: str, warnings: list[Triple], tmp_path: Path,
+                                                        copy_site: Callable[[Path], Path]) -> None:
     out = tmp_path / "out"
     fill_sentinel(out)
     before = snapshot(out)
 
-    proc = run_build(VALID / site, out, "--strict")
+    proc = run_build(copy_site(VALID / site), out, "--strict")
 
     assert_no_traceback(proc)
     if warnings:

@@ -30,9 +30,9 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> Path:
     out = tmp_path_factory.mktemp("checks") / "output"
-    build(BuildOptions(site_dir=ROOT, out_dir=out, now=NOW))
+    build(BuildOptions(site_dir=sample_site, out_dir=out, now=NOW))
     return out
 
 

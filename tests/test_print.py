@@ -429,9 +429,9 @@ def test_rendering_leaves_the_garbage_collector_as_it_was() -> None:
 @needs_pdf
 @needs_fonts
 @pytest.mark.skipif(not CHECKER.exists(), reason="../shared/tools/gbt9704_check.py not found")
-def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path) -> None:
+def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path, sample_site: Path) -> None:
     out = tmp_path / "out"
-    build(BuildOptions(site_dir=ROOT, out_dir=out, print_only=True))
+    build(BuildOptions(site_dir=sample_site, out_dir=out, print_only=True))
     assert not (out / "index.html").exists()  # print only
     for name in ("wenming-shequ", "canguan-cailiao"):
         pdf = out / "print" / f"{name}.pdf"

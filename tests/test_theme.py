@@ -41,9 +41,9 @@ SVG = "{http://www.w3.org/2000/svg}"  # html5lib puts inline SVG in its namespac
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> Path:
     out = tmp_path_factory.mktemp("theme") / "output"
-    build(BuildOptions(site_dir=ROOT, out_dir=out, now=NOW))
+    build(BuildOptions(site_dir=sample_site, out_dir=out, now=NOW))
     return out
 
 

@@ -40,9 +40,9 @@ window.print = function () { window.__printed += 1; };
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> Path:
     out = tmp_path_factory.mktemp("browser") / "output"
-    build(BuildOptions(site_dir=ROOT, out_dir=out, now=NOW))
+    build(BuildOptions(site_dir=sample_site, out_dir=out, now=NOW))
     return out
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from posixpath import join, normpath
 from typing import Any
@@ -465,7 +467,9 @@ def test_script_links_are_refused(tmp_path: Path) -> None:
     assert not any(b"javascript:" in page.data.lower() for page in pages)
 
 
-def test_pages_rendered_by_worker_processes_are_identical(tmp_path: Path) -> None:
+def test_pages_rendered_by_worker_processes_are_identical(
+    tmp_path: Path, rendering_processes: Callable[[], list[int]]
+) -> None:
     """Spreading the pages over processes changes nothing: same files, same bytes, same problems."""
     import multiprocessing
 
@@ -484,6 +488,11 @@ def test_pages_rendered_by_worker_processes_are_identical(tmp_path: Path) -> Non
         out = [(f.path, f.data) for f in write_pages(site, tools, findings, workers=workers, min_pages=1)]
         return out, [(f.code, f.location) for f in findings.items]
 
-    serial, parallel = run(1), run(2)
+    serial = run(1)
+    assert rendering_processes() == [os.getpid()] * len(files)  # each article once, here
+    parallel = run(2)
+    workers = rendering_processes()
+    assert len(workers) == len(files)
+    assert len(set(workers)) == 2 and os.getpid() not in workers  # two other processes shared them
     assert parallel == serial
     assert ("broken-link", Location("content/news/broken.md", 5)) in parallel[1]

@@ -6,7 +6,8 @@ A Markdown source keeps its own markup; only its unpaired stars (redactions) are
 
 The front matter is what civicpress's content schema accepts: ``title``, ``date``,
 ``summary``, ``tags`` and, for what the schema has no field for, ``extra`` (``source``: the file
-imported, ``imported: true``).
+imported, ``imported: true``, ``source_digest``: a hash of its bytes, and ``part``: which part of
+it with ``--split``; the last two let a second run of the same import skip this article).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Article:
     markdown_source: bool = False
     links: tuple[tuple[str, str], ...] = ()  # (title, file name) of the parts, for an overview
     part_of: tuple[str, str] | None = None  # (title, file name) of the overview, for a part
+    source_digest: str = ""  # files.source_digest of the imported file ("" : not recorded)
+    part: int | None = None  # with --split: 0 the overview, 1… the parts
 
 
 def escape_text(text: str, log: RepairLog | None = None) -> str:
@@ -153,7 +156,12 @@ def front_matter(article: Article, tags: list[str]) -> str:
     if text:
         lines.append(f"summary: {yaml_scalar(text)}")
     lines.append("tags: [" + ", ".join(_flow_item(tag) for tag in tags) + "]")
-    lines += ["extra:", f"  source: {yaml_scalar(article.source)}", "  imported: true", "---"]
+    lines += ["extra:", f"  source: {yaml_scalar(article.source)}", "  imported: true"]
+    if article.source_digest:
+        lines.append(f'  source_digest: "{article.source_digest}"')  # quoted: digits only would be a number
+    if article.part is not None:
+        lines.append(f"  part: {article.part}")
+    lines.append("---")
     return "\n".join(lines) + "\n"
 
 

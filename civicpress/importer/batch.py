@@ -1,7 +1,8 @@
 """One ``import`` run: read every file, repair and structure it, choose names, write.
 
 Nothing is written until every file has been read and converted; an unreadable file stops the
-run before any article is created (all unreadable files are reported together).
+run before any article is created (all unreadable files are reported together). Articles an
+earlier run of the same import wrote are recognised and skipped (``files.earlier_imports``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from civicpress.config import load_config
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.importer.article import Article, render
 from civicpress.importer.cleaning import clean
-from civicpress.importer.files import Destination, choose, write
+from civicpress.importer.files import (
+    Destination,
+    choose,
+    earlier_imports,
+    existing,
+    import_key,
+    remove_leftovers,
+    source_digest,
+    write,
+)
 from civicpress.importer.reading import Source, read_source
 from civicpress.importer.repair_log import RepairLog
 from civicpress.importer.structure import Report, parse, split
@@ -32,7 +42,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 class Output:
     destination: Destination
     title: str
-    text: str
+    text: str  # the article as this run made it (not written when skipped)
+    skipped: bool = False  # an earlier import of the same source made it: kept as it is, nothing written
 
 
 @dataclass(frozen=True)
@@ -120,57 +131,89 @@ def import_files(
     split_sections: bool = False,
     dry_run: bool = False,
 ) -> ImportRun:
-    """Import ``inputs`` into ``content/<section>/`` of the site at ``site_dir``."""
+    """Import ``inputs`` into ``content/<section>/`` of the site at ``site_dir``.
+
+    An article that an earlier import of the same source wrote into the section (or that this
+    run already wrote) is skipped, not imported again with ``-2``: running an interrupted or
+    repeated import again completes it without duplicates.
+    """
     section, slug_style = _section(site_dir, section)
     findings = Findings()
-    sources: list[Source] = []
+    sources: list[tuple[Source, str]] = []
     for item in inputs:
         if item.problem is not None:
             findings.add(item.problem)
             continue
         try:
-            sources.append(read_source(item.name, item.data, item.modified))
+            sources.append((read_source(item.name, item.data, item.modified), source_digest(item.data)))
         except SiteError as exc:
             findings.extend(exc.findings)
     if findings.errors:
         raise SiteError(*findings.errors)
-    taken: set[Path] = set()
-    items: list[Imported] = []
-    for source in sources:
-        report, repair_log = convert(source)
-        markdown = source.kind == "markdown"
-        name = Path(source.name).name
-        articles: list[Article] = []
-        note = ""
-        if split_sections:
-            intro, parts = split(report)
-            if len(parts) == 1 and intro is None and parts[0] is report:
-                note = "没有一级标题（如“一、”），未拆分"
-            else:
-                outputs: list[Output] = []
-                part_of: tuple[str, str] | None = None
-                if intro is not None:
-                    home = choose(site_dir, section, report.title, slug_style, taken)
-                    part_of = (report.title, home.path.name)
-                places = [choose(site_dir, section, part.title, slug_style, taken) for part in parts]
-                if intro is not None:
-                    links = tuple((part.title, place.path.name) for part, place in zip(parts, places, strict=True))
-                    overview = Article(report.title, report.date, intro, name, markdown, links)
-                    outputs.append(Output(home, report.title, render(overview, repair_log)))
-                for part, place in zip(parts, places, strict=True):
-                    article = Article(part.title, part.date, part, name, markdown, part_of=part_of)
-                    outputs.append(Output(place, part.title, render(article, repair_log)))
-                items.append(Imported(source, report, repair_log, tuple(outputs)))
-                continue
-        articles.append(Article(report.title, report.date, report, name, markdown))
-        outputs = [
-            Output(choose(site_dir, section, a.title, slug_style, taken), a.title, render(a, repair_log))
-            for a in articles
-        ]
-        items.append(Imported(source, report, repair_log, tuple(outputs), note))
+    places = _Places(site_dir, section, slug_style)
+    items = [_import_one(source, digest, places, split_sections) for source, digest in sources]
     if not dry_run:
+        remove_leftovers(site_dir, section)
         for imported in items:
             for output in imported.outputs:
+                if output.skipped:
+                    log.info("%s already imported as %s", imported.source.name, output.destination.rel)
+                    continue
                 write(output.destination, output.text)
                 log.info("imported %s → %s", imported.source.name, output.destination.rel)
     return ImportRun(section, tuple(items), dry_run)
+
+
+class _Places:
+    """Where each article of a run goes: the article an earlier import made of it, or a free name."""
+
+    def __init__(self, site_dir: Path, section: str, slug_style: str) -> None:
+        self.site_dir, self.section, self.slug_style = site_dir, section, slug_style
+        self.known = earlier_imports(site_dir, section)
+        self.taken: set[Path] = set()
+
+    def of(self, title: str, digest: str, part: int | None) -> tuple[Destination, bool]:
+        """(where the article goes, whether it is there already)."""
+        key = import_key(digest, part)
+        earlier = self.known.get(key)
+        if earlier is not None:
+            return existing(self.section, earlier), True
+        destination = choose(self.site_dir, self.section, title, self.slug_style, self.taken)
+        self.known[key] = destination.path  # the same source twice in one run: one article
+        return destination, False
+
+
+def _import_one(source: Source, digest: str, places: _Places, split_sections: bool) -> Imported:
+    report, repair_log = convert(source)
+    markdown = source.kind == "markdown"
+    name = Path(source.name).name
+    note = ""
+    if split_sections:
+        intro, parts = split(report)
+        if len(parts) == 1 and intro is None and parts[0] is report:
+            note = "没有一级标题（如“一、”），未拆分"
+        else:
+            return Imported(source, report, repair_log, _split_outputs(report, intro, parts, name, markdown, digest,
+                                                                       places, repair_log))
+    destination, skipped = places.of(report.title, digest, None)
+    article = Article(report.title, report.date, report, name, markdown, source_digest=digest)
+    output = Output(destination, report.title, render(article, repair_log), skipped)
+    return Imported(source, report, repair_log, (output,), note)
+
+
+def _split_outputs(report: Report, intro: Report | None, parts: list[Report], name: str, markdown: bool,
+                   digest: str, places: _Places, repair_log: RepairLog) -> tuple[Output, ...]:
+    """An overview (when the report has an introduction) linking to one article per section."""
+    home = places.of(report.title, digest, 0) if intro is not None else None
+    part_of = (report.title, home[0].path.name) if home is not None else None
+    placed = [places.of(part.title, digest, number) for number, part in enumerate(parts, start=1)]
+    outputs: list[Output] = []
+    if intro is not None and home is not None:
+        links = tuple((part.title, place.path.name) for part, (place, _) in zip(parts, placed, strict=True))
+        overview = Article(report.title, report.date, intro, name, markdown, links, source_digest=digest, part=0)
+        outputs.append(Output(home[0], report.title, render(overview, repair_log), home[1]))
+    for number, (part, (place, skipped)) in enumerate(zip(parts, placed, strict=True), start=1):
+        article = Article(part.title, part.date, part, name, markdown, part_of=part_of, source_digest=digest,
+                          part=number)
+        outputs.append(Output(place, part.title, render(article, repair_log), skipped))
+    return tuple(outputs)

@@ -38,6 +38,9 @@ def format_item(item: Imported, dry_run: bool) -> str:
     lines = [f"导入：{source.name}（{source.encoding.upper()}）"]
     verb = "将写入" if dry_run else "已写入"
     for output in item.outputs:
+        if output.skipped:
+            lines.append(f"  已导入，跳过：{output.destination.rel}（同一份材料此前已导入为这篇文章，不再重复导入）")
+            continue
         lines.append(f"  {verb}：{output.destination.rel}")
         if output.destination.renamed:
             lines.append(f"    （{output.destination.wanted} 已存在，改用 {output.destination.path.name}）")
@@ -70,10 +73,13 @@ def format_item(item: Imported, dry_run: bool) -> str:
 
 def format_run(run: ImportRun) -> str:
     parts = [format_item(item, run.dry_run) for item in run.items]
-    files = sum(len(item.outputs) for item in run.items)
+    outputs = [output for item in run.items for output in item.outputs]
+    skipped = sum(output.skipped for output in outputs)
     flags = sum(len(item.log.flags) for item in run.items)
     verb = "将导入" if run.dry_run else "已导入"
-    tail = f"{verb} {files} 篇文章到栏目 {run.section}" + (f"，{flags} 处需要人工核对" if flags else "") + "。"
+    tail = f"{verb} {len(outputs) - skipped} 篇文章到栏目 {run.section}"
+    tail += f"，{skipped} 篇此前已导入，跳过" if skipped else ""
+    tail += (f"，{flags} 处需要人工核对" if flags else "") + "。"
     if run.dry_run:
         tail += "（试运行，没有写入任何文件）"
     return "\n\n".join([*parts, tail])

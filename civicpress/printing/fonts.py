@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from civicpress.environment import font_stamp
+
 log = logging.getLogger(__name__)
 
 FALLBACK = "Noto Serif CJK SC"  # covers all GBK ideographs: where a rare character comes from
@@ -60,13 +62,17 @@ class FontFile:
 Lookup = Callable[[str, bool], "FontFile | None"]
 
 
-def fontconfig_lookup(family: str, bold: bool) -> FontFile | None:
-    """The installed file of ``family`` (fontconfig's list; aliases are not followed)."""
-    return _fc_list(family, bold)
+def fontconfig_lookup(fonts: str) -> Lookup:
+    """The installed file of a family (fontconfig's list; aliases are not followed).
+
+    ``fonts`` is ``environment.font_stamp()``: the answers are kept per stamp, so a font
+    installed meanwhile (``serve`` runs for hours) is looked up anew.
+    """
+    return functools.partial(_fc_list, fonts=fonts)
 
 
 @functools.lru_cache(maxsize=128)
-def _fc_list(family: str, bold: bool) -> FontFile | None:
+def _fc_list(family: str, bold: bool, fonts: str) -> FontFile | None:
     if shutil.which("fc-list") is None:
         return None
     try:
@@ -147,7 +153,7 @@ class FontBook:
     """The fonts one build prints with. ``lookup`` is fontconfig unless a test gives another."""
 
     def __init__(self, lookup: Lookup | None = None) -> None:
-        self._lookup = lookup or fontconfig_lookup
+        self._lookup = lookup or fontconfig_lookup(font_stamp())
         self._faces: dict[str, Face | None] = {}
         self._fallback: Face | bool | None = False
 
