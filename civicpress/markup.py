@@ -277,11 +277,12 @@ def _flatten(tokens: list[dict[str, object]]) -> Iterator[Heading]:
 
 # Each bracketed class also excludes the opening mark, so that a scan that fails at one mark
 # stops at the next instead of running to the end of the text again: linear on any input.
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # a link's address, which may hold one level of (…)
 _PLAIN_RULES = [
     (re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+[.)])[ \t]+", re.M), ""),  # block markers
     (re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{3,}.*$", re.M), ""),  # table separator rows
-    (re.compile(r"!\[[^\[\]]*\]\([^()]*\)"), ""),  # images
-    (re.compile(r"\[([^\[\]]*)\]\([^()]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"!\[[^\[\]]*\]" + _TARGET), ""),  # images
+    (re.compile(r"\[([^\[\]]*)\]" + _TARGET), r"\1"),  # links keep their text
     (re.compile(r"\[\^[^\[\]]+\]:?"), ""),  # footnote marks
     (re.compile(r"\{:?[^{}]*\}"), ""),  # attribute lists
     (re.compile(r"<[^<>]+>"), ""),  # raw HTML tags
