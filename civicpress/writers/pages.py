@@ -77,6 +77,7 @@ def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
 
 
 PARALLEL_MIN_PAGES = 200  # below this, starting worker processes costs more than it saves
+SPAN = 50  # pages rendered in one go (one watch thread, one trip to a worker process)
 
 SLOW_HINT = "通常是文章过长或结构过于复杂（如成千上万个脚注或链接）。请删去重复的内容，或把文章拆成几篇。"
 LARGE_HINT = "通常是同一个链接、图片或数据表达式重复了成千上万次。请删去重复的内容，或把文章拆成几篇。"
@@ -118,10 +119,16 @@ def write_pages(
 
 
 def _render_here(site: Site, tools: Tools, findings: Findings, jobs: list[Job]) -> Iterator[OutputFile]:
-    """The files of ``jobs``, rendered in this process; a failure goes to ``findings`` and the build goes on."""
-    with PageWatch(tools.limits.seconds) as watch:
-        for job in jobs:
-            output, problems = _render_job(job, site, tools, watch)
+    """The files of ``jobs``, rendered in this process; a failure goes to ``findings`` and the build goes on.
+
+    They are rendered a span at a time, each span under its own watch: no watch thread is left
+    running while the caller has the files (a generator left unfinished would keep it, and a
+    thread besides the main one stops later builds of the process from forking workers).
+    """
+    for start in range(0, len(jobs), SPAN):
+        with PageWatch(tools.limits.seconds) as watch:
+            done = [_render_job(job, site, tools, watch) for job in jobs[start : start + SPAN]]
+        for output, problems in done:
             findings.extend(problems)
             if output is not None:
                 yield output
@@ -296,7 +303,7 @@ def _can_fork(workers: int) -> bool:
 def _render_in_workers(
     site: Site, tools: Tools, findings: Findings, workers: int, jobs: list[Job]
 ) -> Iterator[OutputFile]:
-    size = max(1, min(50, len(jobs) // (workers * 4)))
+    size = max(1, min(SPAN, len(jobs) // (workers * 4)))
     spans = [tuple(jobs[start : start + size]) for start in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")  # the child inherits site and tools: nothing is pickled
     with context.Pool(workers, initializer=_start_worker, initargs=(site, tools)) as pool:
