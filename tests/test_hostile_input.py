@@ -22,10 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sitemaker import article, build_site, make_site
+from sitemaker import article, build_site, load, make_site
 from test_invalid_sites import NOW, assert_no_traceback, fill_sentinel, repo_root, run_build, snapshot
 
 from civicpress.errors import BuildFailed, Location
+from civicpress.expressions import expand, make_environment
+from civicpress.markup import MarkdownRenderer, plain_text
+from civicpress.model import RESERVED_NAMES
+from civicpress.templating import Renderer
+from civicpress.writers.pages import PageLimits, Tools, write_pages
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -200,8 +205,6 @@ def test_data_page_addresses_stay_inside_the_site(tmp_path: Path, record_slug: s
 
 def test_the_reserved_names_cover_what_the_writers_publish(tmp_path: Path) -> None:
     """Every top-level name a build publishes besides pages, sections and content files is reserved."""
-    from civicpress.model import RESERVED_NAMES
-
     files = {"content/news/a.md": article("甲", tags=["志愿服务"]), "content/about.md": article("关于", date=None),
              "content/materials/m.md": "---\ntitle: 交流材料\ndate: 2022-09-19\n---\n正文。\n"}
     site = make_site(tmp_path, files)
@@ -263,8 +266,6 @@ def test_ordinary_nesting_still_builds(tmp_path: Path, body: str) -> None:
 )
 def test_plain_text_of_repeated_markup_is_linear(text: str) -> None:
     """Summaries and search text are made of every article: no input may make that quadratic."""
-    from civicpress.markup import plain_text
-
     started = time.monotonic()
     plain_text(text)
     assert time.monotonic() - started < 2
@@ -277,12 +278,6 @@ SLOW_BODY = "".join(f"第{i}条[^{i}]\n\n[^{i}]: 注释\n\n" for i in range(2000
 
 
 def test_a_page_that_renders_too_long_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
-    from sitemaker import load
-
-    from civicpress.markup import MarkdownRenderer
-    from civicpress.templating import Renderer
-    from civicpress.writers.pages import PageLimits, Tools, write_pages
-
     files = {"content/news/slow.md": article("慢", body=SLOW_BODY), "content/news/fast.md": article("快")}
     site_dir = make_site(tmp_path, files)
     site, findings = load(site_dir)
@@ -296,12 +291,6 @@ def test_a_page_that_renders_too_long_is_stopped_at_the_time_limit(tmp_path: Pat
 
 
 def test_the_time_limit_stops_pages_in_worker_processes(tmp_path: Path) -> None:
-    from sitemaker import load
-
-    from civicpress.markup import MarkdownRenderer
-    from civicpress.templating import Renderer
-    from civicpress.writers.pages import PageLimits, Tools, write_pages
-
     files = {f"content/news/p{n}.md": article(f"第{n}篇") for n in range(6)}
     files["content/news/slow.md"] = article("慢", body=SLOW_BODY)
     site_dir = make_site(tmp_path, files)
@@ -515,8 +504,6 @@ COSTLY = {
 
 @pytest.mark.parametrize("text", list(COSTLY.values()), ids=list(COSTLY))
 def test_costly_expressions_stop_at_a_limit_with_their_line(text: str) -> None:
-    from civicpress.expressions import expand, make_environment
-
     started = time.monotonic()
     result, finding = expand(make_environment(), "第一行\n" + text, {"data": {}}, Location("content/news/a.md"), 5)
     assert time.monotonic() - started < 5
@@ -539,7 +526,5 @@ FINE = {
 
 @pytest.mark.parametrize(("text", "expected"), list(FINE.values()), ids=list(FINE))
 def test_ordinary_expressions_stay_within_the_limits(text: str, expected: str) -> None:
-    from civicpress.expressions import expand, make_environment
-
     data = {"n": 12345678, "rows": list(range(5000))}
     assert expand(make_environment(), text, {"data": data}, Location("content/news/a.md"), 5) == (expected, None)
