@@ -1,13 +1,16 @@
 """The command line: ``python build.py [build|serve|new|check|import]`` and the ``civicpress`` command.
 
 Exit codes: 0 ok, 1 the site has errors, 2 wrong usage. Messages are Simplified Chinese.
-A SiteError is printed as a list of problems, never as a traceback.
+A SiteError is printed as a list of problems, never as a traceback; so is an OSError (a full or
+read-only disk, an output folder that is a mount point…): the system's answer, said for an editor.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import sys
 import time
 from dataclasses import replace
@@ -15,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from civicpress.errors import Finding, SiteError
+from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult, clock
 
 # The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
@@ -160,7 +163,51 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n已停止。", file=sys.stderr)
         return EXIT_SITE_ERROR
+    except OSError as exc:  # the publishing code leaves the old output in place and raises
+        out = _options(args).out_dir if args.command in ("build", "print", "serve") else None
+        finding = _os_error_finding(exc, out)
+        _report((finding,), sys.stderr)
+        kept = "输出文件夹保持不变。" if finding.code == "output-unwritable" else ""
+        print(f"\n失败：{kept}", file=sys.stderr)
+        return EXIT_SITE_ERROR
     return EXIT_USAGE
+
+
+# errno -> (what it means, what to do), for an editor
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("磁盘空间不足", "请清理磁盘，或用 --out 把网站生成到空间足够的磁盘上，然后重新运行。"),
+    errno.EDQUOT: ("超出了磁盘配额", "请清理自己的文件，或用 --out 把网站生成到别的磁盘上，然后重新运行。"),
+    errno.EROFS: ("磁盘是只读的", "请用 --out 指定一个可以写入的文件夹，或请管理员把这个磁盘改为可写。"),
+    errno.EACCES: ("没有写入权限", "请用 --out 指定自己有权写入的文件夹；在 Windows 上也可能是文件正被别的程序"
+                                 "（浏览器、WPS、杀毒软件）打开，关闭后重试。"),
+    errno.EPERM: ("不允许这样操作", "请用 --out 指定自己有权写入的文件夹，或关闭正在使用其中文件的程序后重试。"),
+    errno.EBUSY: ("文件夹正被占用，或者它是一个挂载点，不能整体替换",
+                  "如果输出文件夹是挂载点（网络盘、Docker 卷等），请用 --out 指定它里面的一个子文件夹，"
+                  "如 挂载点/output；否则请关闭正在使用它的程序后重试。"),
+    errno.EISDIR: ("同一个位置既要写文件又要建文件夹", "可能是文章的网址名与 static/ 中的文件同名，请修改其中一个。"),
+    errno.ENOTDIR: ("同一个位置既要写文件又要建文件夹", "可能是文章的网址名与 static/ 中的文件同名，请修改其中一个。"),
+    errno.EADDRINUSE: ("端口已被别的程序占用", "请用 --port 换一个端口，如 --port 8001。"),
+}
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+_OS_ERROR_HINT = "请检查这个文件夹是否存在、能否写入，然后重新运行。"
+
+
+def _os_error_finding(exc: OSError, out: Path | None) -> Finding:
+    """What an OSError means to the editor: which folder or file, why, and what to do."""
+    reason, hint = _OS_ERRORS.get(exc.errno or 0, (exc.strerror or str(exc), _OS_ERROR_HINT))
+    system = f"（{exc.strerror}）" if exc.strerror and exc.strerror != reason else ""
+    filename = os.fsdecode(exc.filename) if exc.filename is not None else None
+    if out is not None and (_in_output(filename, out) if filename else exc.errno in _DISK_FULL):
+        return Finding("output-unwritable", f"无法写入输出文件夹：{reason}{system}", Location(_display(out)), hint)
+    location = Location(_display(Path(filename))) if filename else None
+    return Finding("file-error", f"无法读写{'这个文件' if filename else '文件'}：{reason}{system}", location, hint)
+
+
+def _in_output(filename: str, out: Path) -> bool:
+    """Whether ``filename`` is the output folder, inside it, or inside publishing's folders beside it."""
+    path, out = Path(filename).absolute(), out.absolute()
+    return any(p == out or (p.parent == out.parent and p.name.startswith(f".{out.name}."))
+               for p in (path, *path.parents))
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:

@@ -22,6 +22,7 @@ from civicpress.config import SiteConfig, freeze
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.fields import BadValue, FieldTable, Parse, choice, switch
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
+from civicpress.urls import slug_problem
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,9 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "honors": ("level", "awarded_by"),
 }
 DATE_HINT = "日期请写成 2022-09-19 或 2022-09-19 14:30 的格式。"
+SLUG_HINT = "slug 只写一个名字，用字母、数字、汉字和短横线，如 slug: chong-yang-jie；网址的其余部分由栏目决定。"
+LINK_HINT = "符号链接可能指向网站文件夹之外的文件，不会读取也不会发布。请把文件本身复制到这里，再删除这个链接。"
+SITE_FOLDERS = ("static", "templates")  # the site's other input folders, besides content/
 
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -168,7 +172,8 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: R
     assets: list[str] = []
     materials: list[MaterialSource] = []
     stamps: dict[str, tuple[int, int]] | None = {} if memo is not None else None
-    for rel in _walk(root, stamps):
+    links: list[str] = []
+    for rel in _walk(root, stamps, links):
         if rel.startswith(DATA_DIR + "/"):
             continue
         if rel.startswith(MATERIALS_DIR + "/") and rel.endswith(MARKDOWN_SUFFIXES):
@@ -186,7 +191,16 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: R
     else:  # the same object while no data file changed: the model's memo compares it by identity
         files = sorted((root / DATA_DIR).iterdir()) if (root / DATA_DIR).is_dir() else []
         data = memo.read("/data", _stamp(*files), None, findings, lambda local: read_data(root / DATA_DIR, local))
+    paths = [f"{CONTENT_DIR}/{link}" for link in links]
+    for folder in SITE_FOLDERS:
+        _walk(site_dir / folder, None, paths, f"{folder}/")
+    findings.extend([link_refused(path) for path in paths])
     return Content(tuple(documents), data, tuple(assets), tuple(materials))
+
+
+def link_refused(path: str) -> Finding:
+    """A symbolic link in the site's folders: refused, not followed, and not skipped without a word."""
+    return Finding("symlink", f"{path} 是符号链接，不能使用", Location(path), LINK_HINT)
 
 
 def _document(
@@ -217,10 +231,12 @@ def _read_material(root: Path, rel: str, findings: Findings) -> MaterialSource |
     return MaterialSource(location.path, rel, doc, body, body_line, text.encoding)
 
 
-def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None) -> list[str]:
+def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None, links: list[str] | None = None,
+          prefix: str = "") -> list[str]:
     """Every file below ``root``, sorted, skipping hidden files and editor backups.
 
-    Links are not followed: a link pointing outside the site must not pull files in. With
+    Links are not followed: a link pointing outside the site must not pull files in. Each one
+    (to a file or a folder) is noted in ``links``, so that it can be refused by name. With
     ``stamps``, each file's (size, modification time) is noted there, from the same listing.
     """
     found: list[str] = []
@@ -231,11 +247,16 @@ def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None) -> list[
         below = []
         for entry in entries:
             name = entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if not name.startswith("."):
-                    below.append((f"{base}{name}/", entry.path))
+            if name.startswith("."):
                 continue
-            if name.startswith((".", "~$")) or name.endswith(("~", ".tmp", ".swp")) or entry.is_symlink():
+            if entry.is_symlink():
+                if links is not None:
+                    links.append(base + name)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                below.append((f"{base}{name}/", entry.path))
+                continue
+            if name.startswith("~$") or name.endswith(("~", ".tmp", ".swp")):
                 continue
             found.append(base + name)
             if stamps is not None:
@@ -244,7 +265,8 @@ def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None) -> list[
         for child in below:
             visit(*child)
 
-    visit("", str(root))
+    if root.is_dir():
+        visit(prefix, str(root))
     return found
 
 
@@ -255,7 +277,7 @@ def read_data(data_dir: Path, findings: Findings) -> Mapping[str, Any]:
         return MappingProxyType(data)
     for path in sorted(data_dir.iterdir()):
         if path.suffix not in (".yaml", ".yml") or path.name.startswith(".") or path.is_symlink():
-            continue
+            continue  # a link is refused by read_content, which sees every link
         location = Location(f"{CONTENT_DIR}/{DATA_DIR}/{path.name}")
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", path.stem):
             findings.error(
@@ -382,6 +404,7 @@ def front_matter_table(section: str, timezone_text: str) -> FieldTable:
     fields: dict[str, Parse] = {name: _plain_text for name in _TEXT_FIELDS}
     fields.update({
         "title": _title,
+        "slug": _slug,
         "date": _date_in(tz),
         "publish_date": _date_in(tz),
         "expiry_date": _date_in(tz),
@@ -399,7 +422,7 @@ def front_matter_table(section: str, timezone_text: str) -> FieldTable:
                       unknown_noun="文件头字段", known_noun="字段")
 
 
-_TEXT_FIELDS = ("summary", "cover", "slug", "location", "awarded_by", "reviewer")
+_TEXT_FIELDS = ("summary", "cover", "location", "awarded_by", "reviewer")
 
 
 def _plain_text(name: str, value: Any) -> str:
@@ -408,6 +431,14 @@ def _plain_text(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise BadValue(f"{name} 应是一段文字", "如果文字里有冒号或以符号开头，请给它加上引号。")
     return value.strip()
+
+
+def _slug(name: str, value: Any) -> str:
+    text = _plain_text(name, value)
+    problem = slug_problem(text)
+    if problem:
+        raise BadValue(f"网址名 slug {text!r} 不能用：{problem}", SLUG_HINT, code="bad-slug")
+    return text
 
 
 def _title(name: str, value: Any) -> str:

@@ -5,6 +5,8 @@
   since browsers render it as a space; between Chinese and Latin text it stays a space.
 - Every link and image goes through a resolver supplied by the caller, which maps
   ``../events/a.md`` and ``images/x.png`` to output URLs and reports missing targets.
+- Text Python-Markdown cannot handle in bounded time and stack (lists or quotes nested
+  hundreds deep, thousands of ``*`` in a row) is refused with its line before it is parsed.
 
 This module never imports the site model: the resolver is the only link to it.
 """
@@ -41,6 +43,17 @@ _BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _WIDE_CHAR = re.compile(rf"[{_WIDE}]")
 _VERBATIM = {"pre", "code", "script", "style"}
 
+# Python-Markdown parses each level of a nested list or quote, and each pair of emphasis marks,
+# by recursion (and again the rest of the text at each level): a few hundred levels exhaust the
+# stack, a few thousand take minutes first. Real articles nest a handful of levels.
+MAX_NESTING = 32
+MAX_RUN = 200  # the same mark (* _ [) this many times in a row, on a line with other text
+_CONTAINER_LINE = re.compile(r"^[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)](?:[ \t]|$))", re.M)
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?:[ \t]+|$)|\d{1,9}[.)](?:[ \t]+|$))")
+_RUN = re.compile("|".join(rf"{re.escape(mark)}{{{MAX_RUN + 1},}}" for mark in "*_["))
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1)*[ \t]*")  # a thematic break: only one mark and spaces
+_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.M)
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -53,6 +66,79 @@ class Heading:
 class Rendered:
     html: str
     toc: tuple[Heading, ...]
+
+
+class MarkupTooDeep(ValueError):
+    """Text nested too deep for Python-Markdown: ``line`` (0-based in the text, None if unknown), why in Chinese."""
+
+    def __init__(self, line: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def too_deep(text: str) -> MarkupTooDeep | None:
+    """The first line nested deeper than Python-Markdown can take, or None; linear in the text.
+
+    Lines inside fenced code blocks are not Markdown and do not count. (A fence Python-Markdown
+    would not see as one only hides a line from this check: ``render`` still stops at the stack.)
+    """
+    fenced = _fenced_lines(text) if "```" in text or "~~~" in text else frozenset()
+    lines = _LineCounter(text)
+    for match in _CONTAINER_LINE.finditer(text):
+        number, line = lines.at(match.start())
+        if number not in fenced and not _RULE.fullmatch(line) and _depth(line) > MAX_NESTING:
+            return MarkupTooDeep(number, f"列表或引用嵌套了 {_depth(line)} 层（最多 {MAX_NESTING} 层）")
+    lines = _LineCounter(text)
+    for match in _RUN.finditer(text):
+        number, line = lines.at(match.start())
+        if number not in fenced and not _RULE.fullmatch(line):
+            return MarkupTooDeep(number, f"连续写了 {len(match.group(0))} 个 {match.group(0)[0]}（最多 {MAX_RUN} 个）")
+    return None
+
+
+class _LineCounter:
+    """The line at a position of ``text``, for positions that only move forward: counted once, not from the start."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.number = 0
+
+    def at(self, position: int) -> tuple[int, str]:
+        """(0-based line number, the line without its end) at ``position``."""
+        self.number += self.text.count("\n", self.position, position)
+        self.position = position
+        start = self.text.rfind("\n", 0, position) + 1
+        end = self.text.find("\n", position)
+        return self.number, self.text[start : len(self.text) if end < 0 else end]
+
+
+def _depth(line: str) -> int:
+    """How many lists and quotes a line opens: its markers, and its indentation in steps of four."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    columns = len(line[:indent].expandtabs(4))
+    markers, at = 0, 0
+    while match := _CONTAINER.match(line, at):
+        if match.end() == at:
+            break
+        markers += 1
+        at = match.end()
+    return columns // 4 + markers
+
+
+def _fenced_lines(text: str) -> frozenset[int]:
+    """The 0-based numbers of the lines inside ``` or ~~~ fences (the fence lines included)."""
+    inside: set[int] = set()
+    opened: tuple[int, str] | None = None
+    for match in _FENCE.finditer(text):
+        number = text.count("\n", 0, match.start())
+        if opened is None:
+            opened = (number, match.group(1))
+        elif match.group(1) == opened[1]:
+            inside.update(range(opened[0], number + 1))
+            opened = None
+    return frozenset(inside)
 
 
 class _CjkBreaks(Treeprocessor):
@@ -167,10 +253,16 @@ class MarkdownRenderer:
             self._md.inlinePatterns.deregister("html")
 
     def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
+        """HTML of ``text``; raises MarkupTooDeep for text nested deeper than Python-Markdown can take."""
+        problem = too_deep(text)
+        if problem is not None:
+            raise problem
         self._md.reset()
         self._extension.links.resolve = resolve
         try:
             html = self._md.convert(text)
+        except RecursionError:  # a nesting the check above does not know: the stack ran out first
+            raise MarkupTooDeep(None, "结构嵌套过深，超出了 Markdown 的处理能力") from None
         finally:
             self._extension.links.resolve = None
         tokens = getattr(self._md, "toc_tokens", [])
@@ -185,14 +277,17 @@ def _flatten(tokens: list[dict[str, object]]) -> Iterator[Heading]:
             yield from _flatten(children)
 
 
+# Each bracketed class also excludes the opening mark, so that a scan that fails at one mark
+# stops at the next instead of running to the end of the text again: linear on any input.
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # a link's address, which may hold one level of (…)
 _PLAIN_RULES = [
     (re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+[.)])[ \t]+", re.M), ""),  # block markers
-    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), ""),  # table separator rows
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their text
-    (re.compile(r"\[\^[^\]]+\]:?"), ""),  # footnote marks
-    (re.compile(r"\{:?[^}]*\}"), ""),  # attribute lists
-    (re.compile(r"<[^>]+>"), ""),  # raw HTML tags
+    (re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{3,}.*$", re.M), ""),  # table separator rows
+    (re.compile(r"!\[[^\[\]]*\]" + _TARGET), ""),  # images
+    (re.compile(r"\[([^\[\]]*)\]" + _TARGET), r"\1"),  # links keep their text
+    (re.compile(r"\[\^[^\[\]]+\]:?"), ""),  # footnote marks
+    (re.compile(r"\{:?[^{}]*\}"), ""),  # attribute lists
+    (re.compile(r"<[^<>]+>"), ""),  # raw HTML tags
     (re.compile(r"(\*\*|__|\*|`)"), ""),  # emphasis and code marks
     (re.compile(r"\|"), " "),
 ]

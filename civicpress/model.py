@@ -25,10 +25,19 @@ from civicpress.editions import Edition
 from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
-from civicpress.urls import expand_permalink, output_path, slugify
+from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
 
 READING_SPEED = 400  # Chinese characters per minute
 TAGS_PATH = "/tags/"
+# The top-level names the writers publish besides pages, sections and content files: the home
+# page, the feed, search, print, tags and the theme's static files. A page there would overwrite
+# one of them, or need a folder where one is a file. (tests/test_hostile_input.py compares this
+# with what a real build publishes.)
+RESERVED_NAMES = (
+    "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "search", "pagefind", "print", "tags",
+    "style.css", "site.js", "search.js", "favicon.ico", "favicon.svg",
+)  # fmt: skip
+ADDRESS_HINT = "请在文件头写 slug: 另一个网址名，或修改文件名。"
 
 _SENTENCE_END = re.compile(r"[。！？!?]['”’」』）)]*")
 # What the length of a text counts: each Chinese character and each run of Latin letters or digits.
@@ -311,13 +320,15 @@ def assemble_site(
         else:
             pages.append(made)
     _check_unique_urls(pages, findings)
+    taken = _taken_outputs(config, content.assets)
+    pages = [page for page in pages if _place_free(page, taken, findings)]
     withheld_files = _withheld_files(content, unpublished, [*pages, *intros.values()])
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
         (p for p in pages if not p.section), key=lambda p: p.rel
     )
     dates = [p.date for p in pages if p.date]
-    data_pages = _data_pages(config, data, ordered, sections, findings)
+    data_pages = _data_pages(config, data, ordered, sections, taken, findings)
     return Site(
         config=config,
         pages=tuple(ordered),
@@ -515,6 +526,40 @@ def _check_unique_urls(pages: list[Page], findings: Findings) -> None:
         )
 
 
+def _taken_outputs(config: SiteConfig, assets: tuple[str, ...]) -> dict[str, str]:
+    """Output paths that no page may take, as a page's file or as a folder on its way: what is there."""
+    taken = {name: f"网站自带的 {name}" for name in RESERVED_NAMES}
+    taken.update((rel, f"content/{rel}") for rel in assets)
+    taken.update((f"{s.key}/index.html", f"栏目“{s.title}”的列表") for s in config.sections)
+    return taken
+
+
+def _collision(output: str, taken: Mapping[str, str]) -> str:
+    """What already is at ``output`` (or at a folder the page needs on its way there); "" when nothing is."""
+    parts = output.split("/")
+    if parts[0] in RESERVED_NAMES:
+        return taken[parts[0]]
+    for end in range(1, len(parts) + 1):
+        owner = taken.get("/".join(parts[:end]))
+        if owner:
+            return owner
+    return ""
+
+
+def _place_free(page: Page, taken: Mapping[str, str], findings: Findings) -> bool:
+    """Whether ``page`` can be published where its address puts it; else an error at its slug (or file)."""
+    if escapes(page.output):  # only a section's permalink can do this: slugs are checked when read
+        findings.error("bad-url", f"{page.source} 的网址 {page.url} 不在网站之内", Location(CONFIG_FILE),
+                       "栏目的 permalink 以 / 开头，不要写 .. 或连续的 /，如 /:section/:year/:slug/。")
+        return False
+    owner = _collision(page.output, taken)
+    if owner:
+        findings.error("reserved-url", f"{page.source} 的网址 {page.url} 与{owner}冲突，两者会写到同一处",
+                       page.location("slug"), ADDRESS_HINT)
+        return False
+    return True
+
+
 def _sort_key(page: Page) -> tuple[bool, int, float, str]:
     """Weighted pages first (ascending weight), then newest first, then by file."""
     return (page.weight == 0, page.weight, -page.stamp, page.source)
@@ -567,7 +612,8 @@ def _neighbours(sections: tuple[Section, ...]) -> dict[str, tuple[Page | None, P
 
 
 def _data_pages(
-    config: SiteConfig, data: Mapping[str, Any], pages: list[Page], sections: tuple[Section, ...], findings: Findings
+    config: SiteConfig, data: Mapping[str, Any], pages: list[Page], sections: tuple[Section, ...],
+    outputs: Mapping[str, str], findings: Findings,
 ) -> tuple[DataPage, ...]:
     """The pages of ``data_pages``, in the configured order; a URL already taken is an error."""
     taken = {p.url: p.source for p in pages} | {s.url: f"栏目“{s.title}”" for s in sections}
@@ -585,9 +631,15 @@ def _data_pages(
         else:
             made = [DataPage(entry.title, entry.url, output_path(entry.url), entry.template, value, entry.description)]
         for page in made:
+            if escapes(page.output):
+                findings.error("bad-url", f"{entry.data} 的页面“{page.title}”的网址 {page.url} 不在网站之内", where,
+                               "data_pages 的 url 以 / 开头和结尾，不要写 .. 或连续的 /，如 /honors/:slug/。")
+                continue
             owner = taken.get(page.url)
-            if owner:
-                findings.error("duplicate-url", f"{entry.data} 的页面“{page.title}”和 {owner} 的网址相同：{page.url}",
+            reserved = "" if owner else _collision(page.output, outputs)
+            if owner or reserved:
+                findings.error("duplicate-url" if owner else "reserved-url",
+                               f"{entry.data} 的页面“{page.title}”和 {owner or reserved} 的网址相同：{page.url}",
                                where, "给这条记录加一行 slug: 另一个网址名，或修改 data_pages 中的 url。")
                 continue
             taken[page.url] = f"{entry.data} 的“{page.title}”"
@@ -620,6 +672,11 @@ def _record_pages(
                            where, f"给这条记录加上 {entry.title}: …，或在 data_pages 中用 title: 指定作标题的字段。")
             continue
         slug = str(record.get("slug") or "") or slugify(str(title), config.slug_style)
+        problem = slug_problem(slug)
+        if problem:
+            findings.error("bad-slug", f"{entry.data} 第 {number} 条记录的网址名 slug {slug!r} 不能用：{problem}",
+                           where, "slug 只写一个名字，用字母、数字、汉字和短横线，如 slug: wen-ming-she-qu。")
+            continue
         url = entry.url.replace(":slug", slug)
         description = str(record.get(entry.description) or "") if entry.description else ""
         made.append(DataPage(str(title), url, output_path(url), entry.template, record, description, slug))

@@ -19,6 +19,13 @@ SLUG_STYLES = ("pinyin", "unicode")
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters no Windows file name may hold (the published folder is copied to Windows machines),
+# the path separators among them.
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
+MAX_SLUG_BYTES = 200  # a folder name; Windows paths end at 260 characters
 
 
 @functools.lru_cache(maxsize=8192)  # a pure function, called for every tag of every build of serve
@@ -41,6 +48,34 @@ def slugify(text: str, style: str = "pinyin") -> str:
 
 def _keep(run: str) -> list[str]:
     return [run]
+
+
+def slug_problem(slug: str) -> str:
+    """Why ``slug`` cannot be the name of one folder of the output on every system, in Chinese; "" if it can.
+
+    A slug an editor writes becomes a folder name: a separator or ``..`` would put the page
+    elsewhere (outside the output folder even), and Windows refuses some names and characters.
+    """
+    bad = _NOT_IN_FILE_NAMES.search(slug)
+    if bad:
+        char = bad.group(0)
+        shown = char if char.isprintable() else f"\\x{ord(char):02x}"
+        return f"含有字符 {shown}（网址名只能是一个名字，不能含 / \\ : * ? \" < > | 等符号）"
+    if slug.startswith("."):
+        return "以点开头（.. 表示上一级文件夹，以点开头的文件夹在网站服务器上常被隐藏）"
+    if slug.endswith((".", " ")):
+        return "以点或空格结尾（Windows 会把它去掉，网址就对不上了）"
+    if slug.split(".", 1)[0].strip().lower() in _WINDOWS_DEVICES:
+        return "是 Windows 保留的设备名，在 Windows 上不能作文件夹名"
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"太长（超过 {MAX_SLUG_BYTES} 字节）"
+    return ""
+
+
+def escapes(output: str) -> bool:
+    """Whether an output path (``news/a/index.html``) would leave the output folder or is not a plain path."""
+    parts = output.split("/")
+    return output.startswith("/") or "\\" in output or any(part in ("", ".", "..") for part in parts)
 
 
 def expand_permalink(pattern: str, *, section: str, slug: str, date: datetime | None) -> str:

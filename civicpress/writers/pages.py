@@ -3,17 +3,25 @@
 Rendering one page is a pure function of the page, the site model and the templates, so the
 pages can be spread over processes and cached later. Problems found while rendering (a link
 to a missing file, say) are returned with the page, never printed.
+
+What one page may cost is bounded (``PageLimits``): a page that takes longer than 10 seconds
+to render is stopped, and a page larger than 10 MB is not published; either is an error at
+the page's file, and the other pages are made as usual.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
 import posixpath
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -22,7 +30,7 @@ from markupsafe import Markup
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.images import ImageInfo, alt_texts, no_alt_warning, size_img_tags
-from civicpress.markup import Heading, MarkdownCache, MarkdownRenderer
+from civicpress.markup import Heading, MarkdownCache, MarkdownRenderer, MarkupTooDeep
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
 from civicpress.templating import Renderer
 from civicpress.urls import output_path, relative_url, root_url
@@ -39,6 +47,14 @@ class Paginator:
 
 
 @dataclass(frozen=True)
+class PageLimits:
+    """What rendering one page may cost; beyond either, the page is an error at its file."""
+
+    seconds: float = 10.0
+    bytes: int = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Tools:
     """What rendering needs besides the site: the template and Markdown renderers, the images."""
 
@@ -49,6 +65,7 @@ class Tools:
     # there, so that only a small record travels back); None: the pages travel back whole.
     finish: Callable[[OutputFile], OutputFile] | None = None
     markdown_cache: MarkdownCache | None = None  # rendered Markdown of earlier builds, by content hash
+    limits: PageLimits = PageLimits()
 
 
 def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
@@ -60,6 +77,11 @@ def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
 
 
 PARALLEL_MIN_PAGES = 200  # below this, starting worker processes costs more than it saves
+SPAN = 50  # pages rendered in one go (one watch thread, one trip to a worker process)
+
+SLOW_HINT = "通常是文章过长或结构过于复杂（如成千上万个脚注或链接）。请删去重复的内容，或把文章拆成几篇。"
+LARGE_HINT = "通常是同一个链接、图片或数据表达式重复了成千上万次。请删去重复的内容，或把文章拆成几篇。"
+DEEP_HINT = "请减少列表和引用的层数，删去连成一串的 * _ [ 符号；要原样显示这些符号，在每个前面加 \\。"
 
 # Which outputs to make (by output path); the others are kept from the previous build.
 Wanted = Callable[[str], bool]
@@ -89,11 +111,140 @@ def write_pages(
     if _can_fork(workers) and pages >= (PARALLEL_MIN_PAGES if min_pages is None else min_pages):
         files: Iterable[OutputFile] = _render_in_workers(site, tools, findings, workers, jobs)
     else:
-        files = (_sized(f, site, tools) for job in jobs for f in _guard(findings, _job(job, site, tools)))
+        files = _render_here(site, tools, findings, jobs)
     for file in files:
         if not problems_with_files:
             findings.extend(file.problems)
         yield file
+
+
+def _render_here(site: Site, tools: Tools, findings: Findings, jobs: list[Job]) -> Iterator[OutputFile]:
+    """The files of ``jobs``, rendered in this process; a failure goes to ``findings`` and the build goes on.
+
+    They are rendered a span at a time, each span under its own watch: no watch thread is left
+    running while the caller has the files (a generator left unfinished would keep it, and a
+    thread besides the main one stops later builds of the process from forking workers).
+    """
+    for start in range(0, len(jobs), SPAN):
+        with PageWatch(tools.limits.seconds) as watch:
+            done = [_render_job(job, site, tools, watch) for job in jobs[start : start + SPAN]]
+        for output, problems in done:
+            findings.extend(problems)
+            if output is not None:
+                yield output
+
+
+def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[OutputFile | None, list[Finding]]:
+    """One file within the limits, with its warnings attached; or None and the errors that stopped it."""
+    try:
+        with watch.page():
+            output = _sized(_attach(*_job(job, site, tools)()), site, tools)
+    except SiteError as exc:
+        return None, list(exc.findings)
+    except PageTimeout:
+        message = f"生成这一页超过了 {tools.limits.seconds:g} 秒，已停止"
+        return None, [_over_limit(job, site, "page-too-slow", message, SLOW_HINT)]
+    if len(output.data) > tools.limits.bytes:
+        size, limit = len(output.data) / 1024 / 1024, tools.limits.bytes / 1024 / 1024
+        message = f"这一页生成后有 {size:.1f} MB，超过了 {limit:g} MB 的上限"
+        return None, [_over_limit(job, site, "page-too-large", message, LARGE_HINT)]
+    return output, []
+
+
+def _over_limit(job: Job, site: Site, code: str, message: str, hint: str) -> Finding:
+    """A page over a limit, reported at the first line of the text it was made from (where there is one)."""
+    kind = job[0]
+    source: Page | Intro | None = None
+    if kind == "page":
+        source = site.pages[job[1]]
+    elif kind == "section":
+        source = site.sections[job[1]].intro
+    elif kind == "home":
+        source = site.home_intro
+    where = Location(source.source, source.body_line) if source else None
+    return Finding(code, message if source else f"{message}（{_job_path(job, site)}）", where, hint)
+
+
+def _job_path(job: Job, site: Site) -> str:
+    kind = job[0]
+    if kind == "page":
+        return site.pages[job[1]].output
+    if kind == "section":
+        return output_path(_paginator(site.sections[job[1]], job[2]).url)
+    if kind == "term":
+        return output_path(site.tags[job[1]].url)
+    return {"tags": "tags/index.html", "home": "index.html", "404": "404.html"}[kind]
+
+
+class PageTimeout(BaseException):
+    """Raised in the thread rendering a page that ran past its time limit (see PageWatch).
+
+    A BaseException, so that no ``except Exception`` in Markdown or Jinja on the way swallows it.
+    """
+
+
+class PageWatch:
+    """A thread that stops the page being rendered when it runs past ``seconds`` (one per run of renders).
+
+    Python cannot stop another thread's code from outside, but it can ask the interpreter to raise
+    an exception in that thread at its next instruction (``PyThreadState_SetAsyncExc``, any system):
+    that stops a page stuck in Markdown or a template loop. The request is repeated at each look
+    until the page ends, and withdrawn if it is still pending when the page ends.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._thread_id = 0  # the thread rendering a page, 0 between pages
+        self._started = 0.0
+        self._fired = False
+        self._stop = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="civicpress-page-watch", daemon=True)
+
+    def __enter__(self) -> PageWatch:
+        self._watcher.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        self._stop.set()
+        self._watcher.join()
+
+    def _watch(self) -> None:
+        look = min(0.1, self.seconds / 5)
+        while not self._stop.wait(look):
+            with self._lock:
+                if self._thread_id and time.monotonic() - self._started > self.seconds:
+                    self._fired = True
+                    _raise_in(self._thread_id, PageTimeout)
+
+    @contextmanager
+    def page(self) -> Iterator[None]:
+        """Render one page inside: raises PageTimeout when it ran past the limit."""
+        with self._lock:
+            self._thread_id, self._started, self._fired = threading.get_ident(), time.monotonic(), False
+        fired = False
+        try:
+            yield
+        finally:
+            while True:  # the timeout may arrive while leaving, even inside this block: then once more
+                try:
+                    with self._lock:
+                        fired = fired or self._fired
+                        self._thread_id = 0  # from here on the watcher asks nothing more of this thread
+                        if fired:
+                            _raise_in(threading.get_ident(), None)  # withdraw a request not yet delivered
+                    break
+                except PageTimeout:
+                    fired = True
+        if fired:
+            raise PageTimeout
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Have ``thread_id`` raise ``exception`` at its next instruction; None withdraws a pending request."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 # One HTML file to render, by kind and indexes into the site (small, so it travels to a worker):
@@ -152,7 +303,7 @@ def _can_fork(workers: int) -> bool:
 def _render_in_workers(
     site: Site, tools: Tools, findings: Findings, workers: int, jobs: list[Job]
 ) -> Iterator[OutputFile]:
-    size = max(1, min(50, len(jobs) // (workers * 4)))
+    size = max(1, min(SPAN, len(jobs) // (workers * 4)))
     spans = [tuple(jobs[start : start + size]) for start in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")  # the child inherits site and tools: nothing is pickled
     with context.Pool(workers, initializer=_start_worker, initargs=(site, tools)) as pool:
@@ -169,29 +320,17 @@ def _start_worker(site: Site, tools: Tools) -> None:
 
 
 def _render_span(jobs: tuple[Job, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
-    """In a worker: the files of ``jobs``, each with its problems."""
+    """In a worker: the files of ``jobs``, each with its problems (findings travel back; exceptions do not pickle)."""
     assert _WORKER is not None, "_render_span runs only in a worker process"
     site, tools = _WORKER
     results: list[tuple[OutputFile | None, list[Finding]]] = []
-    for job in jobs:
-        try:
-            output = _attach(*_job(job, site, tools)())
-        except SiteError as exc:  # its findings travel back; the exception itself does not pickle
-            results.append((None, list(exc.findings)))
-            continue
-        sized = _sized(output, site, tools)
-        results.append((tools.finish(sized) if tools.finish else sized, []))
+    with PageWatch(tools.limits.seconds) as watch:
+        for job in jobs:
+            output, problems = _render_job(job, site, tools, watch)
+            if output is not None and tools.finish:
+                output = tools.finish(output)
+            results.append((output, problems))
     return results
-
-
-def _guard(findings: Findings, render: Any) -> Iterator[OutputFile]:
-    """Run one render; a failure goes to ``findings`` and the build goes on; warnings stay with the file."""
-    try:
-        output, problems = render()
-    except SiteError as exc:
-        findings.extend(exc.findings)
-        return
-    yield _attach(output, problems)
 
 
 def _attach(output: OutputFile, problems: list[Finding]) -> OutputFile:
@@ -361,7 +500,12 @@ def markdown_html(
             if rendered is None:
                 continue
         else:
-            rendered = tools.markdown.render(body, resolve)
+            try:
+                rendered = tools.markdown.render(body, resolve)
+            except MarkupTooDeep as exc:
+                line = body_line if exc.line is None else body_line + exc.line
+                message = f"正文无法按 Markdown 排版：{exc.reason}"
+                raise SiteError.single("markdown-too-deep", message, Location(source, line), DEEP_HINT) from None
             if cache is not None:
                 cache.put(body, page_url, rendered, links)
         problems.extend(found)
