@@ -503,8 +503,10 @@ class _Run:
             kept = [p for p in kept if p.split("/")[1] in {str(s.number) for s in shards}]
         else:
             todo, kept = shards, []
+        # A full build may take an unchanged shard from the old output, unless asked to trust nothing of it.
+        previous = self.options.out_dir if self.options.cache and not self.incremental else None
         made = index_shards(self.indexer, todo, self.out.source_of, self.out.stage_folder, self.site, self.findings,
-                            None if self.incremental else self.options.out_dir, _workers(self.options))
+                            len(shards), previous, _workers(self.options))
         self.bundle = tuple(sorted([*kept, *made]))
         self.links.add_paths(self.bundle)
 

@@ -137,11 +137,13 @@ def index_shards(
     folder: Callable[[str], Path],
     site: Site,
     findings: Findings,
+    count: int,
     previous: Path | None = None,
     workers: int = 1,
 ) -> list[str]:
     """Make the bundle of each shard in ``folder(shard.folder)``; the bundles' files as site paths ([] on failure).
 
+    ``shards`` are those to make, of ``count`` in all (shard 0 lists the others, made now or not).
     ``source(path)`` is where the page at ``path`` is now. Pagefind reads a folder: it gets one
     with only the shard's pages, as hard links (copies where links are refused). A shard whose
     bundle in ``previous`` (the output being replaced) was made from the same pages is copied.
@@ -152,7 +154,7 @@ def index_shards(
         old = previous / shard.folder if previous is not None else None
         if old is not None and _digest_of(old) == shard.digest:
             shutil.copytree(old, bundle)
-        elif not _index_shard(program, shard, source, bundle, site, findings, len(shards)):
+        elif not _index_shard(program, shard, source, bundle, site, findings, count):
             return []
         return [f"{shard.folder}/{name}" for name in _bundle_files(bundle)]
 
