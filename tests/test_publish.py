@@ -9,7 +9,7 @@ from sitemaker import article, build_site, make_site
 
 from civicpress.errors import BuildFailed, SiteError
 from civicpress.model import OutputFile
-from civicpress.publish import PublishReport, Staging, check_out_dir
+from civicpress.publish import PublishReport, Staging, check_out_dir, recover
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -98,6 +98,7 @@ def test_leftovers_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
     (leftover_staging / "half" / "index.html").write_bytes(b"half-written")
     leftover_old.mkdir()
     (leftover_old / "index.html").write_bytes(b"previous")
+    recover(out)  # at the start of a build
     staging = Staging(out)
     assert not leftover_old.exists()
     assert staging.path == leftover_staging

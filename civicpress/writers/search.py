@@ -153,7 +153,7 @@ def index_shards(
         bundle = folder(shard.folder)
         old = previous / shard.folder if previous is not None else None
         if old is not None and _digest_of(old) == shard.digest:
-            shutil.copytree(old, bundle)
+            shutil.copytree(old, bundle, copy_function=_link)
         elif not _index_shard(program, shard, source, bundle, site, findings, count):
             return []
         return [f"{shard.folder}/{name}" for name in _bundle_files(bundle)]
@@ -196,8 +196,8 @@ def _index_shard(
         shutil.rmtree(farm, ignore_errors=True)
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: str | Path, target: str | Path) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
