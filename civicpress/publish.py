@@ -134,6 +134,9 @@ class Staging:
         except FileNotFoundError as exc:
             self.abort()
             raise _changed_meanwhile(self.out_dir, exc) from exc
+        except OSError as exc:  # a full disk, a file that cannot be read
+            self.abort()
+            raise _publish_failed(self.out_dir, exc) from exc
         try:
             if prepare is not None:
                 prepare(self.path, self.report())

@@ -218,7 +218,7 @@ def test_incremental_builds_equal_fresh_builds_along_a_random_walk(
     build(BuildOptions(site_dir=walk.site, out_dir=out, now=NOW, workers=2))
     edits = walk.edits()
     done: list[str] = []
-    shards = set()
+    several = 0  # steps at which the index had more than one shard
     for step in range(STEPS):
         kind = walk.rng.choice(sorted(edits))
         edits[kind]()
@@ -230,5 +230,6 @@ def test_incremental_builds_equal_fresh_builds_along_a_random_walk(
         differing = [path for path in expected if got[path] != expected[path]]
         assert differing == [], f"seed {seed}, step {step} ({kind}, after {done[:-1]}): {differing}"
         assert incremental.unchanged or incremental.rendered <= incremental.files
-        shards.add(sum(1 for p in expected if p.endswith("pagefind-entry.json")))
-    assert min(shards) > 1  # the index always had several shards
+        several += sum(1 for p in expected if p.endswith("pagefind-entry.json")) > 1
+    # Pages go to shards by a hash of their path: on so small a site all may fall in one for a while.
+    assert several >= STEPS * 0.8

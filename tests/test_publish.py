@@ -369,3 +369,16 @@ def test_a_refused_publish_fails_the_build_in_chinese(tmp_path: Path, monkeypatc
     fresh = tmp_path / "fresh"
     build(BuildOptions(site_dir=site, out_dir=fresh, now=NOW, cache=False))
     assert tree(out) == tree(fresh)
+
+
+def test_a_kept_file_deleted_during_the_build_fails_the_commit(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.keep("news/old/index.html", 1)
+    patch.write(OutputFile("index.html", b"new"))
+    (out / "news/old/index.html").unlink()  # by hand, while the build ran
+    with pytest.raises(PublishFailed) as caught:
+        patch.commit()
+    assert "news/old/index.html" in caught.value.findings[0].message
+    assert tree(out) == {"index.html": "旧首页".encode()}  # nothing published
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
