@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -382,3 +383,29 @@ def test_a_kept_file_deleted_during_the_build_fails_the_commit(tmp_path: Path) -
     assert "news/old/index.html" in caught.value.findings[0].message
     assert tree(out) == {"index.html": "旧首页".encode()}  # nothing published
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def gone_soon(path: Path) -> bool:
+    deadline = time.monotonic() + 20
+    while os.path.lexists(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not os.path.lexists(path)
+
+
+def test_a_big_replaced_site_is_removed_in_the_background(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(publish, "REMOVE_LATER_FILES", 0)
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.write(OutputFile("index.html", b"new"))
+    patch.commit()
+    assert tree(out) == {"index.html": b"new"}  # live at once
+    pending = [p for p in tmp_path.iterdir() if p.name != "output"]
+    assert [p.name[:len(".output.deleting-")] for p in pending] == [".output.deleting-"]
+    assert gone_soon(pending[0])
+    # A remover that was stopped: the next build starts another.
+    stopped = tmp_path / ".output.deleting-0000"
+    (stopped / "a").mkdir(parents=True)
+    (stopped / "a/index.html").write_bytes(b"old")
+    recover(out)
+    assert gone_soon(stopped)
+    assert tree(out) == {"index.html": b"new"}
