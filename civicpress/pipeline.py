@@ -544,6 +544,7 @@ class _Run:
                 self.out.carry(path)
         else:
             todo, kept = shards, []
+        self.out.start_linking()  # the unchanged pages and shards, while Pagefind makes the others
         # A full build may take an unchanged shard from the old output, unless asked to trust nothing of it.
         previous = self.options.out_dir if self.options.cache and not self.incremental else None
         made = index_shards(self.indexer, todo, self.out.source_of, self.out.stage_folder, self.site, self.findings,

@@ -30,6 +30,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -73,6 +74,9 @@ class Staging:
         self._carried: list[str] = []
         self._bytes = 0
         self.replaced: Path | None = None  # the old output, after a commit that did not discard it
+        self._linking: threading.Thread | None = None
+        self._linked: set[str] = set()  # linked by that thread
+        self._link_error: list[OSError] = []
         remove(self.path)  # from a build that was killed
         self.path.mkdir(parents=True)
 
@@ -128,6 +132,31 @@ class Staging:
         """The files of the new tree that are those of the live output."""
         return self._carried
 
+    def start_linking(self) -> None:
+        """Link the unchanged files known so far on a thread, while Pagefind indexes: a core is idle then.
+
+        ``commit`` waits for it and links the rest.
+        """
+        paths = list(self.unchanged())
+        self._linked = set(paths)
+
+        def link() -> None:
+            try:
+                link_tree(self.out_dir, self.path, paths)
+            except OSError as exc:
+                self._link_error.append(exc)
+
+        self._linking = threading.Thread(target=link, name="civicpress-link", daemon=True)
+        self._linking.start()
+
+    def _finish_linking(self) -> None:
+        if self._linking is not None:
+            self._linking.join()
+            self._linking = None
+        if self._link_error:
+            raise self._link_error[0]
+        link_tree(self.out_dir, self.path, (rel for rel in self.unchanged() if rel not in self._linked))
+
     def commit(self, prepare: Prepare | None = None, discard: bool = True) -> PublishReport:
         """Complete the new tree, call ``prepare`` on it, and make it live in one step.
 
@@ -136,7 +165,7 @@ class Staging:
         PublishFailed, with the output folder as it was, when the file system refuses.
         """
         try:
-            link_tree(self.out_dir, self.path, self.unchanged())
+            self._finish_linking()
         except FileNotFoundError as exc:
             self.abort()
             raise _changed_meanwhile(self.out_dir, exc) from exc
@@ -170,6 +199,9 @@ class Staging:
             log.warning("无法删除替换下来的旧网站 %s：%s", old, exc)
 
     def abort(self) -> None:
+        if self._linking is not None:
+            self._linking.join()
+            self._linking = None
         remove(self.path)
 
 
