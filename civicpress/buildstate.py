@@ -141,9 +141,10 @@ def out_stamp(out_dir: Path) -> str:
 
 # The folders publish.py makes beside the output folder, as ``.output.<label>``: the new tree being
 # made (``staging``; ``index`` for serve's search index), the old output between two renames
-# (``old``), the replaced output being removed (``trash``), a new symbolic link (``link``). Found at
-# the start of a build, one means a build was cut short while publishing.
-SIDE_LABELS = ("staging", "index", "old", "trash", "link")
+# (``old``), the replaced output being removed (``trash``), a new symbolic link (``link``), serve's
+# copy of the live tree made ready for its next build (``next``). Found at the start of a build,
+# one means a build was cut short while publishing (or a preview stopped).
+SIDE_LABELS = ("staging", "index", "old", "trash", "link", "next")
 LINK_SLOTS = ("site-1", "site-2")  # the trees a symbolically linked output folder points to, in turn
 
 

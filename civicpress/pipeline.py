@@ -52,7 +52,17 @@ from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
-from civicpress.publish import INDEX, Patch, PublishFailed, PublishReport, Staging, check_out_dir, recover
+from civicpress.publish import (
+    INDEX,
+    Patch,
+    PublishFailed,
+    PublishReport,
+    Staging,
+    check_out_dir,
+    discard_ready,
+    make_ready,
+    recover,
+)
 from civicpress.templating import SITE_TEMPLATES, Renderer
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
@@ -220,6 +230,7 @@ class BuildSession:
         self.lock = threading.Lock()  # a build, or the commit of after()'s work, at a time
         self.generation = 0  # builds started
         self.recovered = False  # what a killed process left beside the output folder: cleaned up once
+        self.ready: tuple[int, frozenset[str]] | None = None  # a copy of the live tree, made after that build
         self._pending: Callable[[], None] | None = None
 
     def build(self, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -239,6 +250,17 @@ class BuildSession:
         if cached is None or cached[0] != stamp:
             cached = self._renderers[site_dir] = (stamp, Renderer(site_dir))
         return cached[1]
+
+    def close(self, out_dir: Path) -> None:
+        """The preview stops: the copy made ready for a next build is removed (in the background)."""
+        with self.lock:
+            self.ready = None
+            discard_ready(out_dir)
+
+    def take_ready(self) -> frozenset[str]:
+        """The files of the copy of the live tree made after the last build, if nothing was published since."""
+        ready, self.ready = self.ready, None
+        return ready[1] if ready is not None and ready[0] == self.generation - 1 else frozenset()
 
     def defer(self, work: Callable[[], None]) -> None:
         self._pending = work
@@ -393,6 +415,18 @@ def _finish_session_build(
         else:
             save(options.out_dir, PublishReport(0, 0))
         session.state = done[0]
+    _make_ready(session, generation, options.out_dir, [*done[0].outputs, *done[0].extra])
+
+
+def _make_ready(session: BuildSession, generation: int, out_dir: Path, files: list[str]) -> None:
+    """``serve``, between saves: the next build's tree made ready, so that the editor does not wait for it."""
+    try:
+        ready = make_ready(out_dir, files)
+    except OSError:  # a build published meanwhile: it is not used
+        return
+    with session.lock:
+        if session.generation == generation:
+            session.ready = (generation, ready)
 
 
 class _Run:
@@ -420,7 +454,7 @@ class _Run:
         self._out = str(options.out_dir)
         if self.previous:
             digests = {path: record.digest for path, record in self.previous.items()}
-            self.out: Staging = Patch(options.out_dir, digests)
+            self.out: Staging = Patch(options.out_dir, digests, ready=session.take_ready() if session else frozenset())
         else:
             self.out = Staging(options.out_dir)
 

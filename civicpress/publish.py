@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STAGING, INDEX, OLD, TRASH, LINK = SIDE_LABELS  # the folders beside the output folder, by role
+STAGING, INDEX, OLD, TRASH, LINK, NEXT = SIDE_LABELS  # the folders beside the output folder, by role
 # A replaced site of more files than this is removed by a process of its own, as ``git gc --auto``
 # works: removing 30,000 files and 10,000 folders takes a second the editor need not wait for.
 REMOVE_LATER_FILES = 5000
@@ -214,11 +214,18 @@ class Patch(Staging):
     neither makes, keeps nor carries are not in the new tree.
     """
 
-    def __init__(self, out_dir: Path, previous: Mapping[str, str], label: str = STAGING) -> None:
+    def __init__(self, out_dir: Path, previous: Mapping[str, str], label: str = STAGING,
+                 ready: frozenset[str] = frozenset()) -> None:
+        """``ready``: the files of a copy of the live tree made beforehand (``make_ready``), to start from."""
         super().__init__(out_dir, label)
         self._previous = previous
         self._changed: list[str] = []
         self._changed_set: set[str] = set()
+        self._ready = ready
+        self._folders: list[str] = []
+        if ready:
+            os.rmdir(self.path)
+            os.replace(side_path(out_dir, NEXT), self.path)
 
     def source_of(self, path: str) -> Path:
         rel = _safe_relative(path)
@@ -228,7 +235,13 @@ class Patch(Staging):
         rel = _safe_relative(path)
         if self._previous.get(rel) == digest and (self.out_dir / rel).is_file():
             return False  # the same bytes are live: linked at the commit
+        if rel in self._ready:  # a link to the live file: writing into it would change the live site
+            os.unlink(self.path / rel)
         return super().stage_bytes(rel, data, digest)
+
+    def stage_folder(self, path: str) -> Path:
+        self._folders.append(_safe_relative(path))
+        return super().stage_folder(path)
 
     def register(self, path: str, size: int, staged: bool) -> None:
         rel = self._register(path, size)
@@ -255,8 +268,56 @@ class Patch(Staging):
         return tuple(self._changed)
 
     def unchanged(self) -> Iterable[str]:
-        yield from (rel for rel in self._written if rel not in self._changed_set)
-        yield from self._carried
+        ready = self._ready
+        yield from (rel for rel in self._written if rel not in self._changed_set and rel not in ready)
+        yield from (rel for rel in self._carried if rel not in ready)
+
+    def commit(self, prepare: Prepare | None = None, discard: bool = True) -> PublishReport:
+        if self._ready:
+            self._drop_unmade()
+        return super().commit(prepare, discard)
+
+    def _drop_unmade(self) -> None:
+        """Started from a copy of the live tree: remove its files that this build neither made, kept nor carried."""
+        wanted = {*self._written, *self._carried}
+        folders = tuple(f"{folder}/" for folder in self._folders)  # made anew, whole
+        for rel in sorted(self._ready - wanted, reverse=True):
+            if rel.startswith(folders):
+                continue
+            target = self.path / rel
+            target.unlink(missing_ok=True)
+            _prune(self.path, target.parent)
+
+
+def make_ready(out_dir: Path, files: Iterable[str]) -> frozenset[str]:
+    """``serve``, between saves: a copy of the live tree (hard links) for the next build to start from.
+
+    The next build then writes only its changed files: no folder to make for every page while
+    the editor waits. The caller must make sure the live output does not change meanwhile.
+    """
+    ready = side_path(out_dir, NEXT)
+    remove(ready)
+    ready.mkdir(parents=True)
+    paths = list(files)
+    link_tree(out_dir, ready, paths)
+    return frozenset(paths)
+
+
+def discard_ready(out_dir: Path) -> None:
+    """Remove the copy ``make_ready`` made, if any, without waiting for it."""
+    ready = side_path(out_dir, NEXT)
+    if ready.is_dir():
+        remove_later(ready, out_dir)
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def link_tree(source: Path, target: Path, paths: Iterable[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -341,3 +342,28 @@ def test_output_is_the_same_with_one_or_two_worker_processes(
         build(options(site, out, workers=workers, cache=False))
         trees.append(tree(out))
     assert trees[0] == trees[1]
+
+
+def test_session_builds_start_from_a_ready_copy_without_touching_the_live_files(site: Path, tmp_path: Path) -> None:
+    """``serve`` links the next build's tree between saves; the build writes its changes as new files."""
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    session.after()
+    assert (tmp_path / ".output.next").is_dir()  # made after the reload, for the next save
+    held = tmp_path / "held.html"
+    os.link(out / "news/a0/index.html", held)  # the live page, as a web server holding it open sees it
+    before = held.read_bytes()
+    EDITS["body appended"](site)
+    EDITS["deleted article"](site)
+    session.build(options(site, out))
+    assert not (tmp_path / ".output.next").exists()  # taken by the build
+    assert held.read_bytes() == before  # written as a new file, not through the link
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "after")
+    session.close(out)  # the preview stops: its ready copy goes, in the background
+    deadline = time.monotonic() + 20
+    while any(p.name.startswith(".output.") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
+    assert build(options(site, out)).unchanged
