@@ -14,8 +14,13 @@ live in one step (:func:`swap_in`), because a web server may be serving the fold
   ``.output.old`` then the new tree → output. Between the two there is no output folder; a
   build killed there leaves ``.output.old`` complete, and the next start renames it back.
 
-The old tree is then removed. Whatever a killed build left beside the output folder is removed
-(or, for ``.output.old``, restored) by :func:`recover` at the next start.
+The old tree is then removed (a big one by a process of its own, which the build does not wait
+for). Whatever a killed build left beside the output folder is removed (or, for ``.output.old``,
+restored) by :func:`recover` at the next start.
+
+Linking costs about 0.4 s at 10,000 pages, mostly for the folders: a build links on a thread
+while Pagefind indexes (``start_linking``), and ``serve`` links the next build's tree between
+saves (:func:`make_ready`), so that a save waits only for the files it changed.
 """
 
 from __future__ import annotations
