@@ -384,10 +384,8 @@ def _finish_session_build(
     session: BuildSession, generation: int, run: _Run, published: Staging, options: BuildOptions,
     state: Callable[[str, str], BuildState],
 ) -> None:
-    """``serve``, after the reload: remove the replaced tree, index the changed shards, then (if no newer
-    build came) publish the index as the build did its pages, and save the state."""
-    with session.lock:  # a build may be swapping the output meanwhile (its own tree is elsewhere)
-        published.discard()
+    """``serve``, after the reload: index the changed shards, then (if no newer build came) publish the
+    index as the build did its pages, save the state, and make the next build's tree ready."""
     try:
         patch = run.index_later()  # Pagefind, while the server may already be building again
     except OSError:
@@ -395,10 +393,11 @@ def _finish_session_build(
             if session.generation != generation:  # a newer build replaced the pages being read
                 return
         raise
-    with session.lock:
+    with session.lock:  # no build publishes meanwhile
         if session.generation != generation:  # a newer build's after-work covers this one
             if patch is not None:
                 patch.abort()
+            published.discard()
             return
         done: list[BuildState] = []
 
@@ -407,13 +406,16 @@ def _finish_session_build(
             write_state(options.site_dir, options.out_dir, options.edition, done[0])
 
         if patch is not None:
+            published.discard()
             try:
-                patch.commit(save)
+                patch.commit(save, discard=False)
             except PublishFailed:
                 session.state = None
                 raise
+            patch.replaced_as_ready()  # the pages as they are live, but the changed shards
         else:
             save(options.out_dir, PublishReport(0, 0))
+            published.replaced_as_ready()
         session.state = done[0]
     _make_ready(session, generation, options.out_dir, [*done[0].outputs, *done[0].extra])
 

@@ -25,6 +25,7 @@ saves (:func:`make_ready`), so that a save waits only for the files it changed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -203,6 +204,16 @@ class Staging:
         except OSError as exc:  # the site is published; the next build removes it (recover)
             log.warning("无法删除替换下来的旧网站 %s：%s", old, exc)
 
+    def replaced_as_ready(self) -> None:
+        """``serve``: keep the output this commit replaced as ``.output.next``, for ``make_ready`` to update."""
+        old, self.replaced = self.replaced, None
+        if old is None:
+            return
+        ready = side_path(self.out_dir, NEXT)
+        if os.path.lexists(ready):
+            remove_later(ready, self.out_dir)
+        os.replace(old, ready)
+
     def abort(self) -> None:
         if self._linking is not None:
             self._linking.join()
@@ -298,14 +309,44 @@ def make_ready(out_dir: Path, files: Iterable[str]) -> frozenset[str]:
     """``serve``, between saves: a copy of the live tree (hard links) for the next build to start from.
 
     The next build then writes only its changed files: no folder to make for every page while
-    the editor waits. The caller must make sure the live output does not change meanwhile.
+    the editor waits. A tree already at ``.output.next`` (the one the last commit replaced:
+    ``replaced_as_ready``) is brought up to date, which is cheaper than linking a new one. The
+    caller must make sure the live output does not change meanwhile.
     """
     ready = side_path(out_dir, NEXT)
-    remove(ready)
-    ready.mkdir(parents=True)
     paths = list(files)
-    link_tree(out_dir, ready, paths)
+    if ready.is_dir():
+        link_tree(out_dir, ready, _out_of_date(ready, out_dir, paths))
+    else:
+        ready.mkdir(parents=True)
+        link_tree(out_dir, ready, paths)
     return frozenset(paths)
+
+
+def _out_of_date(ready: Path, live: Path, paths: list[str]) -> list[str]:
+    """Remove from ``ready`` the files not in ``paths`` and those that are not the live ones; what to link."""
+    wanted = set(paths)
+    root = str(ready)
+    for folder, _, names in os.walk(root, topdown=False):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if rel != ".":
+            with contextlib.suppress(OSError):  # not empty
+                os.rmdir(folder)
+    missing = []
+    for rel in paths:
+        target = f"{root}/{rel}"
+        try:
+            if os.lstat(target).st_ino == os.lstat(live / rel).st_ino:
+                continue  # the live file itself
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
+        missing.append(rel)
+    return missing
 
 
 def discard_ready(out_dir: Path) -> None:
@@ -487,7 +528,8 @@ def _to_trash(old: Path, out_dir: Path) -> Path:
     """Move the replaced output to ``.output.trash``: ``.output.old`` must only ever name a complete site."""
     trash = side_path(out_dir, TRASH)
     try:
-        remove(trash)
+        if os.path.lexists(trash):  # serve: an older replaced tree not yet removed
+            remove_later(trash, out_dir)
         os.replace(old, trash)
     except OSError:
         return old  # removed where it is: the output folder is live, so recover never restores it

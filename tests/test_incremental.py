@@ -361,6 +361,12 @@ def test_session_builds_start_from_a_ready_copy_without_touching_the_live_files(
     assert held.read_bytes() == before  # written as a new file, not through the link
     session.after()
     assert tree(out) == fresh(site, tmp_path, "after")
+    # The tree the index replaced, brought up to date, is the next build's start.
+    EDITS["title"](site)
+    EDITS["new article"](site)
+    session.build(options(site, out))
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "again")
     session.close(out)  # the preview stops: its ready copy goes, in the background
     deadline = time.monotonic() + 20
     while any(p.name.startswith(".output.") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
