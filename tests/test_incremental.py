@@ -362,6 +362,7 @@ def test_session_builds_start_from_a_ready_copy_without_touching_the_live_files(
     session.after()
     assert tree(out) == fresh(site, tmp_path, "after")
     # The tree the index replaced, brought up to date, is the next build's start.
+    assert (tmp_path / ".output.next").is_dir() and session.ready is not None
     EDITS["title"](site)
     EDITS["new article"](site)
     session.build(options(site, out))
