@@ -161,9 +161,38 @@ def out_stamp(out_dir: Path) -> str:
     return hasher.hexdigest()
 
 
+# The folders publish.py makes beside the output folder, as ``.output.<label>``: the new tree being
+# made (``staging``; ``index`` for serve's search index), the old output between two renames
+# (``old``), the replaced output being removed (``trash``), a new symbolic link (``link``), serve's
+# copy of the live tree made ready for its next build (``next``). Found at the start of a build,
+# one means a build was cut short while publishing (or a preview stopped).
+SIDE_LABELS = ("staging", "index", "old", "trash", "link", "next")
+LINK_SLOTS = ("site-1", "site-2")  # the trees a symbolically linked output folder points to, in turn
+
+
+def side_path(out_dir: Path, label: str) -> Path:
+    return out_dir.parent / f".{out_dir.name}.{label}"
+
+
+def publish_interrupted(out_dir: Path) -> bool:
+    """Whether a build was cut short while publishing: then the pipeline runs, and cleans up (publish.recover)."""
+    if any(os.path.lexists(side_path(out_dir, label)) for label in SIDE_LABELS):
+        return True
+    live = os.path.realpath(out_dir)
+    slots = (side_path(out_dir, name) for name in LINK_SLOTS)
+    return any(os.path.lexists(slot) and os.path.realpath(slot) != live for slot in slots)
+
+
+def folder_key(out_dir: Path) -> str:
+    """The output folder's absolute path, its parents resolved but not itself: an output folder that
+    is a symbolic link stays the same folder when a build switches it to a new tree."""
+    absolute = Path(os.path.abspath(out_dir))
+    return (absolute.parent.resolve() / absolute.name).as_posix()
+
+
 def state_files(site_dir: Path, out_dir: Path, edition: str) -> tuple[Path, Path]:
     """(manifest, outputs) of one output folder and edition, inside the site's cache folder."""
-    name = hashlib.blake2b(f"{out_dir.resolve()}\0{edition}".encode(), digest_size=8).hexdigest()
+    name = hashlib.blake2b(f"{folder_key(out_dir)}\0{edition}".encode(), digest_size=8).hexdigest()
     folder = site_dir / CACHE_DIR
     return folder / f"build-{name}.json", folder / f"outputs-{name}.json"
 
@@ -267,6 +296,8 @@ def unchanged_result(site_dir: Path, out_dir: Path, edition: str, options: Itera
     """The previous build's manifest when nothing it depends on changed since; else None."""
     manifest = read_manifest(state_files(site_dir, out_dir, edition)[0])
     if manifest is None or not manifest.window[0] <= now < manifest.window[1]:
+        return None
+    if publish_interrupted(out_dir):
         return None
     if manifest.out_stamp != out_stamp(out_dir):
         return None

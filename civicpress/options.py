@@ -31,7 +31,9 @@ class BuildOptions:
 
     def signature(self) -> tuple[object, ...]:
         """The options that change what is built (not how fast, or when)."""
-        return (self.drafts, self.edition, self.out_dir.resolve().as_posix())
+        # The folder's own symbolic link is not resolved: a build switches it (buildstate.folder_key).
+        absolute = Path(os.path.abspath(self.out_dir))
+        return (self.drafts, self.edition, (absolute.parent.resolve() / absolute.name).as_posix())
 
 
 @dataclass(frozen=True)

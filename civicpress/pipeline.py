@@ -2,8 +2,9 @@
 
     nothing changed? (buildstate) → load_config → read_content → assemble_site
       → output keys (incremental) → writers, in worker processes: render, check, stage
-      → link check, search index shards → commit: swap a new folder in (full build)
-        or move the changed files into place (incremental build, publish.Patch) → save the state
+      → link check, search index shards (into the new tree) → save the state of the new tree
+      → commit: the complete new tree (changed files written, the others hard-linked) made live in
+        one step (publish.swap_in)
 
 Every problem of every stage is collected; the build fails once, listing all of them, and
 then nothing reaches the output folder. Warnings fail the build only with ``strict``.
@@ -52,13 +53,22 @@ from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
-from civicpress.publish import Patch, PublishReport, Staging, check_out_dir
+from civicpress.publish import (
+    INDEX,
+    Patch,
+    PublishFailed,
+    PublishReport,
+    Staging,
+    check_out_dir,
+    discard_ready,
+    make_ready,
+    recover,
+)
 from civicpress.templating import SITE_TEMPLATES, Renderer
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages
 from civicpress.writers.search import (
-    BUNDLE_DIR,
     UI_FILES,
     find_indexer,
     index_shards,
@@ -222,6 +232,8 @@ class BuildSession:
         self.state: BuildState | None = None  # the last build's, its index as far as it is made
         self.lock = threading.Lock()  # a build, or the commit of after()'s work, at a time
         self.generation = 0  # builds started
+        self.recovered = False  # what a killed process left beside the output folder: cleaned up once
+        self.ready: tuple[int, frozenset[str]] | None = None  # a copy of the live tree, made after that build
         self._pending: Callable[[], None] | None = None
 
     def build(self, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -241,6 +253,17 @@ class BuildSession:
         if cached is None or cached[0] != stamp:
             cached = self._renderers[site_dir] = (stamp, Renderer(site_dir))
         return cached[1]
+
+    def close(self, out_dir: Path) -> None:
+        """The preview stops: the copy made ready for a next build is removed (in the background)."""
+        with self.lock:
+            self.ready = None
+            discard_ready(out_dir)
+
+    def take_ready(self) -> frozenset[str]:
+        """The files of the copy of the live tree made after the last build, if nothing was published since."""
+        ready, self.ready = self.ready, None
+        return ready[1] if ready is not None and ready[0] == self.generation - 1 else frozenset()
 
     def defer(self, work: Callable[[], None]) -> None:
         self._pending = work
@@ -263,6 +286,10 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     """
     started = time.perf_counter()
     check_out_dir(options.out_dir, options.site_dir)
+    if session is None or not session.recovered:  # serve's own index work may be under way later on
+        recover(options.out_dir)
+        if session is not None:
+            session.recovered = True
     options = replace(options, now=options.now or clock())
     assert options.now is not None
     if not options.print_only and options.cache and session is None:
@@ -286,19 +313,30 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
         forget_state(options.site_dir, options.out_dir, options.edition)
     state = _previous_state(options, session)
     run = _Run(site, jobs, options, state, findings, progress, stats, session)
-    report = run.publish()
 
-    def saved(index: str, stamp: str) -> BuildState:
+    def saved(index: str, stamp: str, report: PublishReport) -> BuildState:
         manifest = Manifest(inputs, window, stamp, len(site.pages), report.files, report.bytes,
                             tuple(findings.warnings), index)
         return BuildState(manifest, run.records, run.bundle)
 
+    def save(tree: Path, report: PublishReport) -> None:
+        # Saved before the swap, with the stamp of the new tree: killed before the swap, the stamp
+        # does not match the old output (the next build trusts nothing); killed after, it is right.
+        write_state(options.site_dir, options.out_dir, options.edition, saved(run.index, out_stamp(tree), report))
+
     if session is None:
-        write_state(options.site_dir, options.out_dir, options.edition, saved(run.index, out_stamp(options.out_dir)))
+        report = run.publish(save)
     else:
-        session.state = saved(run.index, "")  # the index as it is; after() brings it up to date
+        try:
+            report = run.publish(None, discard=False)  # the old tree is removed after the reload
+        except PublishFailed:
+            session.state = None  # what is live is uncertain: the next build trusts only the saved state
+            raise
+        session.state = saved(run.index, "", report)  # the index as it is; after() brings it up to date
         generation = session.generation
-        session.defer(lambda: _finish_session_build(session, generation, run, options, saved))
+        published = run.out
+        session.defer(lambda: _finish_session_build(session, generation, run, published, options,
+                                                    lambda index, stamp: saved(index, stamp, report)))
     seconds = time.perf_counter() - started
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
@@ -346,20 +384,54 @@ class _Finished:
 
 
 def _finish_session_build(
-    session: BuildSession, generation: int, run: _Run, options: BuildOptions, state: Callable[[str, str], BuildState]
+    session: BuildSession, generation: int, run: _Run, published: Staging, options: BuildOptions,
+    state: Callable[[str, str], BuildState],
 ) -> None:
-    """``serve``, after the reload: index the changed shards, then (if no newer build came) publish and save."""
-    patch = run.index_later()  # Pagefind, while the server may already be building again
-    with session.lock:
+    """``serve``, after the reload: index the changed shards, then (if no newer build came) publish the
+    index as the build did its pages, save the state, and make the next build's tree ready."""
+    try:
+        patch = run.index_later()  # Pagefind, while the server may already be building again
+    except OSError:
+        with session.lock:
+            if session.generation != generation:  # a newer build replaced the pages being read
+                return
+        raise
+    with session.lock:  # no build publishes meanwhile
         if session.generation != generation:  # a newer build's after-work covers this one
             if patch is not None:
                 patch.abort()
+            published.discard()
             return
+        done: list[BuildState] = []
+
+        def save(tree: Path, report: PublishReport) -> None:
+            done.append(state(run.index, out_stamp(tree)))
+            write_state(options.site_dir, options.out_dir, options.edition, done[0])
+
         if patch is not None:
-            patch.commit()
-        done = state(run.index, out_stamp(options.out_dir))
-        write_state(options.site_dir, options.out_dir, options.edition, done)
-        session.state = done
+            published.discard()
+            try:
+                patch.commit(save, discard=False)
+            except PublishFailed:
+                session.state = None
+                raise
+            patch.replaced_as_ready()  # the pages as they are live, but the changed shards
+        else:
+            save(options.out_dir, PublishReport(0, 0))
+            published.replaced_as_ready()
+        session.state = done[0]
+    _make_ready(session, generation, options.out_dir, [*done[0].outputs, *done[0].extra])
+
+
+def _make_ready(session: BuildSession, generation: int, out_dir: Path, files: list[str]) -> None:
+    """``serve``, between saves: the next build's tree made ready, so that the editor does not wait for it."""
+    try:
+        ready = make_ready(out_dir, files)
+    except OSError:  # a build published meanwhile: it is not used
+        return
+    with session.lock:
+        if session.generation == generation:
+            session.ready = (generation, ready)
 
 
 class _Run:
@@ -387,7 +459,7 @@ class _Run:
         self._out = str(options.out_dir)
         if self.previous:
             digests = {path: record.digest for path, record in self.previous.items()}
-            self.out: Staging = Patch(options.out_dir, digests)
+            self.out: Staging = Patch(options.out_dir, digests, ready=session.take_ready() if session else frozenset())
         else:
             self.out = Staging(options.out_dir)
 
@@ -408,8 +480,11 @@ class _Run:
             self.kept[path] = record
         return False
 
-    def publish(self) -> PublishReport:
-        """Make, check and stage every output, then commit them; raises BuildFailed and leaves the output."""
+    def publish(self, prepare: Callable[[Path, PublishReport], None] | None, discard: bool = True) -> PublishReport:
+        """Make, check and stage every output, then commit them; raises BuildFailed and leaves the output.
+
+        ``prepare`` is called with the complete new tree before it goes live (``Staging.commit``).
+        """
         site, options, findings = self.site, self.options, self.findings
         pages = [p for p in site.pages if self.wanted_page(p)] if self.previous else None
         guard = privacy_guard(site, options.edition, findings, pages, _attachment_cache(options))
@@ -439,7 +514,7 @@ class _Run:
             self.out.abort()
             raise
         self.written = len(self.out.changed) if isinstance(self.out, Patch) else len(self.records)
-        return self.out.commit()
+        return self.out.commit(prepare, discard)
 
     def wanted_page(self, page: Page) -> bool:
         record = self.previous.get(page.output)
@@ -488,6 +563,8 @@ class _Run:
             return
         if self.search_later and self.incremental:  # serve: index_later, once the browser has reloaded
             self.index, self.bundle = self.old_index
+            for path in self.bundle:  # meanwhile the new tree has the old index
+                self.out.carry(path)
             self.links.add_paths(self.bundle or UI_FILES)
             return
         self._index_before_commit_now()
@@ -498,28 +575,34 @@ class _Run:
         shards = plan_shards(self.indexer, self.site, indexed)
         self.index = json.dumps({str(s.number): s.digest for s in shards}, sort_keys=True)
         old: dict[str, str] = json.loads(self.old_index[0]) if self.incremental and self.old_index[0] else {}
-        if self.incremental:
+        if self.incremental:  # the unchanged shards are carried over; those no longer made are not
             todo = [s for s in shards if old.get(str(s.number)) != s.digest]
-            kept = [p for p in self.old_index[1] if p.split("/")[1] not in {str(s.number) for s in todo}]
-            for number in set(old) - {str(s.number) for s in shards}:
-                self.out.drop_folder(f"{BUNDLE_DIR}/{number}")
-            kept = [p for p in kept if p.split("/")[1] in {str(s.number) for s in shards}]
+            unchanged = {str(s.number) for s in shards} - {str(s.number) for s in todo}
+            kept = [p for p in self.old_index[1] if p.split("/")[1] in unchanged]
+            for path in kept:
+                self.out.carry(path)
         else:
             todo, kept = shards, []
+        self.out.start_linking()  # the unchanged pages and shards, while Pagefind makes the others
+        # A full build may take an unchanged shard from the old output, unless asked to trust nothing of it.
+        previous = self.options.out_dir if self.options.cache and not self.incremental else None
         made = index_shards(self.indexer, todo, self.out.source_of, self.out.stage_folder, self.site, self.findings,
-                            None if self.incremental else self.options.out_dir, _workers(self.options))
+                            len(shards), previous, _workers(self.options))
         self.bundle = tuple(sorted([*kept, *made]))
         self.links.add_paths(self.bundle)
 
     def index_later(self) -> Patch | None:
-        """``serve``: the changed shards of the published output, staged beside it (``commit`` swaps them in).
+        """``serve``: the published output with the changed shards made again, as a new tree beside it.
 
-        The pages are read through hard links made at the start, so a build going on meanwhile
-        does not change what is indexed. None when there is nothing to do or Pagefind failed.
+        Its ``commit`` makes it live as a build does. The pages are read through hard links made
+        at the start, so a build going on meanwhile does not change what is indexed. None when
+        there is nothing to do or Pagefind failed.
         """
         if not (self.indexer and self.search_later and self.incremental) or self.findings.errors:
             return None
-        patch = Patch(self.options.out_dir, {}, label="index")
+        patch = Patch(self.options.out_dir, {}, label=INDEX)
+        for path, record in self.records.items():  # the pages as this build published them
+            patch.keep(path, record.size)
         self.out = patch
         try:
             self._index_before_commit_now()
@@ -569,15 +652,20 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
 def _build_print(
     options: BuildOptions, site: Site, jobs: tuple[PrintJob, ...], findings: Findings, started: float
 ) -> BuildResult:
-    """``build.py print``: only output/print/ is replaced (atomically); the website stays as it is."""
-    staging = Staging(options.out_dir / PRINT_DIR)
+    """``build.py print``: a new output/print/ published with the rest of the site as it is, in one step.
+
+    The saved state still describes the old print/: the output's stamp no longer matches it, so
+    the next build makes everything (as it must: it cannot tell which materials are live).
+    """
+    staging = Patch(options.out_dir, {})
     guard = privacy_guard(site, options.edition, findings)
     try:
         for file in write_print(jobs, site, findings):
             if guard:  # the print HTML carries the same text as the PDF and the Word file
                 findings.extend(guard.inspect(file.path, file.data))
-            staging.write(OutputFile(file.path.removeprefix(PRINT_DIR + "/"), file.data))
+            staging.write(file)
         _stop_on_errors(findings, options.strict)
+        staging.carry_all(but=PRINT_DIR)
     except BaseException:
         staging.abort()
         raise

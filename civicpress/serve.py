@@ -634,6 +634,8 @@ class Preview:
             self._watcher.stop()  # first: no more changes reported to a closing loop
             self._executor.shutdown(wait=True, cancel_futures=True)  # a build in progress finishes
             self._search.shutdown(wait=True, cancel_futures=True)
+            if self._session is not None:
+                self._session.close(self.options.out_dir)
             if io_loop is not None:
                 io_loop.close(all_fds=True)  # closes the listening socket and open connections
             else:

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -452,3 +453,35 @@ def test_a_new_version_of_a_library_makes_everything_again(site: Path, tmp_path:
     articles = len(list((site / "content").rglob("*.md"))) - 1  # not the section's _index.md
     assert len({p.name for p in cached.rglob("*.json")} - before) >= articles  # the Markdown too, not its cache
     assert "没有变化" in cli_build(site, out, PYTHONPATH=path).stdout
+
+
+def test_session_builds_start_from_a_ready_copy_without_touching_the_live_files(site: Path, tmp_path: Path) -> None:
+    """``serve`` links the next build's tree between saves; the build writes its changes as new files."""
+    out = tmp_path / "output"
+    session = BuildSession()
+    session.build(options(site, out))
+    session.after()
+    assert (tmp_path / ".output.next").is_dir()  # made after the reload, for the next save
+    held = tmp_path / "held.html"
+    os.link(out / "news/a0/index.html", held)  # the live page, as a web server holding it open sees it
+    before = held.read_bytes()
+    EDITS["body appended"](site)
+    EDITS["deleted article"](site)
+    session.build(options(site, out))
+    assert not (tmp_path / ".output.next").exists()  # taken by the build
+    assert held.read_bytes() == before  # written as a new file, not through the link
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "after")
+    # The tree the index replaced, brought up to date, is the next build's start.
+    assert (tmp_path / ".output.next").is_dir() and session.ready is not None
+    EDITS["title"](site)
+    EDITS["new article"](site)
+    session.build(options(site, out))
+    session.after()
+    assert tree(out) == fresh(site, tmp_path, "again")
+    session.close(out)  # the preview stops: its ready copy goes, in the background
+    deadline = time.monotonic() + 20
+    while any(p.name.startswith(".output.") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
+    assert build(options(site, out)).unchanged

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitemaker import article, build_site, make_site
+from sitemaker import NOW, article, build_site, make_site
 
+from civicpress import publish
+from civicpress.buildstate import bytes_digest
+from civicpress.cli import main as cli
 from civicpress.errors import BuildFailed, SiteError
 from civicpress.model import OutputFile
-from civicpress.publish import PublishReport, Staging, check_out_dir
+from civicpress.pipeline import BuildOptions, build
+from civicpress.publish import Patch, PublishFailed, PublishReport, Staging, check_out_dir, exchange, recover
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -98,6 +107,7 @@ def test_leftovers_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
     (leftover_staging / "half" / "index.html").write_bytes(b"half-written")
     leftover_old.mkdir()
     (leftover_old / "index.html").write_bytes(b"previous")
+    recover(out)  # at the start of a build
     staging = Staging(out)
     assert not leftover_old.exists()
     assert staging.path == leftover_staging
@@ -193,3 +203,210 @@ def test_rebuild_removes_deleted_pages(tmp_path: Path) -> None:
     build_site(site, out)
     assert not (out / "news/b").exists()
     assert (out / "news/a/index.html").exists()
+
+
+# ---------------------------------------------------------------- one step decides which site is live
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {rel: bytes_digest(data) for rel, data in tree(folder).items()}
+
+
+def test_an_incremental_commit_links_what_did_not_change(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    (out / "style.css").write_bytes(b"body{}")
+    inode = (out / "style.css").stat().st_ino
+    patch = Patch(out, digests(out))
+    patch.write(OutputFile("index.html", "新首页".encode()))  # changed
+    patch.write(OutputFile("style.css", b"body{}"))  # the same bytes: linked, not written
+    patch.keep("news/old/index.html", 1)  # not made again: linked
+    patch.write(OutputFile("news/new/index.html", b"new"))
+    assert patch.changed == ("index.html", "news/new/index.html")
+    assert tree(out)["index.html"] == "旧首页".encode()  # nothing live changes before the commit
+    patch.commit()
+    assert tree(out) == {"index.html": "新首页".encode(), "style.css": b"body{}",
+                         "news/old/index.html": "已删除的文章".encode(), "news/new/index.html": b"new"}
+    assert (out / "style.css").stat().st_ino == inode  # a hard link: no copy, its time kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_files_neither_made_nor_kept_are_not_in_the_new_site(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.keep("index.html", 1)
+    patch.commit()
+    assert tree(out) == {"index.html": "旧首页".encode()}
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/x").write_bytes(b"a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b/y").write_bytes(b"b")
+    assert exchange(tmp_path / "a", tmp_path / "b")  # Linux with a file system that has renameat2
+    assert tree(tmp_path / "a") == {"y": b"b"} and tree(tmp_path / "b") == {"x": b"a"}
+
+
+def failing_renameat2(code: int) -> Callable[[], Callable[..., int]]:
+    def function(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    return lambda: function
+
+
+@pytest.mark.parametrize("code", [errno.ENOSYS, errno.EINVAL])
+def test_without_renameat2_two_renames_publish_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    monkeypatch.setattr(publish, "_renameat2", failing_renameat2(code))
+    assert not exchange(tmp_path / "a", tmp_path / "b")
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.write(OutputFile("index.html", b"new"))
+    patch.commit()
+    assert tree(out) == {"index.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_another_renameat2_error_is_not_taken_for_a_missing_feature(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publish, "_renameat2", failing_renameat2(errno.EACCES))
+    out = old_output(tmp_path)
+    before = tree(out)
+    staging = Staging(out)
+    staging.write(OutputFile("index.html", b"new"))
+    with pytest.raises(PublishFailed) as caught:
+        staging.commit()
+    assert caught.value.findings[0].code == "publish-failed"
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no staging folder left behind
+
+
+@pytest.mark.parametrize("failing", [1, 2])
+def test_a_refused_rename_leaves_the_old_site_live(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    """Windows refuses to rename a folder in which a file is open: the first or the second rename fails."""
+    monkeypatch.setattr(publish, "_renameat2", failing_renameat2(errno.ENOSYS))
+    out = old_output(tmp_path)
+    before = tree(out)
+    real, calls = os.replace, []
+
+    def replace(source: Path, target: Path) -> None:
+        calls.append(source)
+        if len(calls) == failing:
+            raise PermissionError(errno.EACCES, "另一个程序正在使用此文件", str(source))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    staging = Staging(out)
+    staging.write(OutputFile("index.html", b"new"))
+    with pytest.raises(PublishFailed) as caught:
+        staging.commit()
+    assert "无法替换输出文件夹" in caught.value.findings[0].message
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_recover_brings_back_the_old_site_cut_between_the_two_renames(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    before = tree(out)
+    out.rename(tmp_path / ".output.old")  # killed here: no output folder
+    (tmp_path / ".output.staging").mkdir()
+    (tmp_path / ".output.staging/index.html").write_bytes(b"new")
+    recover(out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_recover_removes_an_old_site_that_was_replaced(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    (tmp_path / ".output.old").mkdir()  # killed after the second rename: output is the new site
+    (tmp_path / ".output.old/index.html").write_bytes(b"older")
+    (tmp_path / ".output.trash").mkdir()
+    (tmp_path / ".output.link").symlink_to("output")
+    before = tree(out)
+    recover(out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_a_symlinked_output_is_switched_and_the_users_folder_left_alone(tmp_path: Path) -> None:
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "index.html").write_bytes(b"mine")
+    out = tmp_path / "output"
+    out.symlink_to("www", target_is_directory=True)
+    for n in range(3):
+        patch = Patch(out, digests(out))
+        patch.write(OutputFile("index.html", f"第{n}版".encode()))
+        patch.commit()
+        assert out.is_symlink() and tree(out) == {"index.html": f"第{n}版".encode()}
+        assert os.readlink(out) == f".output.site-{n % 2 + 1}"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [os.readlink(out), "output", "www"]
+    assert tree(www) == {"index.html": b"mine"}  # not civicpress's: never deleted
+
+
+def test_a_refused_publish_fails_the_build_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path, {"content/news/a.md": article("甲")})
+    out = tmp_path / "output"
+    build_site(site, out)
+    before = tree(out)
+    (site / "content/news/a.md").write_text(article("甲", body="改过的正文。"), encoding="utf-8")
+
+    def refused(tree: Path, out_dir: Path) -> None:
+        raise PermissionError(errno.EACCES, "拒绝访问", str(out_dir))
+
+    monkeypatch.setattr(publish, "swap_in", refused)
+    assert cli(["build", "--site", str(site), "--out", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert "无法替换输出文件夹" in error and "Traceback" not in error
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "site"]
+    monkeypatch.undo()
+    build_site(site, out)  # the state saved for the refused tree is not trusted for the old one
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(site_dir=site, out_dir=fresh, now=NOW, cache=False))
+    assert tree(out) == tree(fresh)
+
+
+def test_a_kept_file_deleted_during_the_build_fails_the_commit(tmp_path: Path) -> None:
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.keep("news/old/index.html", 1)
+    patch.write(OutputFile("index.html", b"new"))
+    (out / "news/old/index.html").unlink()  # by hand, while the build ran
+    with pytest.raises(PublishFailed) as caught:
+        patch.commit()
+    assert "news/old/index.html" in caught.value.findings[0].message
+    assert tree(out) == {"index.html": "旧首页".encode()}  # nothing published
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def gone_soon(path: Path) -> bool:
+    deadline = time.monotonic() + 20
+    while os.path.lexists(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not os.path.lexists(path)
+
+
+def test_a_big_replaced_site_is_removed_in_the_background(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(publish, "REMOVE_LATER_FILES", 0)
+    out = old_output(tmp_path)
+    patch = Patch(out, digests(out))
+    patch.write(OutputFile("index.html", b"new"))
+    patch.commit()
+    assert tree(out) == {"index.html": b"new"}  # live at once
+    pending = [p for p in tmp_path.iterdir() if p.name != "output"]
+    assert [p.name[:len(".output.deleting-")] for p in pending] == [".output.deleting-"]
+    assert gone_soon(pending[0])
+    # A remover that was stopped: the next build starts another.
+    stopped = tmp_path / ".output.deleting-0000"
+    (stopped / "a").mkdir(parents=True)
+    (stopped / "a/index.html").write_bytes(b"old")
+    recover(out)
+    assert gone_soon(stopped)
+    assert tree(out) == {"index.html": b"new"}

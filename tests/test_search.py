@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sitemaker import article, build_site, codes, load, make_site
 
-from civicpress.errors import BuildFailed
+from civicpress.errors import BuildFailed, Findings
 from civicpress.pipeline import BuildOptions, build, check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,3 +266,42 @@ def test_search_merges_the_shards_in_a_real_browser(tmp_path: Path, monkeypatch:
         server.shutdown()
         server.server_close()
     assert errors == [] and len(found) == 3
+
+
+def test_an_edit_in_shard_0_keeps_the_list_of_the_other_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shard 0 lists the other shards (shards.json); remade alone, it must still list all of them."""
+    from civicpress.writers import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    site = sharded_site(tmp_path)
+    out = tmp_path / "out"
+    build_site(site, out)
+    listed = json.loads((out / "pagefind/0/shards.json").read_text())
+    assert len(listed) >= 2
+    indexed = {f"news/{p.stem}/index.html": "" for p in (site / "content/news").glob("*.md")}
+    program = search.find_indexer(Findings())
+    assert program is not None
+    in_shard_0 = search.plan_shards(program, load(site)[0], indexed)[0].pages[0]
+    source = site / "content/news" / f"{in_shard_0.split('/')[1]}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("。", "，又一次。"), encoding="utf-8")
+    build_site(site, out)
+    assert json.loads((out / "pagefind/0/shards.json").read_text()) == listed
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(site_dir=site, out_dir=fresh, now=NOW, cache=False))
+    assert bundles(out) == bundles(fresh)
+
+
+def test_no_cache_makes_the_index_anew_instead_of_copying_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build --no-cache`` trusts nothing of the old output: a damaged bundle is made again, not copied."""
+    from civicpress.writers import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    site = sharded_site(tmp_path)
+    out = tmp_path / "out"
+    build_site(site, out)
+    good = bundles(out)
+    (out / "pagefind/0/shards.json").write_text("[]")  # as an older version left it
+    build(BuildOptions(site_dir=site, out_dir=out, now=NOW, cache=False))
+    assert bundles(out) == good

@@ -137,11 +137,13 @@ def index_shards(
     folder: Callable[[str], Path],
     site: Site,
     findings: Findings,
+    count: int,
     previous: Path | None = None,
     workers: int = 1,
 ) -> list[str]:
     """Make the bundle of each shard in ``folder(shard.folder)``; the bundles' files as site paths ([] on failure).
 
+    ``shards`` are those to make, of ``count`` in all (shard 0 lists the others, made now or not).
     ``source(path)`` is where the page at ``path`` is now. Pagefind reads a folder: it gets one
     with only the shard's pages, as hard links (copies where links are refused). A shard whose
     bundle in ``previous`` (the output being replaced) was made from the same pages is copied.
@@ -151,8 +153,8 @@ def index_shards(
         bundle = folder(shard.folder)
         old = previous / shard.folder if previous is not None else None
         if old is not None and _digest_of(old) == shard.digest:
-            shutil.copytree(old, bundle)
-        elif not _index_shard(program, shard, source, bundle, site, findings, len(shards)):
+            shutil.copytree(old, bundle, copy_function=_link)
+        elif not _index_shard(program, shard, source, bundle, site, findings, count):
             return []
         return [f"{shard.folder}/{name}" for name in _bundle_files(bundle)]
 
@@ -194,8 +196,8 @@ def _index_shard(
         shutil.rmtree(farm, ignore_errors=True)
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: str | Path, target: str | Path) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
