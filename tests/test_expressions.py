@@ -220,3 +220,10 @@ def test_expressions_are_evaluated_in_the_page_body(tmp_path: Path) -> None:
     assert site.pages[0].body == "共 3,260 户，总结。\n"
     assert site.pages[0].summary == "共 3,260 户，总结。"
     assert isinstance(site.data["stats"], MappingProxyType)
+
+
+def test_no_filter_gives_different_text_on_each_build(env: Any) -> None:
+    """Same input, same bytes: a random pick would change the page at every build."""
+    text, problem = run(env, "{{ data.honors | random }}")
+    assert problem is not None and problem.location == LOC.at(10)
+    assert text == "{{ data.honors | random }}"  # the text is kept, the build reports it
