@@ -30,13 +30,11 @@ from typing import Any
 from civicpress import __version__
 from civicpress.environment import font_stamp, installed_stamp
 from civicpress.errors import Finding, Location, Severity
+from civicpress.sitefolder import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR = ".civicpress-cache"
 FORMAT = f"civicpress {__version__} state 1"  # a new version or format ignores older caches
-INPUT_ROOTS = ("content", "templates", "static")
-CONFIG_FILE = "site_config.yaml"
 MATERIALS_PREFIX = b"content/materials/"  # input_stats lines of the exchange materials
 PACKAGE_DIR = Path(__file__).resolve().parent  # the theme and the code: a developer's edit counts
 
@@ -111,7 +109,7 @@ def prints(site_dir: Path, lines: list[bytes]) -> bool:
 def input_stats(site_dir: Path) -> list[bytes]:
     """The stat line of every input file: content/, templates/, static/, the code, site_config.yaml."""
     lines: list[bytes] = []
-    for root, label in [*((site_dir / name, name) for name in INPUT_ROOTS), (PACKAGE_DIR, "<civicpress>")]:
+    for root, label in [*((site_dir / name, name) for name in INPUT_FOLDERS), (PACKAGE_DIR, "<civicpress>")]:
         lines.extend(stat_lines(root, label))
     lines.append(config_line(site_dir))
     return lines

@@ -16,10 +16,10 @@ from typing import Any
 
 from civicpress.errors import Findings, Location, SiteError
 from civicpress.fields import FieldTable, checked
+from civicpress.sitefolder import CONFIG_FILE
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 from civicpress.urls import SLUG_STYLES
 
-CONFIG_FILE = "site_config.yaml"
 DEFAULT_PERMALINK = "/:section/:slug/"
 
 

@@ -21,14 +21,12 @@ from typing import Any
 from civicpress.config import SiteConfig, freeze
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.fields import BadValue, FieldTable, Parse, choice, switch
+from civicpress.sitefolder import CONTENT_DIR, DATA_DIR, MATERIALS_DIR, STATIC_DIR, TEMPLATES_DIR
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 from civicpress.urls import slug_problem
 
 log = logging.getLogger(__name__)
 
-CONTENT_DIR = "content"
-DATA_DIR = "_data"
-MATERIALS_DIR = "materials"  # exchange materials for print, not a section of the website
 INDEX_FILE = "_index.md"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -117,7 +115,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 DATE_HINT = "日期请写成 2022-09-19 或 2022-09-19 14:30 的格式。"
 SLUG_HINT = "slug 只写一个名字，用字母、数字、汉字和短横线，如 slug: chong-yang-jie；网址的其余部分由栏目决定。"
 LINK_HINT = "符号链接可能指向网站文件夹之外的文件，不会读取也不会发布。请把文件本身复制到这里，再删除这个链接。"
-SITE_FOLDERS = ("static", "templates")  # the site's other input folders, besides content/
+SITE_FOLDERS = (STATIC_DIR, TEMPLATES_DIR)  # the site's other input folders, besides content/
 
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from civicpress.buildstate import CONFIG_FILE, FORMAT, key_of
+from civicpress.buildstate import FORMAT, key_of
 from civicpress.environment import font_stamp, library_versions
 from civicpress.model import BODY_FIELDS, Page, Site
+from civicpress.sitefolder import CONFIG_FILE
 
 
 class OutputKeys:

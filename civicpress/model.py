@@ -19,12 +19,13 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from civicpress.config import CONFIG_FILE, DataPageConfig, SiteConfig
+from civicpress.config import DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
 from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import expand, make_environment
 from civicpress.markup import plain_text
+from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
 
 READING_SPEED = 400  # Chinese characters per minute

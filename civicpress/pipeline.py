@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from civicpress.buildstate import (
-    CACHE_DIR,
     BuildState,
     Manifest,
     OutputRecord,
@@ -64,6 +63,7 @@ from civicpress.publish import (
     make_ready,
     recover,
 )
+from civicpress.sitefolder import CACHE_DIR
 from civicpress.templating import SITE_TEMPLATES, Renderer
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from civicpress.buildstate import LINK_SLOTS, SIDE_LABELS, bytes_digest, side_path
 from civicpress.errors import Finding, Location, SiteError
+from civicpress.sitefolder import CONFIG_FILE, INPUT_FOLDERS
 
 if TYPE_CHECKING:
     from civicpress.model import OutputFile
@@ -561,9 +562,9 @@ def _changed_meanwhile(out_dir: Path, exc: FileNotFoundError) -> PublishFailed:
 def check_out_dir(out_dir: Path, site_dir: Path) -> None:
     """Refuse an output folder that would replace the site's own files."""
     out, site = out_dir.resolve(), site_dir.resolve()
-    own_folders = [site / name for name in ("content", "templates", "static")]
+    own_folders = [site / name for name in INPUT_FOLDERS]
     inside_site_files = any(out == f or f in out.parents for f in own_folders)
-    if out == site or out in site.parents or inside_site_files or (out / "site_config.yaml").exists():
+    if out == site or out in site.parents or inside_site_files or (out / CONFIG_FILE).exists():
         raise SiteError(
             Finding(
                 "bad-out-dir",

@@ -6,8 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 from civicpress.config import load_config
-from civicpress.content import CONTENT_DIR, utc_offset
+from civicpress.content import utc_offset
 from civicpress.errors import Location, SiteError
+from civicpress.sitefolder import CONTENT_DIR
 from civicpress.urls import slugify
 
 TEMPLATE = """---

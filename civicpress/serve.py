@@ -57,6 +57,7 @@ from civicpress.errors import SiteError
 from civicpress.options import BuildOptions, BuildResult
 from civicpress.pipeline import BuildSession, build
 from civicpress.publish import check_out_dir
+from civicpress.sitefolder import CONFIG_FILE, CONTENT_DIR, INPUT_FOLDERS, STATIC_DIR, TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ DEBOUNCE_MS = 500  # ... or after this long, when changes keep coming (a long gi
 WAKE_MS = 200  # the watch threads look up at least this often: a new watch has started, or stop
 RETRY_SECONDS = 0.5  # after a watch failed (a folder removed while it was being set up)
 STOP_SECONDS = 5.0
-WATCHED_FOLDERS = ("content", "templates", "static")
+WATCHED_FOLDERS = INPUT_FOLDERS
 EXIT_OK = 0
 
 BuildFunction = Callable[[BuildOptions], BuildResult]
@@ -89,10 +90,10 @@ class ChangeKind(enum.Enum):
 
 
 _KIND_BY_TOP = {
-    "site_config.yaml": ChangeKind.CONFIG,
-    "templates": ChangeKind.TEMPLATE,
-    "static": ChangeKind.STATIC,
-    "content": ChangeKind.CONTENT,
+    CONFIG_FILE: ChangeKind.CONFIG,
+    TEMPLATES_DIR: ChangeKind.TEMPLATE,
+    STATIC_DIR: ChangeKind.STATIC,
+    CONTENT_DIR: ChangeKind.CONTENT,
 }
 # Vim probes a folder with a file named 4913 before saving; Office and WPS write ~$name lock files,
 # LibreOffice .~lock.name#, Emacs .#name and name~.

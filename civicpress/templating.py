@@ -32,10 +32,11 @@ from civicpress.errors import Finding, Location, SiteError
 from civicpress.expressions import thousands
 from civicpress.graphics import bar_chart, line_chart, qr_code
 from civicpress.model import BODY_FIELDS, Page
+from civicpress.sitefolder import TEMPLATES_DIR
 from civicpress.urls import absolute_url, relative_url, root_url
 
 THEME_DIR = Path(__file__).parent / "theme"
-SITE_TEMPLATES = "templates"
+SITE_TEMPLATES = TEMPLATES_DIR
 THEME_LABEL = "默认主题"
 
 WEEKDAYS = "一二三四五六日"

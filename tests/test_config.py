@@ -8,8 +8,9 @@ from types import MappingProxyType
 import pytest
 from sitemaker import make_site
 
-from civicpress.config import CONFIG_FILE, DEFAULT_PERMALINK, Footer, SectionConfig, load_config
+from civicpress.config import DEFAULT_PERMALINK, Footer, SectionConfig, load_config
 from civicpress.errors import Finding, Location, SiteError
+from civicpress.sitefolder import CONFIG_FILE
 
 CONFIG = Location(CONFIG_FILE)
 

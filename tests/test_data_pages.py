@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from sitemaker import article, build_site, codes, load, make_site
 
-from civicpress.config import CONFIG_FILE, DataPageConfig
+from civicpress.config import DataPageConfig
 from civicpress.errors import BuildFailed, Findings, SiteError
+from civicpress.sitefolder import CONFIG_FILE
 from civicpress.templating import Renderer
 from civicpress.writers.data_pages import parent_of, write_data_pages
 

@@ -17,6 +17,7 @@ PACKAGE = ROOT / "civicpress"
 # module (dotted, without "civicpress.") -> layer; a module imports only lower layers.
 LAYERS: dict[str, float] = {
     "errors": 0,
+    "sitefolder": 0,  # the one declaration of the site folder's layout
     "environment": 0.5,  # the libraries, Pagefind and fonts a build runs with: inputs of the change check
     "urls": 1,
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from civicpress.content import CONTENT_DIR
+from civicpress.sitefolder import CONTENT_DIR
 from civicpress.urls import slugify
 
 log = logging.getLogger(__name__)

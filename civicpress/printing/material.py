@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from civicpress.config import CONFIG_FILE
 from civicpress.content import VISIBILITY, MaterialSource, parse_date, utc_offset
 from civicpress.editions import Edition
 from civicpress.errors import Findings, Location
@@ -49,6 +48,7 @@ from civicpress.printing.blocks import (
     Title,
     number_headings,
 )
+from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import slugify
 
 

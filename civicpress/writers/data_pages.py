@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from civicpress.config import CONFIG_FILE
 from civicpress.errors import Findings, Location, SiteError
 from civicpress.model import DataPage, OutputFile, Site
+from civicpress.sitefolder import CONFIG_FILE
 from civicpress.templating import Renderer
 
 

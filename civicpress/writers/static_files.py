@@ -26,9 +26,10 @@ from civicpress.images import (
     svgz_refused,
 )
 from civicpress.model import OutputFile, Site
+from civicpress.sitefolder import CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
 
-SITE_STATIC = "static"
+SITE_STATIC = STATIC_DIR
 
 
 def write_static(
@@ -44,7 +45,7 @@ def write_static(
             files[rel] = root / rel
     content: set[str] = set()
     for rel in site.assets:
-        files[site.assets[rel].lstrip("/")] = site_dir / "content" / rel
+        files[site.assets[rel].lstrip("/")] = site_dir / CONTENT_DIR / rel
         content.add(site.assets[rel].lstrip("/"))
     images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
