@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from civicpress.errors import Finding, Location, SiteError
-from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult, clock
+from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
 
 # The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
 # a command needs it: a build in which nothing changed finishes before that.
@@ -219,7 +219,9 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 def _build(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, quiet=args.quiet)
-    result = _unchanged(_options(args))
+    from civicpress.unchanged import unchanged_build
+
+    result = unchanged_build(_options(args))
     if result is None:
         from civicpress.pipeline import build
 
@@ -244,21 +246,6 @@ def _held_back(result: BuildResult) -> None:
     if result.held_back:
         print(f"另有 {len(result.held_back)} 篇文章尚未审核通过（require_approval: true），公开版未发布；"
               "运行 python build.py check 可列出待审核的文章。")
-
-
-def _unchanged(options: BuildOptions) -> BuildResult | None:
-    """The previous build's result when no input changed since: then nothing else is loaded."""
-    from civicpress.buildstate import unchanged_result
-
-    started = time.perf_counter()
-    if not options.cache or not options.out_dir.parent.exists():
-        return None
-    done = unchanged_result(options.site_dir, options.out_dir, options.edition, options.signature(),
-                           clock().timestamp())
-    if done is None or (options.strict and done.warnings):
-        return None
-    return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
-                       unchanged=True)
 
 
 def _print(args: argparse.Namespace) -> int:

@@ -36,7 +36,6 @@ from civicpress.buildstate import (
     out_stamp,
     read_state,
     tree_stats,
-    unchanged_result,
     write_state,
 )
 from civicpress.checks.attachments import PassageCache
@@ -65,6 +64,7 @@ from civicpress.publish import (
 )
 from civicpress.sitefolder import CACHE_DIR
 from civicpress.templating import SITE_TEMPLATES, Renderer
+from civicpress.unchanged import unchanged_build
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages
@@ -292,13 +292,10 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
             session.recovered = True
     options = replace(options, now=options.now or clock())
     assert options.now is not None
-    if not options.print_only and options.cache and session is None:
-        done = unchanged_result(options.site_dir, options.out_dir, options.edition, options.signature(),
-                                options.now.timestamp())
-        if done is not None and not (options.strict and done.warnings):
-            log.info("没有变化：%d 个文件保持不变", done.files)
-            return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
-                               unchanged=True)
+    done = unchanged_build(options) if session is None else None
+    if done is not None:
+        log.info("没有变化：%d 个文件保持不变", done.files)
+        return done
     stats = input_stats(options.site_dir)  # before reading: an edit made meanwhile counts next time
     inputs = input_fingerprint(options.site_dir, options.signature(), stats)
     findings = Findings()

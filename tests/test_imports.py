@@ -23,6 +23,7 @@ LAYERS: dict[str, float] = {
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
     "buildstate": 1,  # the previous build's manifest and output records (.civicpress-cache/)
+    "unchanged": 1.5,  # the "nothing changed" shortcut: options and buildstate only
     "sources": 2,
     "fields": 2,  # the one reader of every YAML mapping an editor writes (config, front matter, materials)
     "config": 3,
