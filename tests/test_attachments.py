@@ -9,6 +9,9 @@ name the attachment and where in it the number is (paragraph, sheet and cell, pa
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -246,3 +249,24 @@ def test_what_earlier_builds_read_never_hides_a_change(tmp_path: Path) -> None:
         Location("content/news/files/a.xlsx")
     ]
     assert (out / "news/files/a.xlsx").read_bytes() != (site / "content/news/files/a.xlsx").read_bytes()
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.mark.skipif(not DEJAVU.is_dir(), reason="needs the DejaVu fonts to make a PDF without Chinese fonts")
+def test_a_pdf_whose_font_has_no_unicode_map_is_read_all_the_same(tmp_path: Path) -> None:
+    """Made where no Chinese font exists, the PDF's fallback font gives glyph codes, not text, around the digits."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?><fontconfig><dir>{DEJAVU}</dir>'
+                      f"<cachedir>{tmp_path / 'fc'}</cachedir></fontconfig>", encoding="utf-8")
+    made = tmp_path / "made.pdf"
+    script = ("import sys; from weasyprint import HTML; "
+              f"HTML(string='<html lang=\"zh\"><p>第二页：联系电话 {PHONE}。</p></html>').write_pdf(sys.argv[1])")
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    subprocess.run([sys.executable, "-c", script, str(made)], check=True, env=env)
+    from pypdf import PdfReader
+
+    assert "\x00" in PdfReader(made).pages[0].extract_text()  # the codes really are there
+    [finding] = refused(tmp_path, "report.pdf", made.read_bytes())
+    assert finding.location == Location("content/news/files/report.pdf") and "第 1 页" in finding.message

@@ -532,3 +532,23 @@ def test_block_lines_of_a_title_are_centred() -> None:
     flow = block_lines([Title("文明社区交流材料", byline="中共永丰社区委员会")], breaker())
     assert [line.css for line in flow if isinstance(line, Line)] == ["title", "byline", "blank"]
     assert all(line.align == "center" for line in flow[:2] if isinstance(line, Line))
+
+
+@needs_pdf
+def test_the_qr_code_is_printed_in_the_top_margin_with_its_quiet_zone(tmp_path: Path) -> None:
+    site = make(tmp_path, {"content/materials/a.md": material(extra="qr: true\n")})
+    jobs, findings = jobs_of(site)
+    assert not findings.errors and jobs[0].qr.endswith("print/a.html")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(render(jobs[0]))) as pdf:
+        page = pdf.pages[0]
+        ink = [e for e in page.lines + page.rects if e.get("stroking_color") in ((0,), (0, 0, 0), [0], [0, 0, 0])]
+        white = [r for r in page.rects if r.get("non_stroking_color") in ((1,), (1, 1, 1), [1], [1, 1, 1])]
+    assert len(ink) > 100  # the modules of a version-3 code, drawn row by row
+    left, right = min(e["x0"] for e in ink) * MM, max(e["x1"] for e in ink) * MM
+    top, bottom = min(e["top"] for e in ink) * MM, max(e["bottom"] for e in ink) * MM
+    assert 15 < right - left < 26 and abs((right - left) - (bottom - top)) < 1  # square, inside its 26 mm box
+    assert top > 5 and bottom < 37  # in the top margin, away from the edge many printers cannot print
+    assert right <= 210 - 26 + 0.5  # within the text block's right edge
+    assert any(abs(r["width"] * MM - 26) < 0.5 for r in white)  # the light quiet zone around the ink

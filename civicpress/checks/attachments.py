@@ -204,6 +204,11 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# A font without a Unicode map (a fallback font, or a PDF made without one) gives its glyph codes:
+# "\x001\x003\x008" for "138". Dropping the control characters keeps the digits together.
+_PDF_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+
+
 def _pdf(data: bytes) -> Iterator[Passage]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError
@@ -220,7 +225,7 @@ def _pdf(data: bytes) -> Iterator[Passage]:
         else:
             pages = list(reader.pages)
         for number, page in enumerate(pages, start=1):
-            text = page.extract_text()
+            text = page.extract_text().translate(_PDF_CONTROLS)
             if text.strip():
                 yield Passage(text, f"第 {number} 页")
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from civicpress.content import MaterialSource
 from civicpress.editions import Edition
 from civicpress.errors import Finding, Findings, Location, Severity
+from civicpress.graphics import qr_code
 from civicpress.model import OutputFile, Site
 from civicpress.printing.blocks import Heading, Paragraph, Table, Title
 from civicpress.printing.document import lay_out, render_html
@@ -62,7 +63,7 @@ def write_print(
         if job.name in blocked:
             continue
         laid = lay_out(job, fonts)
-        html = render_html(laid, fonts, qr_svg(job.qr))
+        html = render_html(laid, fonts, qr_code(job.qr, "扫码阅读网页版") if job.qr else "")
         yield OutputFile(f"{PRINT_DIR}/{job.name}.html", html.encode("utf-8"))
         if not problem:
             started = time.perf_counter()
@@ -84,19 +85,6 @@ def _docx(laid: object, findings: Findings) -> bytes | None:
                       "pip install python-docx")
         return None
     return render_docx(laid)  # type: ignore[arg-type]
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code for ``url`` ("" without a URL or without segno)."""
-    if not url:
-        return ""
-    try:
-        import segno
-    except ImportError:
-        log.warning("没有安装 segno，交流材料上不印二维码")
-        return ""
-    svg: str = segno.make(url, error="m", micro=False).svg_inline(scale=1, border=0, omitsize=True)
-    return svg
 
 
 def _texts(job: PrintJob) -> Iterator[tuple[Role, str]]:
