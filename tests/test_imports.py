@@ -34,6 +34,7 @@ LAYERS: dict[str, float] = {
     "model": 5,
     "images": 5.5,
     "templating": 6,
+    "rendering": 6,  # the body-rendering stage: Markdown + link resolution → HTML, toc, problems
     "writers": 7,
     "printing": 7,
     "checks": 7,

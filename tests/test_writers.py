@@ -243,23 +243,19 @@ def test_images_next_to_the_article_are_copied_and_linked(built: Built) -> None:
     assert built.files["images/logo.png"] == LOGO
 
 
-def test_missing_link_and_image_are_reported_with_line(tmp_path: Path) -> None:
-    body = (
-        "第一段。\n\n见[另一篇](../events/nope.md)。\n\n![照片](images/nope.png)\n\n"
-        "[草稿](draft.md)\n\n[外面](../../x.md)"
-    )
-    site_dir = make_site(
-        tmp_path,
-        {"content/news/a.md": article("甲", body=body), "content/news/draft.md": article("草稿", draft=True)},
-    )
+def test_problems_of_articles_and_intros_reach_the_findings_with_their_lines(tmp_path: Path) -> None:
+    """The pages writer reports what the body-rendering stage found (tests/test_rendering.py has the cases)."""
+    site_dir = make_site(tmp_path, {
+        "content/_index.md": "---\ntitle: 欢迎\n---\n[坏](nope.md)\n",
+        "content/news/_index.md": "---\ntitle: 社区动态\n---\n简介。\n\n![图](nope.png)\n",
+        "content/news/a.md": article("甲", body="第一段。\n\n[坏](../events/nope.md)"),
+    })
     site, findings = load(site_dir)
     list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
-    # The body starts on line 5 of content/news/a.md.
     assert sorted((f.code, f.location) for f in findings.errors) == [
+        ("broken-link", Location("content/_index.md", 4)),
         ("broken-link", Location("content/news/a.md", 7)),
-        ("link-unpublished", Location("content/news/a.md", 11)),
-        ("missing-image", Location("content/news/a.md", 9)),
-        ("path-escapes", Location("content/news/a.md", 13)),
+        ("missing-image", Location("content/news/_index.md", 6)),
     ]
 
 
@@ -444,27 +440,6 @@ def test_links_to_section_lists_and_home(tmp_path: Path) -> None:
     assert '<a href="../../events/index.html">活动</a>' in page
     assert '<a href="../../events/index.html">活动二</a>' in page
     assert '<a href="index.html#一主要做法">文章</a>' in page
-
-
-def test_the_same_broken_link_twice_is_reported_on_both_lines(tmp_path: Path) -> None:
-    body = "[通知](hui-yi-tong-zhi.md)\n\n[坏](tong-zhi.md)\n\n[又坏](tong-zhi.md)"
-    site_dir = make_site(
-        tmp_path, {"content/news/a.md": article("甲", body=body), "content/news/hui-yi-tong-zhi.md": article("乙")}
-    )
-    site, findings = load(site_dir)
-    list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
-    assert sorted(f.location.line for f in findings.errors if f.location and f.location.line) == [7, 9]
-
-
-def test_script_links_are_refused(tmp_path: Path) -> None:
-    body = "[点我](javascript:alert(1))\n\n[再点](JavaScript:alert(2))\n\n![图](data:text/html,<script>x</script>)"
-    site_dir = make_site(tmp_path, {"content/news/a.md": article("甲", body=body)})
-    site, findings = load(site_dir)
-    pages = list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
-    assert [(f.code, f.location.line if f.location else None) for f in findings.errors] == [
-        ("unsafe-link", 5), ("unsafe-link", 7), ("unsafe-link", 9)
-    ]
-    assert not any(b"javascript:" in page.data.lower() for page in pages)
 
 
 def test_pages_rendered_by_worker_processes_are_identical(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import math
 import multiprocessing
-import posixpath
 import re
 import threading
 import time
@@ -23,17 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from markupsafe import Markup
-
-from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
-from civicpress.images import ImageInfo, alt_texts, no_alt_warning, size_img_tags
-from civicpress.markup import Heading, MarkdownCache, MarkdownRenderer, MarkupTooDeep
+from civicpress.images import ImageInfo, size_img_tags
+from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
+from civicpress.rendering import RenderedBody, render_body
 from civicpress.templating import Renderer
-from civicpress.urls import output_path, relative_url, root_url
+from civicpress.urls import output_path
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,6 @@ SPAN = 50  # pages rendered in one go (one watch thread, one trip to a worker pr
 
 SLOW_HINT = "通常是文章过长或结构过于复杂（如成千上万个脚注或链接）。请删去重复的内容，或把文章拆成几篇。"
 LARGE_HINT = "通常是同一个链接、图片或数据表达式重复了成千上万次。请删去重复的内容，或把文章拆成几篇。"
-DEEP_HINT = "请减少列表和引用的层数，删去连成一串的 * _ [ 符号；要原样显示这些符号，在每个前面加 \\。"
 
 # Which outputs to make (by output path); the others are kept from the previous build.
 Wanted = Callable[[str], bool]
@@ -351,8 +346,7 @@ def _context(site: Site, page_url: str, title: str, description: str = "", **ext
 
 
 def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-    problems: list[Finding] = []
-    html, toc = markdown_html(page.body, page.source, page.body_line, page.url, site, tools, problems)
+    body = _body(page, page.url, site, tools)
     section = _section_of(site, page.section)
     newer, older = site.neighbours.get(page.url, (None, None))
     context = _context(
@@ -362,15 +356,20 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
         page.summary,
         page=page,
         section=section,
-        content=html,
-        toc=toc,
+        content=body.html,
+        toc=body.toc,
         tags=[term for term in site.tags if term.name in page.tags],
         newer=newer,
         older=older,
     )
     template = "article.html" if page.section else "page.html"
     rendered = _search_body(tools.renderer.render(template, context))
-    return OutputFile(page.output, rendered.encode(), reads=_reads(tools, page.source)), problems
+    return OutputFile(page.output, rendered.encode(), reads=_reads(tools, page.source)), list(body.problems)
+
+
+def _body(text: Page | Intro | None, page_url: str, site: Site, tools: Tools) -> RenderedBody:
+    """The body-rendering stage (civicpress.rendering) with this build's Markdown renderer and memo."""
+    return render_body(text, page_url, site, tools.markdown, tools.markdown_cache)
 
 
 def _reads(tools: Tools, own: str = "") -> tuple[str, ...]:
@@ -401,14 +400,13 @@ def _search_body(html: str) -> str:
 def render_section(
     section: Section, paginator: Paginator, site: Site, tools: Tools
 ) -> tuple[OutputFile, list[Finding]]:
-    problems: list[Finding] = []
-    intro = _intro_html(section.intro, paginator.url, site, tools, problems)
+    intro = _body(section.intro, paginator.url, site, tools)
     title = section.title if paginator.number == 1 else f"{section.title}（第 {paginator.number} 页）"
     context = _context(
-        site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro
+        site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro.html
     )
     html = tools.renderer.render("section.html", context)
-    return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), problems
+    return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
 def render_tags(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
@@ -424,12 +422,11 @@ def render_term(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[
 
 
 def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-    problems: list[Finding] = []
-    intro = _intro_html(site.home_intro, "/", site, tools, problems)
+    intro = _body(site.home_intro, "/", site, tools)
     title = site.home_intro.title if site.home_intro and site.home_intro.title else site.config.title
-    context = _context(site, "/", title, intro_html=intro)
+    context = _context(site, "/", title, intro_html=intro.html)
     html = tools.renderer.render("home.html", context)
-    return OutputFile("index.html", html.encode(), reads=_reads(tools)), problems
+    return OutputFile("index.html", html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
 def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
@@ -462,176 +459,3 @@ def _section_of(site: Site, key: str) -> Section | None:
         if section.key == key:
             return section
     return None
-
-
-def _intro_html(intro: Intro | None, page_url: str, site: Site, tools: Tools, problems: list[Finding]) -> Markup:
-    if intro is None or not intro.body.strip():
-        return Markup("")
-    html, _ = markdown_html(intro.body, intro.source, intro.body_line, page_url, site, tools, problems)
-    return html
-
-
-def markdown_html(
-    body: str,
-    source: str,
-    body_line: int,
-    page_url: str,
-    site: Site,
-    tools: Tools,
-    problems: list[Finding],
-) -> tuple[Markup, tuple[Heading, ...]]:
-    """Markdown → HTML for the page at ``page_url``, with links resolved and checked."""
-    cache = tools.markdown_cache
-    for attempt in ("cache", "render") if cache else ("render",):
-        found: list[Finding] = []  # the resolver's reports: kept only from the attempt that counts
-        resolver = LinkResolver(site, source, body, body_line, page_url, found)
-        links: list[tuple[str, bool, str]] = []  # (href the editor wrote, is an image, URL in the page)
-
-        def resolve(
-            href: str, is_image: bool, resolver: LinkResolver = resolver, links: list[tuple[str, bool, str]] = links
-        ) -> str:
-            url = resolver(href, is_image)
-            links.append((href, is_image, url))
-            return url
-
-        if attempt == "cache":
-            assert cache is not None
-            rendered = cache.get(body, page_url, resolve)
-            if rendered is None:
-                continue
-        else:
-            try:
-                rendered = tools.markdown.render(body, resolve)
-            except MarkupTooDeep as exc:
-                line = body_line if exc.line is None else body_line + exc.line
-                message = f"正文无法按 Markdown 排版：{exc.reason}"
-                raise SiteError.single("markdown-too-deep", message, Location(source, line), DEEP_HINT) from None
-            if cache is not None:
-                cache.put(body, page_url, rendered, links)
-        problems.extend(found)
-        images = [(url, href) for href, is_image, url in links if is_image]
-        problems.extend(_images_without_alt(rendered.html, images, source, body, body_line))
-        return Markup(rendered.html), rendered.toc
-    raise AssertionError("unreachable: the last attempt renders")
-
-
-def _images_without_alt(
-    html: str, images: list[tuple[str, str]], source: str, body: str, body_line: int
-) -> list[Finding]:
-    """A warning at the line of each image written without alt text, in Markdown or as HTML."""
-    found = []
-    markdown_images = iter(images)
-    pending = next(markdown_images, None)
-    seen: dict[str, int] = {}
-    for src, alt in alt_texts(html):
-        if pending and pending[0] == src:  # the next Markdown image; else one written as HTML
-            href, lines = pending[1], _lines_with_link(body, pending[1])
-            pending = next(markdown_images, None)
-        else:
-            href, lines = src, _lines_with_text(body, src)
-        occurrence = seen[href] = seen.get(href, -1) + 1
-        if not alt:
-            line = body_line + lines[min(occurrence, len(lines) - 1)] if lines else None
-            found.append(no_alt_warning(source, line, href))
-    return found
-
-
-class LinkResolver:
-    """Maps the links an editor writes to the URLs of the built site.
-
-    ``../events/a.md`` → the article's URL; ``images/x.png`` → the copied file's URL (next to
-    the article or in a shared folder of content/). A target that does not exist, or a path
-    that leaves content/, is reported with the line where it is written.
-    """
-
-    def __init__(
-        self, site: Site, source: str, body: str, body_line: int, page_url: str, problems: list[Finding]
-    ) -> None:
-        self.site = site
-        self.source = source
-        self.body = body
-        self.body_line = body_line
-        self.page_url = page_url
-        self.problems = problems
-        self.base = posixpath.dirname(source.split("/", 1)[1]) if "/" in source else ""
-        self.pages: Mapping[str, Page] = site.by_rel
-        self._reported: dict[str, int] = {}
-
-    def __call__(self, href: str, is_image: bool) -> str:
-        parts = urlsplit(href)
-        if _unsafe_scheme(parts.scheme.lower(), href, is_image):
-            self._report("unsafe-link", f"不允许的链接 {href[:40]}", href,
-                         "链接只能是网址（http/https）、邮件地址或站内文件；javascript: 等会执行代码的链接不能发布。")
-            return "#"
-        if parts.scheme or parts.netloc or href.startswith(("#", "//")) or not (parts.path or parts.fragment):
-            return href
-        path = unquote(parts.path)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        if path.startswith("/"):  # a site path written by hand
-            return self._link(path) + fragment
-        target = posixpath.normpath(posixpath.join(self.base, path))
-        if target.startswith("../") or target == "..":
-            self._report("path-escapes", f"链接 {href} 指向网站 content 文件夹之外", href,
-                         "链接只能指向 content/ 里的文章和图片。")
-            return href
-        if target in self.pages:
-            return self._link(self.pages[target].url) + fragment
-        listing = self._listing(target)
-        if listing is not None:
-            return self._link(listing) + fragment
-        if target in self.site.assets:
-            return self._link(self.site.assets[target]) + fragment
-        if target in self.site.unpublished:
-            why = self.site.unpublished[target]
-            self._report("link-unpublished", f"链接 {href} 指向的文章{why}，不会发布", href,
-                         "发布那篇文章，或删去这个链接。")
-            return href
-        if is_image:
-            self._report("missing-image", f"图片 {href} 不存在", href,
-                         "检查文件名（含扩展名和大小写），图片应放在文章旁边或 content/ 的共用图片文件夹中。")
-        else:
-            self._report("broken-link", f"链接 {href} 指向的文件不存在", href,
-                         "链接其他文章请写相对路径，如 ../events/yang-ge.md，检查文件名和目录。")
-        return href
-
-    def _listing(self, target: str) -> str | None:
-        """The home page or a section list, linked as ``_index.md``, ``../news/`` or ``../news``."""
-        folder = target.removesuffix("/_index.md").removesuffix(INDEX_FILE).rstrip("/")
-        if folder in ("", "."):
-            return "/"
-        for section in self.site.sections:
-            if folder == section.key:
-                return section.url
-        return None
-
-    def _link(self, site_path: str) -> str:
-        config = self.site.config
-        if config.relative_urls:
-            return relative_url(self.page_url, site_path)
-        return root_url(config.base_url, site_path)
-
-    def _report(self, code: str, message: str, href: str, hint: str) -> None:
-        # The n-th report of one href belongs to its n-th occurrence in the text.
-        occurrence = self._reported.get(href, 0)
-        self._reported[href] = occurrence + 1
-        lines = _lines_with_link(self.body, href)
-        line = self.body_line + lines[min(occurrence, len(lines) - 1)] if lines else None
-        self.problems.append(Finding(code, message, Location(self.source, line), hint))
-
-
-def _unsafe_scheme(scheme: str, href: str, is_image: bool) -> bool:
-    """Schemes that run code in the reader's browser; data: only for images."""
-    if scheme in ("javascript", "vbscript", "file"):
-        return True
-    return scheme == "data" and not (is_image and href.lower().startswith("data:image/") and "svg" not in href[:20])
-
-
-def _lines_with_text(body: str, text: str) -> list[int]:
-    """0-based body lines where ``text`` appears (an image written as raw HTML)."""
-    return [number for number, line in enumerate(body.split("\n")) if text and text in line]
-
-
-def _lines_with_link(body: str, href: str) -> list[int]:
-    """0-based body lines where ``href`` is written as a link target: ``](href``, ``]: href``, ``<href>``."""
-    target = re.compile(r"(\]\(\s*<?|\]:\s*<?|<)" + re.escape(href) + r"(?=[\s)>\"']|$)")
-    return [number for number, text in enumerate(body.split("\n")) if target.search(text)]
