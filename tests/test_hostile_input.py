@@ -303,6 +303,31 @@ def test_the_time_limit_stops_pages_in_worker_processes(tmp_path: Path) -> None:
     assert {f"news/p{n}/index.html" for n in range(6)} <= made
 
 
+def test_every_kind_of_page_over_a_limit_is_reported_where_it_is_made_from(tmp_path: Path) -> None:
+    """At the first body line of its text (article, section intro, home intro); else named by its output path."""
+    files = {
+        "content/_index.md": "---\ntitle: 欢迎\n---\n首页简介。\n",
+        "content/news/_index.md": "---\ntitle: 社区动态\n---\n\n栏目简介。\n",
+        "content/news/a.md": article("甲", tags=["党建"]),
+        "content/about.md": article("关于我们", None),
+    }
+    site_dir = make_site(tmp_path, files, {"sections": [{"key": "news", "title": "社区动态"},
+                                                        {"key": "events", "title": "活动纪实"}]})
+    site, findings = load(site_dir)
+    tools = Tools(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(bytes=100))
+    assert list(write_pages(site, tools, findings)) == []
+    assert [(f.code, f.location, f.message.rpartition("上限")[2]) for f in findings.errors] == [
+        ("page-too-large", Location("content/news/a.md", 7), ""),  # articles and plain pages first
+        ("page-too-large", Location("content/about.md", 4), ""),
+        ("page-too-large", Location("content/news/_index.md", 4), ""),  # the news list: at its intro
+        ("page-too-large", None, "（events/index.html）"),  # a list without an intro
+        ("page-too-large", None, "（tags/index.html）"),
+        ("page-too-large", None, "（tags/dang-jian/index.html）"),
+        ("page-too-large", Location("content/_index.md", 4), ""),  # the home page: at its intro
+        ("page-too-large", None, "（404.html）"),
+    ]
+
+
 def test_a_page_over_the_size_limit_is_an_error_not_published(tmp_path: Path) -> None:
     # 36 KB of reference links that each repeat a 2,000-character address: a 12 MB page.
     body = "[a]: https://example.cn/" + "y" * 2000 + "\n\n" + "[a][] " * 6000

@@ -1,8 +1,10 @@
 """HTML pages: articles, plain pages, section lists with pagination, tags, home and 404.
 
 Rendering one page is a pure function of the page, the site model and the templates, so the
-pages can be spread over processes and cached later. Problems found while rendering (a link
-to a missing file, say) are returned with the page, never printed.
+pages can be spread over processes and cached later. The Markdown of articles and intros comes
+from the body-rendering stage (civicpress.rendering); its problems (a link to a missing file,
+say) are returned with the page, never printed. Each file to make is a typed job (``PageJob``,
+``SectionListJob``…): small, so that it travels to a worker process.
 
 What one page may cost is bounded (``PageLimits``): a page that takes longer than 10 seconds
 to render is stopped, and a page larger than 10 MB is not published; either is an error at
@@ -102,7 +104,7 @@ def write_pages(
     ``problems_with_files`` (the caller reports them).
     """
     jobs = _jobs(site, wanted)
-    pages = sum(1 for job in jobs if job[0] == "page")
+    pages = sum(1 for job in jobs if isinstance(job, PageJob))
     if _can_fork(workers) and pages >= (PARALLEL_MIN_PAGES if min_pages is None else min_pages):
         files: Iterable[OutputFile] = _render_in_workers(site, tools, findings, workers, jobs)
     else:
@@ -133,7 +135,7 @@ def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[O
     """One file within the limits, with its warnings attached; or None and the errors that stopped it."""
     try:
         with watch.page():
-            output = _sized(_attach(*_job(job, site, tools)()), site, tools)
+            output = _sized(_attach(*job.render(site, tools)), site, tools)
     except SiteError as exc:
         return None, list(exc.findings)
     except PageTimeout:
@@ -148,27 +150,10 @@ def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[O
 
 def _over_limit(job: Job, site: Site, code: str, message: str, hint: str) -> Finding:
     """A page over a limit, reported at the first line of the text it was made from (where there is one)."""
-    kind = job[0]
-    source: Page | Intro | None = None
-    if kind == "page":
-        source = site.pages[job[1]]
-    elif kind == "section":
-        source = site.sections[job[1]].intro
-    elif kind == "home":
-        source = site.home_intro
-    where = Location(source.source, source.body_line) if source else None
-    return Finding(code, message if source else f"{message}（{_job_path(job, site)}）", where, hint)
-
-
-def _job_path(job: Job, site: Site) -> str:
-    kind = job[0]
-    if kind == "page":
-        return site.pages[job[1]].output
-    if kind == "section":
-        return output_path(_paginator(site.sections[job[1]], job[2]).url)
-    if kind == "term":
-        return output_path(site.tags[job[1]].url)
-    return {"tags": "tags/index.html", "home": "index.html", "404": "404.html"}[kind]
+    source = job.source(site)
+    if source is None:
+        return Finding(code, f"{message}（{job.path(site)}）", None, hint)
+    return Finding(code, message, Location(source.source, source.body_line), hint)
 
 
 class PageTimeout(BaseException):
@@ -242,47 +227,116 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
     )
 
 
-# One HTML file to render, by kind and indexes into the site (small, so it travels to a worker):
-# ("page", n) site.pages[n]; ("section", s, k) page k of site.sections[s]; ("tags",); ("term", t);
-# ("home",); ("404",).
-Job = tuple[Any, ...]
+# One HTML file to render. A job holds indexes into the site, not its pages, so that it is small
+# when it travels (pickled) to a worker process, which has the same site (forked). Each kind
+# knows its output path, the text it is made from (where a problem with the whole page is
+# reported; None for pages made of the site's facts only) and how to render it.
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """An article or a plain page: ``site.pages[index]``."""
+
+    index: int
+
+    def path(self, site: Site) -> str:
+        return site.pages[self.index].output
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return site.pages[self.index]
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        return render_page(site.pages[self.index], site, tools)
+
+
+@dataclass(frozen=True)
+class SectionListJob:
+    """Page ``number`` (from 1) of the list of ``site.sections[index]``."""
+
+    index: int
+    number: int
+
+    def path(self, site: Site) -> str:
+        return output_path(_paginator(site.sections[self.index], self.number).url)
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return site.sections[self.index].intro
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        section = site.sections[self.index]
+        return render_section(section, _paginator(section, self.number), site, tools)
+
+
+@dataclass(frozen=True)
+class TagsIndexJob:
+    """The list of all tags."""
+
+    def path(self, site: Site) -> str:
+        return "tags/index.html"
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return None
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        return render_tags(site, tools)
+
+
+@dataclass(frozen=True)
+class TagJob:
+    """The pages of one tag: ``site.tags[index]``."""
+
+    index: int
+
+    def path(self, site: Site) -> str:
+        return output_path(site.tags[self.index].url)
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return None
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        return render_term(site.tags[self.index], site, tools)
+
+
+@dataclass(frozen=True)
+class HomeJob:
+    """The home page."""
+
+    def path(self, site: Site) -> str:
+        return "index.html"
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return site.home_intro
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        return render_home(site, tools)
+
+
+@dataclass(frozen=True)
+class NotFoundJob:
+    """The page a server shows for a missing address."""
+
+    def path(self, site: Site) -> str:
+        return "404.html"
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return None
+
+    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+        return render_404(site, tools)
+
+
+Job = PageJob | SectionListJob | TagsIndexJob | TagJob | HomeJob | NotFoundJob
 
 
 def _jobs(site: Site, wanted: Wanted | None) -> list[Job]:
     """The files to render, in the order they are published: pages, section lists, tags, home, 404."""
-    def want(path: str) -> bool:
-        return wanted is None or wanted(path)
-
-    jobs: list[Job] = [("page", n) for n, page in enumerate(site.pages) if want(page.output)]
-    for s, section in enumerate(site.sections):
-        for paginator in paginate(section):
-            if want(output_path(paginator.url)):
-                jobs.append(("section", s, paginator.number))
-    if want("tags/index.html"):
-        jobs.append(("tags",))
-    jobs.extend(("term", t) for t, term in enumerate(site.tags) if want(output_path(term.url)))
-    jobs.extend((kind,) for kind, path in (("home", "index.html"), ("404", "404.html")) if want(path))
-    return jobs
-
-
-def _job(job: Job, site: Site, tools: Tools) -> Callable[[], tuple[OutputFile, list[Finding]]]:
-    kind = job[0]
-    if kind == "page":
-        return lambda: render_page(site.pages[job[1]], site, tools)
-    if kind == "section":
-        section = site.sections[job[1]]
-        return lambda: render_section(section, _paginator(section, job[2]), site, tools)
-    if kind == "term":
-        return lambda: render_term(site.tags[job[1]], site, tools)
-    renders = {"tags": render_tags, "home": render_home, "404": render_404}
-    return lambda: renders[kind](site, tools)
-
-
-def _paginator(section: Section, number: int) -> Paginator:
-    for paginator in paginate(section):
-        if paginator.number == number:
-            return paginator
-    raise LookupError(number)
+    jobs: list[Job] = [PageJob(index) for index in range(len(site.pages))]
+    for index, section in enumerate(site.sections):
+        jobs.extend(SectionListJob(index, paginator.number) for paginator in paginate(section))
+    jobs.append(TagsIndexJob())
+    jobs.extend(TagJob(index) for index in range(len(site.tags)))
+    jobs.extend((HomeJob(), NotFoundJob()))
+    return jobs if wanted is None else [job for job in jobs if wanted(job.path(site))]
 
 
 def _can_fork(workers: int) -> bool:
@@ -437,21 +491,32 @@ def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
 
 
 def paginate(section: Section) -> Iterator[Paginator]:
-    per_page = section.per_page
-    total = max(1, math.ceil(len(section.pages) / per_page))
+    """The pages of a section's list, from 1 (one page even when the section is empty)."""
+    for number in range(1, _list_pages(section) + 1):
+        yield _paginator(section, number)
+
+
+def _list_pages(section: Section) -> int:
+    return max(1, math.ceil(len(section.pages) / section.per_page))
+
+
+def _paginator(section: Section, number: int) -> Paginator:
+    """Page ``number`` of the section's list, made directly (a job asks for one page of a long list)."""
+    total, per_page = _list_pages(section), section.per_page
+    if not 1 <= number <= total:
+        raise LookupError(number)
 
     def page_url(number: int) -> str:
         return section.url if number == 1 else f"{section.url}page/{number}/"
 
-    for number in range(1, total + 1):
-        yield Paginator(
-            number=number,
-            total=total,
-            pages=section.pages[(number - 1) * per_page : number * per_page],
-            url=page_url(number),
-            prev_url=page_url(number - 1) if number > 1 else None,
-            next_url=page_url(number + 1) if number < total else None,
-        )
+    return Paginator(
+        number=number,
+        total=total,
+        pages=section.pages[(number - 1) * per_page : number * per_page],
+        url=page_url(number),
+        prev_url=page_url(number - 1) if number > 1 else None,
+        next_url=page_url(number + 1) if number < total else None,
+    )
 
 
 def _section_of(site: Site, key: str) -> Section | None:
