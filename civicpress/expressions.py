@@ -2,9 +2,9 @@
 
 Article text comes from editors and from imported reports, so it is evaluated in Jinja's
 sandbox with StrictUndefined: an unknown key is an error naming the file and line, never a
-blank in a published figure. Only ``data`` (and the page's own front matter as ``page``) are
-visible; no attribute starting with ``_`` and no callable of the host is reachable; nothing can
-be changed (the immutable sandbox: no ``append``, no ``namespace``).
+blank in a published figure. Only what ``expression_context`` lists is visible (the same for
+articles, materials and the booklet); no attribute starting with ``_`` and no callable of the
+host is reachable; nothing can be changed (the immutable sandbox: no ``append``, no ``namespace``).
 
 What one text's expressions may cost is bounded too, so that no article can hang the build or
 fill the memory: every loop pass, call and operator counts against a budget of steps, checked
@@ -29,6 +29,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from civicpress.config import SiteConfig
+from civicpress.editions import Edition
 from civicpress.errors import Finding, Location
 
 _MARKERS = ("{{", "{%")
@@ -227,6 +229,26 @@ def make_environment() -> ContentSandbox:
     )
     env.filters["thousands"] = env._limited("thousands", thousands)
     return env
+
+
+def expression_context(
+    data: Mapping[str, Any], config: SiteConfig, edition: Edition, page: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the data expressions of one text see, wherever the text is (article, material, booklet).
+
+    ``data`` (the data files, as this edition shows them), ``private("姓名")`` (masked in the
+    public edition), ``internal`` (true in the internal edition), ``site.title`` and
+    ``site.organization``; and ``page``, the text's own front matter, for a text that has one.
+    """
+    context: dict[str, Any] = {
+        "data": data,
+        "private": edition.private,
+        "internal": not edition.is_public,
+        "site": {"title": config.title, "organization": config.organization},
+    }
+    if page is not None:
+        context["page"] = page
+    return context
 
 
 def has_expressions(text: str) -> bool:

@@ -23,7 +23,7 @@ from civicpress.config import DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition
 from civicpress.errors import Finding, Findings, Location, warning
-from civicpress.expressions import expand, make_environment
+from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.markup import plain_text
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
@@ -427,16 +427,17 @@ def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool)
 
 
 def _expand(
-    env: Any, document: Document, data: Mapping[str, Any], config: SiteConfig, edition: Edition, findings: Findings
+    env: ContentSandbox,
+    document: Document,
+    data: Mapping[str, Any],
+    config: SiteConfig,
+    edition: Edition,
+    findings: Findings,
 ) -> str:
+    """The document's body with its data expressions evaluated; a failure goes to ``findings``."""
     front = document.front
-    context = {
-        "data": data,
-        "private": edition.private,
-        "internal": not edition.is_public,
-        "page": {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra},
-        "site": {"title": config.title, "organization": config.organization},
-    }
+    page = {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra}
+    context = expression_context(data, config, edition, page)
     body, problem = expand(env, document.body, context, document.location(), document.body_line)
     if problem:
         findings.add(problem)

@@ -29,8 +29,8 @@ LAYERS: dict[str, float] = {
     "config": 3,
     "content": 4,
     "markup": 4,
-    "expressions": 4,
     "editions": 4.5,
+    "expressions": 4.75,  # the sandbox and what it sees: the edition decides private() and internal
     "model": 5,
     "images": 5.5,
     "templating": 6,

@@ -17,10 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitemaker import build_site, codes, load, make_site
+from sitemaker import NOW, article, build_site, codes, load, make_site
 
+from civicpress.config import load_config
+from civicpress.content import read_content
 from civicpress.editions import Edition
 from civicpress.errors import Findings
+from civicpress.model import assemble_site
+from civicpress.options import INTERNAL, PUBLIC
 from civicpress.pipeline import BuildOptions, build
 from civicpress.printing import missing_glyphs, write_print
 from civicpress.printing.blocks import (
@@ -255,6 +259,34 @@ def test_parts_and_the_booklet(tmp_path: Path) -> None:
     stats = [b for b in booklet_job.blocks if isinstance(b, Table)][-1]
     assert stats.rows == (("离退休党员", "151人"),)
     assert booklet_job.cover and booklet_job.toc
+
+
+SEEN = "{{ site.title }}·{{ site.organization }}·{{ private('黄某某') }}·{{ internal }}·{{ data.stats.retired }}"
+
+
+@pytest.mark.parametrize(("edition", "expected"), [
+    (PUBLIC, "永丰社区·永丰社区党委·黄某·False·151"), (INTERNAL, "永丰社区·永丰社区党委·黄某某·True·151")
+])
+def test_articles_materials_and_the_booklet_see_the_same_expression_context(
+    tmp_path: Path, edition: str, expected: str
+) -> None:
+    rows = {"stats": "主要数据", "rows": [f"所见：{SEEN}"]}
+    booklet = {"booklet": {"title": "参观材料", "materials": ["a"], "parts": [rows]}}
+    site_dir = make(tmp_path, {
+        "content/materials/a.md": f"---\ntitle: 材料\ndate: 2022-09-19\n---\n{SEEN}\n\n{{{{ page.title }}}}\n",
+        "content/news/a.md": article("文章", body=f"{SEEN}\n\n{{{{ page.title }}}}"),
+    }, {"print": booklet})
+    findings = Findings()
+    config = load_config(site_dir)
+    content = read_content(site_dir, config, findings)
+    chosen = Edition.of(config, edition)
+    site = assemble_site(config, content, findings, now=NOW, edition=chosen)
+    material_job, booklet_job = load_jobs(content.materials, site, chosen, findings)
+    assert not findings.items, [f.format() for f in findings.items]
+    assert site.pages[0].body.split() == [expected, "文章"]
+    paragraphs = [b.text for b in material_job.blocks if isinstance(b, Paragraph)]
+    assert paragraphs[:2] == [expected, "材料"]
+    assert [b for b in booklet_job.blocks if isinstance(b, Table)][-1].rows == (("所见", expected),)
 
 
 @needs_fonts

@@ -33,7 +33,7 @@ from typing import Any
 from civicpress.content import VISIBILITY, MaterialSource, parse_date, utc_offset
 from civicpress.editions import Edition
 from civicpress.errors import Findings, Location
-from civicpress.expressions import expand, make_environment
+from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.fields import FieldTable, Parse, as_text, choice, switch
 from civicpress.model import Site
 from civicpress.printing.blocks import (
@@ -174,13 +174,7 @@ def read_material(source: MaterialSource, site: Site, edition: Edition, findings
         findings.error("missing-title", "缺少材料标题 title", at("title"), "在文件头中写上：title: 文明社区交流材料")
     date = _date(values.get("date"), site, at("date"), findings, required=True)
     env = make_environment()
-    context = {
-        "data": site.data,
-        "private": edition.private,
-        "internal": not edition.is_public,
-        "page": {"title": values.get("title"), "date": date},
-        "site": {"title": site.config.title, "organization": site.config.organization},
-    }
+    context = expression_context(site.data, site.config, edition, {"title": values.get("title"), "date": date})
     body, problem = expand(env, source.body, context, location, source.body_line)
     if problem:
         findings.add(problem)
@@ -289,8 +283,7 @@ def read_booklet(site: Site, edition: Edition, jobs: list[PrintJob], findings: F
             findings.error("unknown-material", f"参观材料中的 {entry} 不是 content/materials/ 中的材料", location,
                            f"你是不是想写 {close[0]}？" if close else "写材料的文件名（不带 .md），如 wenming-shequ")
     env = make_environment()
-    context = {"data": site.data, "private": edition.private, "internal": not edition.is_public,
-               "site": {"title": site.config.title, "organization": site.config.organization}}
+    context = expression_context(site.data, site.config, edition)  # the booklet has no page of its own
     parts = _parts(values.get("parts", ()), location, site, env, context, findings, allow_body=False)
     name = values.get("name") or "canguan-cailiao"
     qr = _qr(values.get("qr"), name, site, location, findings)
@@ -384,7 +377,7 @@ class Part:
 
 
 def _parts(
-    raw: Any, location: Location, site: Site, env: Any, context: Mapping[str, Any], findings: Findings,
+    raw: Any, location: Location, site: Site, env: ContentSandbox, context: Mapping[str, Any], findings: Findings,
     *, allow_body: bool,
 ) -> list[Part]:
     items = raw if isinstance(raw, (list, tuple)) else [raw]
@@ -424,7 +417,7 @@ def _parts(
 
 
 def _stat_rows(
-    raw: Any, location: Location, env: Any, context: Mapping[str, Any], findings: Findings
+    raw: Any, location: Location, env: ContentSandbox, context: Mapping[str, Any], findings: Findings
 ) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = []
     for item in raw if isinstance(raw, (list, tuple)) else []:
