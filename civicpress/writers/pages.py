@@ -135,7 +135,7 @@ def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[O
     """One file within the limits, with its warnings attached; or None and the errors that stopped it."""
     try:
         with watch.page():
-            output = _sized(_attach(*job.render(site, tools)), site, tools)
+            output = _sized(_with_problems(*job.render(site, tools)), site, tools)
     except SiteError as exc:
         return None, list(exc.findings)
     except PageTimeout:
@@ -278,7 +278,7 @@ class TagsIndexJob:
         return None
 
     def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-        return render_tags(site, tools)
+        return render_tags_index(site, tools)
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class TagJob:
         return None
 
     def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-        return render_term(site.tags[self.index], site, tools)
+        return render_tag(site.tags[self.index], site, tools)
 
 
 @dataclass(frozen=True)
@@ -382,12 +382,12 @@ def _render_span(jobs: tuple[Job, ...]) -> list[tuple[OutputFile | None, list[Fi
     return results
 
 
-def _attach(output: OutputFile, problems: list[Finding]) -> OutputFile:
+def _with_problems(output: OutputFile, problems: list[Finding]) -> OutputFile:
     """The file with its warnings and the pages whose text it shows (read by its templates)."""
     return replace(output, problems=tuple(problems), reads=output.reads or ())
 
 
-def _context(site: Site, page_url: str, title: str, description: str = "", **extra: Any) -> dict[str, Any]:
+def _template_context(site: Site, page_url: str, title: str, description: str = "", **extra: Any) -> dict[str, Any]:
     return {
         "site": site,
         "config": site.config,
@@ -403,7 +403,7 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
     body = _body(page, page.url, site, tools)
     section = _section_of(site, page.section)
     newer, older = site.neighbours.get(page.url, (None, None))
-    context = _context(
+    context = _template_context(
         site,
         page.url,
         page.title,
@@ -456,21 +456,21 @@ def render_section(
 ) -> tuple[OutputFile, list[Finding]]:
     intro = _body(section.intro, paginator.url, site, tools)
     title = section.title if paginator.number == 1 else f"{section.title}（第 {paginator.number} 页）"
-    context = _context(
+    context = _template_context(
         site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro.html
     )
     html = tools.renderer.render("section.html", context)
     return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
-def render_tags(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-    context = _context(site, "/tags/", "全部标签")
+def render_tags_index(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    context = _template_context(site, "/tags/", "全部标签")
     html = tools.renderer.render("tags.html", context)
     return OutputFile("tags/index.html", html.encode(), reads=_reads(tools)), []
 
 
-def render_term(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
-    context = _context(site, term.url, f"标签：{term.name}", term=term)
+def render_tag(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    context = _template_context(site, term.url, f"标签：{term.name}", term=term)
     html = tools.renderer.render("tag.html", context)
     return OutputFile(output_path(term.url), html.encode(), reads=_reads(tools)), []
 
@@ -478,14 +478,14 @@ def render_term(term: Term, site: Site, tools: Tools) -> tuple[OutputFile, list[
 def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     intro = _body(site.home_intro, "/", site, tools)
     title = site.home_intro.title if site.home_intro and site.home_intro.title else site.config.title
-    context = _context(site, "/", title, intro_html=intro.html)
+    context = _template_context(site, "/", title, intro_html=intro.html)
     html = tools.renderer.render("home.html", context)
     return OutputFile("index.html", html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
 def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     # Served at any address, so its links are root-relative, never relative.
-    context = _context(site, "/404.html", "页面不存在", root_links=True)
+    context = _template_context(site, "/404.html", "页面不存在", root_links=True)
     html = tools.renderer.render("404.html", context)
     return OutputFile("404.html", html.encode(), reads=_reads(tools)), []
 
