@@ -25,19 +25,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from civicpress.buildstate import (
-    BuildState,
-    Manifest,
-    OutputRecord,
-    bytes_digest,
-    forget_state,
-    input_fingerprint,
-    input_stats,
-    out_stamp,
-    read_state,
-    tree_stats,
-    write_state,
-)
 from civicpress.checks.attachments import PassageCache
 from civicpress.checks.external_links import Fetch, check_external, external_links
 from civicpress.checks.links import LinkCheck, LinkIndex, LinkRecord, scan_file
@@ -46,7 +33,6 @@ from civicpress.config import load_config
 from civicpress.content import Content, ReadMemo, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Finding, Findings, SiteError
-from civicpress.incremental import KeyMemo, OutputKeys
 from civicpress.markup import MarkdownCache, MarkdownRenderer
 from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
@@ -62,9 +48,23 @@ from civicpress.publish import (
     make_ready,
     recover,
 )
+from civicpress.rebuild.keys import KeyMemo, OutputKeys
+from civicpress.rebuild.state import (
+    BuildState,
+    Manifest,
+    OutputRecord,
+    bytes_digest,
+    forget_state,
+    input_fingerprint,
+    input_stats,
+    out_stamp,
+    read_state,
+    tree_stats,
+    write_state,
+)
+from civicpress.rebuild.unchanged import unchanged_build
 from civicpress.sitefolder import CACHE_DIR
 from civicpress.templating import SITE_TEMPLATES, Renderer
-from civicpress.unchanged import unchanged_build
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from civicpress.buildstate import FORMAT, key_of
 from civicpress.environment import font_stamp, library_versions
 from civicpress.model import BODY_FIELDS, Page, Site
+from civicpress.rebuild.state import FORMAT, key_of
 from civicpress.sitefolder import CONFIG_FILE
 
 
@@ -33,7 +33,7 @@ class OutputKeys:
 
     def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: object,
                  memo: KeyMemo | None = None) -> None:
-        """``stats``: ``buildstate.input_stats`` of the site, taken before it was read."""
+        """``stats``: ``state.input_stats`` of the site, taken before it was read."""
         memo = memo if memo is not None else KeyMemo()
         skip = frozenset({page.source for page in site.pages} | {f"content/{rel}" for rel in site.unpublished})
         code = b"".join(line for line in stats if line.startswith((b"<civicpress>/", CONFIG_FILE.encode())))
