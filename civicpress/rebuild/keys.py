@@ -76,8 +76,22 @@ class OutputKeys:
         return key_of(self.site, self._text[page.source], page.body_line, texts)
 
 
+def page_hashes(page: Page) -> tuple[str, str]:
+    """(hash of its facts, hash of its text) of ``page``: a pure function of the page."""
+    return key_of(_facts(page)), key_of(page.body, page.summary, page.chars, page.reading_minutes)
+
+
+def field_hash(page: Page, name: str) -> str:
+    """The hash of one body-derived field (BODY_FIELDS) of ``page``; "-" for any other name."""
+    return key_of(getattr(page, name)) if name in BODY_FIELDS else "-"
+
+
 class KeyMemo:
-    """The hashes of each page's facts and text, kept by a long-running process for the same page object."""
+    """``page_hashes`` and ``field_hash``, kept by a long-running process (``serve``) for the same page object.
+
+    ``rebuild.memos.PageMemo`` hands back the very page an earlier build made while its document
+    and inputs are unchanged, so identity tells that its hashes are too.
+    """
 
     def __init__(self) -> None:
         self._hashes: dict[str, tuple[Page, tuple[str, str]]] = {}
@@ -88,7 +102,7 @@ class KeyMemo:
         entry = self._hashes.get(page.source)
         if entry is not None and entry[0] is page:
             return entry[1]
-        hashes = (key_of(_facts(page)), key_of(page.body, page.summary, page.chars, page.reading_minutes))
+        hashes = page_hashes(page)
         self._hashes[page.source] = (page, hashes)
         return hashes
 
@@ -97,7 +111,7 @@ class KeyMemo:
         entry = self._fields.get((page.source, name))
         if entry is not None and entry[0] is page:
             return entry[1]
-        value = key_of(getattr(page, name)) if name in BODY_FIELDS else "-"
+        value = field_hash(page, name)
         self._fields[(page.source, name)] = (page, value)
         return value
 

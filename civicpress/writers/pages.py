@@ -30,8 +30,9 @@ from markupsafe import Markup
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.images import ImageInfo, alt_texts, no_alt_warning, size_img_tags
-from civicpress.markup import Heading, MarkdownCache, MarkdownRenderer, MarkupTooDeep
+from civicpress.markup import Heading, MarkdownRenderer, MarkupTooDeep
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
+from civicpress.rebuild.memos import MarkdownCache
 from civicpress.templating import Renderer
 from civicpress.urls import output_path, relative_url, root_url
 
