@@ -134,8 +134,9 @@ class ContentFiles:
 
     markdown: tuple[str, ...]  # articles, pages and exchange materials, paths inside content/, in listing order
     assets: tuple[str, ...]  # every other file but the data files
-    stamps: Mapping[str, tuple[int, int]]  # path inside content/ -> (size, modification time in ns)
     links: tuple[str, ...]  # symbolic links in content/, static/ and templates/, as site paths: refused
+    # path inside content/ -> (size, modification time in ns), data files included; only when asked
+    stamps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
 
     def data_stamps(self) -> tuple[tuple[str, tuple[int, int]], ...]:
         """The stamps of the files in content/_data/: the data is read again when one of them changes."""
@@ -149,14 +150,18 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Cont
     return content_of(files, read, read_data(site_dir, findings), findings)
 
 
-def content_files(site_dir: Path) -> ContentFiles:
-    """List ``content/`` (and the links in the site's other folders); raises SiteError without it."""
+def content_files(site_dir: Path, stamped: bool = False) -> ContentFiles:
+    """List ``content/`` (and the links in the site's other folders); raises SiteError without it.
+
+    ``stamped``: note every file's stamp too, for whoever keeps what was read (one more system
+    call per file, which a build that reads everything need not make).
+    """
     root = site_dir / CONTENT_DIR
     if not root.is_dir():
         raise SiteError.single(
             "content-missing", "找不到 content 文件夹", Location(CONTENT_DIR), "文章应放在网站文件夹下的 content/ 中。"
         )
-    stamps: dict[str, tuple[int, int]] = {}
+    stamps: dict[str, tuple[int, int]] | None = {} if stamped else None
     links: list[str] = []
     markdown: list[str] = []
     assets: list[str] = []
@@ -167,7 +172,7 @@ def content_files(site_dir: Path) -> ContentFiles:
     paths = [f"{CONTENT_DIR}/{link}" for link in links]
     for folder in SITE_FOLDERS:
         _walk(site_dir / folder, None, paths, f"{folder}/")
-    return ContentFiles(tuple(markdown), tuple(assets), MappingProxyType(stamps), tuple(paths))
+    return ContentFiles(tuple(markdown), tuple(assets), tuple(paths), MappingProxyType(stamps or {}))
 
 
 def is_material(rel: str) -> bool:

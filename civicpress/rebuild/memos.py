@@ -82,7 +82,7 @@ class ReadMemo:
 
     def read_content(self, site_dir: Path, config: SiteConfig, findings: Findings) -> Content:
         """``content.read_content``, reading only what changed since the last call."""
-        files = content_files(site_dir)
+        files = content_files(site_dir, stamped=True)
         if config != self._config:  # compared once here, not once per file
             self._config, self._sources = config, {}
         sources: dict[str, _Kept[Document | MaterialSource | None]] = {}
