@@ -43,9 +43,6 @@ from civicpress.model import Intro, Page, PageInputs, make_page
 
 T = TypeVar("T")
 
-DATA_KEY = "/data"  # the data files, kept as one entry: no path inside content/ starts with "/"
-
-
 @dataclass(frozen=True)
 class _Kept(Generic[T]):
     """One result kept: what it was made from, the result, and the problems found making it."""
