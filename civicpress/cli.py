@@ -219,7 +219,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 def _build(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, quiet=args.quiet)
-    from civicpress.unchanged import unchanged_build
+    from civicpress.rebuild.unchanged import unchanged_build
 
     result = unchanged_build(_options(args))
     if result is None:

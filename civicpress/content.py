@@ -11,7 +11,7 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -124,76 +124,79 @@ _DATE = re.compile(
 )
 
 
-class ReadMemo:
-    """What earlier reads of one process (``serve``) made of each file, reused while it is unchanged.
+@dataclass(frozen=True)
+class ContentFiles:
+    """What ``content/`` held when it was listed: every file, with its size and modification time then.
 
-    An entry holds the file's size and modification time, the settings it was read with, the
-    result (the same object, so later stages can recognise it) and its problems, reported
-    again. Outside ``serve`` every build reads everything.
+    One listing, taken before anything is read: a file edited while the build reads it shows
+    a newer time next build, so whoever keeps what was read of it (``rebuild.memos``) reads it again.
     """
 
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[object, SiteConfig | None, Any, tuple[Finding, ...]]] = {}
+    markdown: tuple[str, ...]  # articles, pages and exchange materials, paths inside content/, in listing order
+    assets: tuple[str, ...]  # every other file but the data files
+    links: tuple[str, ...]  # symbolic links in content/, static/ and templates/, as site paths: refused
+    # path inside content/ -> (size, modification time in ns), data files included; only when asked
+    stamps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
 
-    def read(self, key: str, stamp: object, config: SiteConfig | None, findings: Findings,
-             reader: Callable[[Findings], Any]) -> Any:
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] == stamp and entry[1] == config:
-            findings.extend(entry[3])
-            return entry[2]
-        local = Findings()
-        value = reader(local)
-        findings.extend(local.items)
-        self._entries[key] = (stamp, config, value, tuple(local.items))
-        return value
+    def data_stamps(self) -> tuple[tuple[str, tuple[int, int]], ...]:
+        """The stamps of the files in content/_data/: the data is read again when one of them changes."""
+        return tuple((rel, stamp) for rel, stamp in self.stamps.items() if rel.startswith(DATA_DIR + "/"))
 
 
-def _stamp(*paths: Path) -> tuple[tuple[str, int, int], ...]:
-    stamps = []
-    for path in paths:
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        stamps.append((path.name, info.st_size, info.st_mtime_ns))
-    return tuple(stamps)
-
-
-def read_content(site_dir: Path, config: SiteConfig, findings: Findings, memo: ReadMemo | None = None) -> Content:
+def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Content:
     """Read all of ``content/``. Problems go to ``findings``; readable files are kept."""
+    files = content_files(site_dir)
+    read = [read_source(site_dir, rel, config, findings) for rel in files.markdown]
+    return content_of(files, read, read_data(site_dir, findings), findings)
+
+
+def content_files(site_dir: Path, stamped: bool = False) -> ContentFiles:
+    """List ``content/`` (and the links in the site's other folders); raises SiteError without it.
+
+    ``stamped``: note every file's stamp too, for whoever keeps what was read (one more system
+    call per file, which a build that reads everything need not make).
+    """
     root = site_dir / CONTENT_DIR
     if not root.is_dir():
         raise SiteError.single(
             "content-missing", "找不到 content 文件夹", Location(CONTENT_DIR), "文章应放在网站文件夹下的 content/ 中。"
         )
-    documents: list[Document] = []
-    assets: list[str] = []
-    materials: list[MaterialSource] = []
-    stamps: dict[str, tuple[int, int]] | None = {} if memo is not None else None
+    stamps: dict[str, tuple[int, int]] | None = {} if stamped else None
     links: list[str] = []
+    markdown: list[str] = []
+    assets: list[str] = []
     for rel in _walk(root, stamps, links):
         if rel.startswith(DATA_DIR + "/"):
             continue
-        if rel.startswith(MATERIALS_DIR + "/") and rel.endswith(MARKDOWN_SUFFIXES):
-            material = _read_material(root, rel, findings)
-            if material is not None:
-                materials.append(material)
-        elif rel.endswith(MARKDOWN_SUFFIXES):
-            document = _document(root, rel, config, findings, memo, stamps)
-            if document is not None:
-                documents.append(document)
-        else:
-            assets.append(rel)
-    if memo is None:
-        data = read_data(root / DATA_DIR, findings)
-    else:  # the same object while no data file changed: the model's memo compares it by identity
-        files = sorted((root / DATA_DIR).iterdir()) if (root / DATA_DIR).is_dir() else []
-        data = memo.read("/data", _stamp(*files), None, findings, lambda local: read_data(root / DATA_DIR, local))
+        (markdown if rel.endswith(MARKDOWN_SUFFIXES) else assets).append(rel)
     paths = [f"{CONTENT_DIR}/{link}" for link in links]
     for folder in SITE_FOLDERS:
         _walk(site_dir / folder, None, paths, f"{folder}/")
-    findings.extend([link_refused(path) for path in paths])
-    return Content(tuple(documents), data, tuple(assets), tuple(materials))
+    return ContentFiles(tuple(markdown), tuple(assets), tuple(paths), MappingProxyType(stamps or {}))
+
+
+def is_material(rel: str) -> bool:
+    """A Markdown file of content/materials/: an exchange material for print, not a page of the website."""
+    return rel.startswith(MATERIALS_DIR + "/")
+
+
+def read_source(site_dir: Path, rel: str, config: SiteConfig, findings: Findings) -> Document | MaterialSource | None:
+    """One Markdown file of content/ (``rel``): an exchange material or a page; None when it cannot be used."""
+    if is_material(rel):
+        return read_material(site_dir, rel, findings)
+    return read_document(site_dir, rel, config, findings)
+
+
+def content_of(files: ContentFiles, read: Iterable[Document | MaterialSource | None], data: Mapping[str, Any],
+               findings: Findings) -> Content:
+    """The content, from what was read of ``files.markdown`` (in its order) and the data.
+
+    The symbolic links the listing found are reported here, after the files' own problems.
+    """
+    findings.extend([link_refused(path) for path in files.links])
+    documents = tuple(item for item in read if isinstance(item, Document))
+    materials = tuple(item for item in read if isinstance(item, MaterialSource))
+    return Content(documents, data, files.assets, materials)
 
 
 def link_refused(path: str) -> Finding:
@@ -201,26 +204,13 @@ def link_refused(path: str) -> Finding:
     return Finding("symlink", f"{path} 是符号链接，不能使用", Location(path), LINK_HINT)
 
 
-def _document(
-    root: Path, rel: str, config: SiteConfig, findings: Findings, memo: ReadMemo | None,
-    stamps: dict[str, tuple[int, int]] | None,
-) -> Document | None:
-    if memo is None or stamps is None:
-        return _read_document(root, rel, config, findings)
-
-    def read(local: Findings) -> Document | None:
-        return _read_document(root, rel, config, local)
-
-    document: Document | None = memo.read(rel, stamps.get(rel), config, findings, read)
-    return document
-
-
-def _read_material(root: Path, rel: str, findings: Findings) -> MaterialSource | None:
+def read_material(site_dir: Path, rel: str, findings: Findings) -> MaterialSource | None:
     """A material's text and raw front matter; civicpress.printing checks the fields."""
     location = Location(f"{CONTENT_DIR}/{rel}")
+    path = site_dir / CONTENT_DIR / rel
     try:
-        check_size((root / rel).stat().st_size, location)
-        text = decode((root / rel).read_bytes(), location)
+        check_size(path.stat().st_size, location)
+        text = decode(path.read_bytes(), location)
         _warn_encoding(text.encoding, location, findings)
         doc, body, body_line = _split_front_matter(text.text, location)
     except SiteError as exc:
@@ -268,14 +258,15 @@ def _walk(root: Path, stamps: dict[str, tuple[int, int]] | None = None, links: l
     return found
 
 
-def read_data(data_dir: Path, findings: Findings) -> Mapping[str, Any]:
+def read_data(site_dir: Path, findings: Findings) -> Mapping[str, Any]:
     """``content/_data/NAME.yaml`` → ``data.NAME``, frozen."""
     data: dict[str, Any] = {}
+    data_dir = site_dir / CONTENT_DIR / DATA_DIR
     if not data_dir.is_dir():
         return MappingProxyType(data)
     for path in sorted(data_dir.iterdir()):
         if path.suffix not in (".yaml", ".yml") or path.name.startswith(".") or path.is_symlink():
-            continue  # a link is refused by read_content, which sees every link
+            continue  # a link is refused by name: content_files lists every link
         location = Location(f"{CONTENT_DIR}/{DATA_DIR}/{path.name}")
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", path.stem):
             findings.error(
@@ -305,9 +296,13 @@ def _warn_encoding(encoding: str, location: Location, findings: Findings) -> Non
         )
 
 
-def _read_document(root: Path, rel: str, config: SiteConfig, findings: Findings) -> Document | None:
+def read_document(site_dir: Path, rel: str, config: SiteConfig, findings: Findings) -> Document | None:
+    """One article or page (``rel`` inside content/), its front matter validated; None when it cannot be used.
+
+    A pure function of the file and the settings: problems go to ``findings``.
+    """
     location = Location(f"{CONTENT_DIR}/{rel}")
-    path = root / rel
+    path = site_dir / CONTENT_DIR / rel
     parts = rel.split("/")
     section = parts[0] if len(parts) > 1 else ""
     if section and config.section(section) is None:

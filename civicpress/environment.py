@@ -4,11 +4,11 @@ They shape the output as much as the editor's files do: a new Markdown or WeasyP
 different pages or PDFs, and installing the print fonts (scripts/install-fonts.sh) replaces
 the fallback faces. So they are inputs of the change check, at two levels of cost:
 
-- :func:`installed_stamp` (cheap, stat only) for the no-change check (``buildstate``): the
+- :func:`installed_stamp` (cheap, stat only) for the no-change check (``rebuild.state``): the
   names of the distributions on ``sys.path`` (their ``.dist-info`` folders carry the version)
   and the Pagefind program. Any install or upgrade changes it, and the build then looks closer;
 - :func:`library_versions` (``importlib.metadata``, once per process) for the keys of the
-  outputs (``incremental``): only a new version of a library that shapes the output makes
+  outputs (``rebuild.keys``): only a new version of a library that shapes the output makes
   every output again;
 - :func:`font_stamp`: the font files fontconfig lists (path, size, modification time) and its
   configuration, for the keys of the print outputs and, on sites that print, the no-change check.

@@ -13,14 +13,10 @@ This module never imports the site model: the resolver is the only link to it.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import markdown
 import nh3
@@ -28,8 +24,6 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-
-from civicpress.environment import library_versions
 
 # (href, is_image) -> the URL to write
 LinkResolver = Callable[[str, bool], str]
@@ -300,48 +294,3 @@ def plain_text(text: str) -> str:
     # A soft break never joins two paragraphs (its neighbours are wide characters): once for all.
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", _SOFT_BREAK.sub("", text))]
     return "\n".join(p for p in paragraphs if p)
-
-
-class MarkdownCache:
-    """Rendered Markdown kept on disk (``.civicpress-cache/markdown/``) by a hash of the text.
-
-    An entry is used only when the links it resolved still resolve to the same addresses
-    (another page renamed changes them); ``check`` re-asks the resolver for each of them. The
-    key also holds the page's address and a hash of this module, so a new version renders anew.
-    One file per entry: the worker processes read and write their own pages' entries.
-    """
-
-    def __init__(self, folder: Path, allow_html: bool, read: bool = True) -> None:
-        self.folder = folder
-        self.read = read  # False: only write (a build asked to make everything anew)
-        code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-        self._salt = f"{code}\0{allow_html}\0{library_versions()}\0"  # a new Markdown renders anew
-
-    def _path(self, text: str, page_url: str) -> Path:
-        key = hashlib.blake2b(f"{self._salt}{page_url}\0{text}".encode(), digest_size=16).hexdigest()
-        return self.folder / key[:2] / f"{key[2:]}.json"
-
-    def get(self, text: str, page_url: str, check: LinkResolver) -> Rendered | None:
-        """The cached rendering of ``text`` at ``page_url``, if every link it made still resolves the same."""
-        if not self.read:
-            return None
-        try:
-            entry = json.loads(self._path(text, page_url).read_bytes())
-            links = [(str(href), bool(image), str(url)) for href, image, url in entry["links"]]
-            rendered = Rendered(str(entry["html"]), tuple(Heading(int(a), str(b), str(c)) for a, b, c in entry["toc"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if all(check(href, image) == url for href, image, url in links):
-            return rendered
-        return None
-
-    def put(self, text: str, page_url: str, rendered: Rendered, links: list[tuple[str, bool, str]]) -> None:
-        path = self._path(text, page_url)
-        entry = {"html": rendered.html, "toc": [[h.level, h.id, h.text] for h in rendered.toc], "links": links}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time

@@ -243,36 +243,41 @@ def _select(counter: int, wanted: int) -> int:
     return counter if wanted else ~counter
 
 
-class PageMemo:
-    """The pages that earlier builds of one process (``serve``) made, reused for the same inputs.
+@dataclass(frozen=True, eq=False)
+class PageInputs:
+    """What a page is made from besides its own document: the same for every page of one build.
 
-    A page is made from its document, the data, the assets and the settings; the content memo
-    (``content.ReadMemo``) hands back the very same document and data objects while their files
-    are unchanged, so identity tells that nothing changed. The problems found are reported again.
+    Compared by identity: whoever keeps pages between builds (``rebuild.memos``) decides which
+    of these make the same pages (the data as read, by identity; the rest by value).
     """
 
-    def __init__(self) -> None:
-        self._inputs: tuple[object, ...] = ()
-        self._entries: dict[str, tuple[Document, Page | Intro, tuple[Finding, ...]]] = {}
+    config: SiteConfig
+    edition: Edition
+    read_data: Mapping[str, Any]  # the data as content read it
+    assets: tuple[str, ...]
+    data: Mapping[str, Any]  # this edition's view of it: what the pages' expressions see
+    env: Any  # the sandbox the pages' expressions run in
 
-    def begin(self, content: Content, config: SiteConfig, edition: str) -> None:
-        """Start a build: what every page depends on must be what it was, else everything is made again."""
-        inputs = (content.data, content.assets, config, edition)
-        same = len(self._inputs) == 4 and self._inputs[0] is content.data and self._inputs[1:] == inputs[1:]
-        if not same:
-            self._entries.clear()
-        self._inputs = inputs
+    @classmethod
+    def of(cls, config: SiteConfig, content: Content, edition: Edition) -> PageInputs:
+        return cls(config, edition, content.data, content.assets, edition.redact_data(content.data), make_environment())
 
-    def make(self, document: Document, findings: Findings, make: Callable[[Findings], Page | Intro]) -> Page | Intro:
-        entry = self._entries.get(document.rel)
-        if entry is not None and entry[0] is document:
-            findings.extend(entry[2])
-            return entry[1]
-        local = Findings()
-        made = make(local)
-        findings.extend(local.items)
-        self._entries[document.rel] = (document, made, tuple(local.items))
-        return made
+
+def make_page(document: Document, inputs: PageInputs, findings: Findings) -> Page | Intro:
+    """One published document as its page, or as its section's (or the home page's) introduction.
+
+    A pure function of the document and the inputs: its problems go to ``findings``.
+    """
+    edition = inputs.edition
+    body = edition.redact(_expand(inputs.env, document, inputs.data, inputs.config, edition, findings))
+    if document.is_index:
+        return Intro(document.source, edition.redact(document.front.title), body, document.body_line)
+    return _page(inputs.config, document, body, _cover(document, inputs.assets, findings), edition)
+
+
+# The per-document step of assemble_site: make_page, or a wrapper that hands back the page an
+# earlier build made of the same document and inputs (``rebuild.memos.PageMemo``).
+MakePage = Callable[[Document, PageInputs, Findings], Page | Intro]
 
 
 def assemble_site(
@@ -283,17 +288,15 @@ def assemble_site(
     now: datetime,
     include_drafts: bool = False,
     edition: Edition | None = None,
-    memo: PageMemo | None = None,
+    make: MakePage = make_page,
 ) -> Site:
     """Build the site model for one edition (public by default).
 
-    Problems go to ``findings``; the model holds what is valid.
+    Problems go to ``findings``, in the order of the documents; the model holds what is valid.
     """
     edition = edition or Edition.of(config)
-    env = make_environment()
-    if memo is not None:
-        memo.begin(content, config, edition.name)
-    data = edition.redact_data(content.data)
+    inputs = PageInputs.of(config, content, edition)
+    data = inputs.data
     pages: list[Page] = []
     intros: dict[str, Intro] = {}
     unpublished: dict[str, str] = {}
@@ -308,14 +311,7 @@ def assemble_site(
                 if not document.front.status:
                     findings.add(_unapproved(document))
             continue
-
-        def make(local: Findings, document: Document = document) -> Page | Intro:
-            body = edition.redact(_expand(env, document, data, config, edition, local))
-            if document.is_index:
-                return Intro(document.source, edition.redact(document.front.title), body, document.body_line)
-            return _page(config, document, body, _cover(document, content.assets, local), edition)
-
-        made = make(findings) if memo is None else memo.make(document, findings, make)
+        made = make(document, inputs, findings)
         if isinstance(made, Intro):
             intros[document.section] = made
         else:

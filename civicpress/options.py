@@ -1,7 +1,7 @@
 """What a build is asked to do: the options every command passes down, and the build's clock.
 
 Kept apart from the pipeline and importing nothing heavy, so that ``python build.py`` can tell
-that nothing changed (``civicpress.buildstate``) before it loads the template engine.
+that nothing changed (``civicpress.rebuild.state``) before it loads the template engine.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class BuildOptions:
 
     def signature(self) -> tuple[object, ...]:
         """The options that change what is built (not how fast, or when)."""
-        # The folder's own symbolic link is not resolved: a build switches it (buildstate.folder_key).
+        # The folder's own symbolic link is not resolved: a build switches it (rebuild.state.folder_key).
         absolute = Path(os.path.abspath(self.out_dir))
         return (self.drafts, self.edition, (absolute.parent.resolve() / absolute.name).as_posix())
 

@@ -25,30 +25,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from civicpress.buildstate import (
-    BuildState,
-    Manifest,
-    OutputRecord,
-    bytes_digest,
-    forget_state,
-    input_fingerprint,
-    input_stats,
-    out_stamp,
-    read_state,
-    tree_stats,
-    write_state,
-)
 from civicpress.checks.attachments import PassageCache
 from civicpress.checks.external_links import Fetch, check_external, external_links
 from civicpress.checks.links import LinkCheck, LinkIndex, LinkRecord, scan_file
 from civicpress.checks.privacy import PrivacyGuard, Sighting
 from civicpress.config import load_config
-from civicpress.content import Content, ReadMemo, read_content
+from civicpress.content import Content, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Finding, Findings, SiteError
-from civicpress.incremental import KeyMemo, OutputKeys
-from civicpress.markup import MarkdownCache, MarkdownRenderer
-from civicpress.model import OutputFile, Page, PageMemo, Site, assemble_site
+from civicpress.markup import MarkdownRenderer
+from civicpress.model import OutputFile, Page, Site, assemble_site, make_page
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
 from civicpress.publish import (
@@ -62,9 +48,24 @@ from civicpress.publish import (
     make_ready,
     recover,
 )
+from civicpress.rebuild.keys import KeyMemo, OutputKeys
+from civicpress.rebuild.memos import MarkdownCache, PageMemo, ReadMemo
+from civicpress.rebuild.state import (
+    BuildState,
+    Manifest,
+    OutputRecord,
+    bytes_digest,
+    forget_state,
+    input_fingerprint,
+    input_stats,
+    out_stamp,
+    read_state,
+    tree_stats,
+    write_state,
+)
+from civicpress.rebuild.unchanged import unchanged_build
 from civicpress.sitefolder import CACHE_DIR
 from civicpress.templating import SITE_TEMPLATES, Renderer
-from civicpress.unchanged import unchanged_build
 from civicpress.writers.data_pages import write_data_pages
 from civicpress.writers.feeds import write_feed
 from civicpress.writers.pages import SEARCH_BODY, Tools, Wanted, paginate, write_pages
@@ -100,11 +101,13 @@ def _load(
 ) -> tuple[Site, tuple[PrintJob, ...], tuple[float, float]]:
     """The site, its exchange materials, and the time window in which the same pages are published."""
     config = load_config(options.site_dir)
-    content = read_content(options.site_dir, config, findings, session.reads if session else None)
+    # serve's session reads only the files that changed and remakes only their pages (rebuild.memos)
+    read, make = (session.reads.read_content, session.pages.make_page) if session else (read_content, make_page)
+    content = read(options.site_dir, config, findings)
     now = options.now or clock()
     edition = Edition.of(config, options.edition)
     site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition,
-                         memo=session.pages if session else None)
+                         make=make)
     jobs = load_print_jobs(content.materials, site, edition, findings)
     _stop_on_errors(findings, options.strict)
     return site, jobs, publication_window(content, now)

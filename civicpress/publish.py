@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from civicpress.buildstate import LINK_SLOTS, SIDE_LABELS, bytes_digest, side_path
 from civicpress.errors import Finding, Location, SiteError
+from civicpress.rebuild.state import LINK_SLOTS, SIDE_LABELS, bytes_digest, side_path
 from civicpress.sitefolder import CONFIG_FILE, INPUT_FOLDERS
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@
       materials/       exchange materials for print
     templates/         templates overriding the theme's (templating)
     static/            files copied as they are (writers.static_files)
-    .civicpress-cache/ what earlier builds left for the next (buildstate)
+    .civicpress-cache/ what earlier builds left for the next (rebuild.state)
 """
 
 CONFIG_FILE = "site_config.yaml"

@@ -22,8 +22,11 @@ LAYERS: dict[str, float] = {
     "urls": 1,
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
-    "buildstate": 1,  # the previous build's manifest and output records (.civicpress-cache/)
-    "unchanged": 1.5,  # the "nothing changed" shortcut: options and buildstate only
+    # The rebuild package wraps the stages from the outside, so its modules sit at different
+    # layers (a dotted key: the longest listed prefix of a module names its layer).
+    "rebuild": 0,  # the package itself: a docstring, no imports (the command line's shortcut passes it)
+    "rebuild.state": 1,  # the previous build's manifest and output records (.civicpress-cache/)
+    "rebuild.unchanged": 1.5,  # the "nothing changed" shortcut: options and rebuild.state only
     "sources": 2,
     "fields": 2,  # the one reader of every YAML mapping an editor writes (config, front matter, materials)
     "config": 3,
@@ -33,13 +36,14 @@ LAYERS: dict[str, float] = {
     "expressions": 4.75,  # the sandbox and what it sees: the edition decides private() and internal
     "model": 5,
     "images": 5.5,
+    "rebuild.memos": 5.8,  # serve's memory around content, model and markup: above them, below the writers
     "templating": 6,
     "rendering": 6,  # the body-rendering stage: Markdown + link resolution → HTML, toc, problems
     "writers": 7,
     "printing": 7,
     "checks": 7,
     "publish": 7,
-    "incremental": 7,  # the key of each output: what an incremental build makes again
+    "rebuild.keys": 7,  # the key of each output: what an incremental build makes again
     "pipeline": 8,
     "scaffold": 8,
     "importer": 9,
@@ -48,15 +52,28 @@ LAYERS: dict[str, float] = {
 }
 
 
-def layer_of(module: str) -> float:
-    """The layer of ``civicpress.x.y``: a package's modules share the package's layer."""
+def room_of(module: str) -> str:
+    """The LAYERS key of ``civicpress.x.y``: the longest listed prefix (``rebuild.state``, ``writers``).
+
+    A package listed whole is one room: its modules share its layer and may import each other.
+    A package whose modules are listed one by one (``rebuild.*``) spans layers: a module of it
+    that is not listed has no layer yet.
+    """
     parts = module.split(".")
     assert parts[0] == "civicpress", module
-    if len(parts) == 1:
-        return -1  # the package itself only carries its docstring and version
-    name = parts[1]
-    assert name in LAYERS, f"civicpress.{name} has no layer: add it to LAYERS and to ARCHITECTURE.md"
-    return LAYERS[name]
+    names = parts[1:]
+    for end in range(len(names), 0, -1):
+        key = ".".join(names[:end])
+        if key in LAYERS:
+            split = any(other.startswith(key + ".") for other in LAYERS)
+            assert end == len(names) or not split, f"{module} has no layer: its package spans layers, add it to LAYERS"
+            return key
+    raise AssertionError(f"{module} has no layer: add it to LAYERS and to ARCHITECTURE.md")
+
+
+def layer_of(module: str) -> float:
+    """The layer of ``civicpress.x.y``; the package ``civicpress`` itself only carries its docstring and version."""
+    return -1 if module == "civicpress" else LAYERS[room_of(module)]
 
 
 def imports_of(path: Path) -> set[str]:
@@ -85,9 +102,9 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 def test_module_imports_only_lower_layers(path: Path) -> None:
     module = module_name(path)
     own = layer_of(module)
-    own_room = module.split(".")[:2]
+    own_room = room_of(module) if module != "civicpress" else module
     for imported in imports_of(path):
-        if imported.split(".")[:2] == own_room:
+        if imported != "civicpress" and room_of(imported) == own_room:
             continue  # inside one room (a package's own modules)
         assert layer_of(imported) < own, f"{module} (layer {own}) imports {imported} (layer {layer_of(imported)})"
 

@@ -25,7 +25,8 @@ import pytest
 from PIL import Image
 from sitemaker import NOW, article, make_site
 
-from civicpress.errors import Location
+from civicpress.config import load_config
+from civicpress.errors import Findings, Location
 from civicpress.pipeline import BuildOptions, BuildSession, build
 from civicpress.templating import THEME_DIR
 
@@ -237,25 +238,45 @@ def test_session_build_equals_fresh_build(site: Path, tmp_path: Path, change: st
     assert build(options(site, out)).unchanged  # the state it saved serves the next build.py
 
 
-def test_session_reads_only_the_changed_file(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from civicpress import content
+def test_session_reads_only_the_changed_file(site: Path, tmp_path: Path) -> None:
+    """The session's documents after an edit: the edited file's is new, every other one is the object read before."""
+    out = tmp_path / "output"
+    session = BuildSession()
 
+    def documents() -> dict[str, object]:  # what the session holds now: nothing changed since its build
+        content = session.reads.read_content(site, load_config(site), Findings())
+        return {document.rel: document for document in content.documents}
+
+    session.build(options(site, out))
+    session.after()
+    before = documents()
+    EDITS["body appended"](site)
+    result = session.build(options(site, out))
+    after = documents()
+    assert before.keys() == after.keys() and len(before) == 10
+    assert [rel for rel in before if before[rel] is not after[rel]] == ["news/a0.md"]
+    assert result.written == 1
+
+
+def test_a_file_deleted_and_put_back_with_its_old_stamp_is_read_again(site: Path, tmp_path: Path) -> None:
+    """``serve`` forgets a deleted file: another text put back under its name is read, even with the same
+    size and modification time (a backup restored, a file moved away and another moved in)."""
     out = tmp_path / "output"
     session = BuildSession()
     session.build(options(site, out))
+    path = site / "content/news/a4.md"  # no other article links it
+    text, stamp = path.read_text(encoding="utf-8"), path.stat()
+    path.unlink()
+    session.build(options(site, out))
+    assert not (out / "news/a4").exists()
+    other = text.replace("第4段正文", "第5段正文")
+    assert len(other.encode()) == len(text.encode())
+    path.write_text(other, encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    session.build(options(site, out))
     session.after()
-    read: list[str] = []
-    real = content._read_document
-
-    def counted(root: Path, rel: str, *args: object) -> object:
-        read.append(rel)
-        return real(root, rel, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(content, "_read_document", counted)
-    EDITS["body appended"](site)
-    result = session.build(options(site, out))
-    assert read == ["news/a0.md"]
-    assert result.written == 1
+    assert "第5段正文" in (out / "news/a4/index.html").read_text(encoding="utf-8")
+    assert tree(out) == fresh(site, tmp_path, "after")
 
 
 def test_session_updates_the_search_index_after_the_reload(site: Path, tmp_path: Path) -> None:

@@ -13,12 +13,12 @@ import pytest
 from sitemaker import NOW, article, build_site, make_site
 
 from civicpress import publish
-from civicpress.buildstate import bytes_digest
 from civicpress.cli import main as cli
 from civicpress.errors import BuildFailed, SiteError
 from civicpress.model import OutputFile
 from civicpress.pipeline import BuildOptions, build
 from civicpress.publish import Patch, PublishFailed, PublishReport, Staging, check_out_dir, exchange, recover
+from civicpress.rebuild.state import bytes_digest
 
 
 def tree(folder: Path) -> dict[str, bytes]:

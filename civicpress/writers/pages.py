@@ -27,8 +27,9 @@ from typing import Any
 
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.images import ImageInfo, size_img_tags
-from civicpress.markup import MarkdownCache, MarkdownRenderer
+from civicpress.markup import MarkdownRenderer
 from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
+from civicpress.rebuild.memos import MarkdownCache
 from civicpress.rendering import RenderedBody, render_body
 from civicpress.templating import Renderer
 from civicpress.urls import output_path

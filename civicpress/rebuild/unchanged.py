@@ -1,6 +1,6 @@
 """The one "nothing changed" shortcut, asked by the command line before it loads anything else.
 
-It compares file times and sizes with the previous build's manifest (``civicpress.buildstate``);
+It compares file times and sizes with the previous build's manifest (``rebuild.state``);
 when nothing that build depended on changed, its result stands and no other module is imported.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 
-from civicpress.buildstate import unchanged_result
 from civicpress.options import BuildOptions, BuildResult, clock
+from civicpress.rebuild.state import unchanged_result
 
 
 def unchanged_build(options: BuildOptions) -> BuildResult | None:

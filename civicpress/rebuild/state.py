@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = f"civicpress {__version__} state 1"  # a new version or format ignores older caches
 MATERIALS_PREFIX = b"content/materials/"  # input_stats lines of the exchange materials
-PACKAGE_DIR = Path(__file__).resolve().parent  # the theme and the code: a developer's edit counts
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the theme and the code: a developer's edit counts
 
 
 @dataclass(frozen=True)

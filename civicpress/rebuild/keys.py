@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from civicpress.buildstate import FORMAT, key_of
 from civicpress.environment import font_stamp, library_versions
 from civicpress.model import BODY_FIELDS, Page, Site
+from civicpress.rebuild.state import FORMAT, key_of
 from civicpress.sitefolder import CONFIG_FILE
 
 
@@ -33,7 +33,7 @@ class OutputKeys:
 
     def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: object,
                  memo: KeyMemo | None = None) -> None:
-        """``stats``: ``buildstate.input_stats`` of the site, taken before it was read."""
+        """``stats``: ``state.input_stats`` of the site, taken before it was read."""
         memo = memo if memo is not None else KeyMemo()
         skip = frozenset({page.source for page in site.pages} | {f"content/{rel}" for rel in site.unpublished})
         code = b"".join(line for line in stats if line.startswith((b"<civicpress>/", CONFIG_FILE.encode())))
@@ -76,8 +76,22 @@ class OutputKeys:
         return key_of(self.site, self._text[page.source], page.body_line, texts)
 
 
+def page_hashes(page: Page) -> tuple[str, str]:
+    """(hash of its facts, hash of its text) of ``page``: a pure function of the page."""
+    return key_of(_facts(page)), key_of(page.body, page.summary, page.chars, page.reading_minutes)
+
+
+def field_hash(page: Page, name: str) -> str:
+    """The hash of one body-derived field (BODY_FIELDS) of ``page``; "-" for any other name."""
+    return key_of(getattr(page, name)) if name in BODY_FIELDS else "-"
+
+
 class KeyMemo:
-    """The hashes of each page's facts and text, kept by a long-running process for the same page object."""
+    """``page_hashes`` and ``field_hash``, kept by a long-running process (``serve``) for the same page object.
+
+    ``rebuild.memos.PageMemo`` hands back the very page an earlier build made while its document
+    and inputs are unchanged, so identity tells that its hashes are too.
+    """
 
     def __init__(self) -> None:
         self._hashes: dict[str, tuple[Page, tuple[str, str]]] = {}
@@ -88,7 +102,7 @@ class KeyMemo:
         entry = self._hashes.get(page.source)
         if entry is not None and entry[0] is page:
             return entry[1]
-        hashes = (key_of(_facts(page)), key_of(page.body, page.summary, page.chars, page.reading_minutes))
+        hashes = page_hashes(page)
         self._hashes[page.source] = (page, hashes)
         return hashes
 
@@ -97,7 +111,7 @@ class KeyMemo:
         entry = self._fields.get((page.source, name))
         if entry is not None and entry[0] is page:
             return entry[1]
-        value = key_of(getattr(page, name)) if name in BODY_FIELDS else "-"
+        value = field_hash(page, name)
         self._fields[(page.source, name)] = (page, value)
         return value
 
