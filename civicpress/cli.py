@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from civicpress import __version__
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
 
@@ -25,6 +26,7 @@ from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
 # a command needs it: a build in which nothing changed finishes before that.
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
+_TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")  # every other leading option belongs to build
 PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [
@@ -64,6 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python build.py", description="civicpress：社区信息公开网站和交流材料生成器")
+    parser.add_argument("--version", action="version", version=f"civicpress {__version__}", help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def site_options(sub: argparse.ArgumentParser, out: bool = True) -> None:
@@ -126,7 +129,7 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     _utf8_console()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in _TOP_LEVEL_OPTIONS):
         args_list.insert(0, "build")
     args = make_parser().parse_args(args_list)
     if args.command is None:

@@ -424,3 +424,55 @@ def test_a_second_build_says_nothing_changed_and_no_cache_makes_everything(
     last = capsys.readouterr().out.strip().splitlines()[-1]
     total = re.search(r"共 (\d+) 个文件", last)
     assert "没有变化" not in last and total and f"重新生成 {total.group(1)} 个" in last
+
+
+# ---------------------------------------------------------------- version and entry points
+
+
+def _version_of(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_version_on_build_py_and_python_m_civicpress(tmp_path: Path) -> None:
+    import civicpress
+
+    expected = f"civicpress {civicpress.__version__}"
+    assert _version_of(run_cli("--version", cwd=tmp_path)) == expected
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(repo_root())
+    env["PYTHONIOENCODING"] = "utf-8"
+    by_module = subprocess.run([sys.executable, "-m", "civicpress", "--version"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert _version_of(by_module) == expected
+    # python -m civicpress is the same command line: its help lists the commands.
+    helped = subprocess.run([sys.executable, "-m", "civicpress", "-h"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert helped.returncode == 0 and "import" in helped.stdout
+
+
+def test_version_is_kept_in_one_place() -> None:
+    """pip installs the version ``--version`` shows: pyproject reads it from civicpress.__version__."""
+    import tomllib
+
+    pyproject = tomllib.loads((repo_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "civicpress.__version__"}
+
+
+def test_console_script_runs_main() -> None:
+    """``civicpress`` (pyproject's console script) is cli.main, the same command line as build.py."""
+    import tomllib
+
+    scripts = tomllib.loads((repo_root() / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = scripts["civicpress"].partition(":")
+    assert (module, function) == ("civicpress.cli", "main")
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    import civicpress
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"civicpress {civicpress.__version__}"

@@ -44,6 +44,7 @@ LAYERS: dict[str, float] = {
     "importer": 9,
     "serve": 9,
     "cli": 10,
+    "__main__": 11,  # python -m civicpress: the command line
 }
 
 
