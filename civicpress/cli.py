@@ -97,7 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
         description="只生成 content/materials/ 中的交流材料和参观材料到输出文件夹的 print/，网站其余部分不变",
     ))
     serve = commands.add_parser(
-        "serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器"
+        "serve", help="本地预览，保存后自动刷新",
+        description="本地预览网站，保存文件后自动重新生成并刷新浏览器。预览时草稿也显示，标题旁标有“草稿”。",
     )
     site_options(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
@@ -216,7 +217,9 @@ def _in_output(filename: str, out: Path) -> bool:
 def _options(args: argparse.Namespace) -> BuildOptions:
     default_out = "output" if args.edition == PUBLIC else "output-internal"
     out = args.out if getattr(args, "out", None) is not None else args.site / default_out
-    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict, edition=args.edition,
+    # A preview is for the editor: her drafts are shown there, marked 草稿 (never in build or deploy).
+    drafts = args.drafts or args.command == "serve"
+    return BuildOptions(site_dir=args.site, out_dir=out, drafts=drafts, strict=args.strict, edition=args.edition,
                         cache=not getattr(args, "no_cache", False))
 
 
@@ -246,6 +249,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _held_back(result: BuildResult) -> None:
+    if result.drafts_left_out:
+        print(f"另有 {len(result.drafts_left_out)} 篇草稿没有发布（draft: true 或 status: 草稿）；"
+              "运行 python build.py serve 可以预览草稿，定稿后删去 draft: true 这一行（或改为 status: 已审）。")
     if result.held_back:
         print(f"另有 {len(result.held_back)} 篇文章尚未审核通过（require_approval: true），公开版未发布；"
               "运行 python build.py check 可列出待审核的文章。")

@@ -231,11 +231,59 @@ def test_new_creates_a_pinyin_named_article_that_builds(tmp_path: Path) -> None:
     front = front_matter(created)
     assert front["title"] == "社区召开议事会"
     assert front["date"] in (before, after)
+    assert front["draft"] is True  # a new article is the editor's draft until she says otherwise
 
+    built = run_cli("build", "--site", str(site), TZ="CST-8", SOURCE_DATE_EPOCH="")
+    assert built.returncode == 0, built.stderr
+    assert not page_html(site, "news/she-qu-zhao-kai-yi-shi-hui/index.html").exists()
+    assert "另有 1 篇草稿没有发布" in built.stdout
+
+    text = created.read_text(encoding="utf-8")  # the editor deletes the draft line, as its comment says
+    created.write_text(re.sub(r"(?m)^draft: true.*\n", "", text), encoding="utf-8")
     built = run_cli("build", "--site", str(site), TZ="CST-8", SOURCE_DATE_EPOCH="")
     assert built.returncode == 0, built.stderr
     html = page_html(site, "news/she-qu-zhao-kai-yi-shi-hui/index.html").read_text(encoding="utf-8")
     assert "社区召开议事会" in html
+    assert "草稿" not in built.stdout
+
+
+def test_new_writes_status_draft_where_approval_is_required(tmp_path: Path, fixed_now: None) -> None:
+    site = make_site(tmp_path, {"site_config.yaml": CONFIG + "require_approval: true\n"})
+    assert main(["new", "news", "社区召开议事会", "--site", str(site)]) == 0
+    front = front_matter(site / "content" / "news" / "she-qu-zhao-kai-yi-shi-hui.md")
+    assert front["status"] == "草稿"
+    assert "draft" not in front  # one switch: the review status says it all
+
+
+def test_build_counts_the_drafts_it_left_out(tmp_path: Path, fixed_now: None,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path, {
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("草稿二", "2024-03-02", "status: 草稿\n"),
+    })
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "另有 2 篇草稿没有发布" in out
+    assert "python build.py serve" in out  # where she can see them
+    # status: 草稿 is a draft even where approval is not required: never published by accident.
+    assert not (site / "output/news/b/index.html").exists()
+    assert not (site / "output/news/a/index.html").exists()
+    assert (site / "output/news/yi-shi-hui/index.html").exists()
+
+
+def test_drafts_are_marked_when_shown(tmp_path: Path, fixed_now: None) -> None:
+    site = make_site(tmp_path, {
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("待审稿", "2024-03-02", "status: 草稿\n"),
+    })
+    assert main(["build", "--site", str(site), "--drafts", "-q"]) == 0
+    for name in ("a", "b"):
+        html = (site / "output/news" / name / "index.html").read_text(encoding="utf-8")
+        assert '<span class="draft-mark">草稿</span>' in html
+    listing = (site / "output/news/index.html").read_text(encoding="utf-8")
+    assert listing.count('<span class="draft-mark">草稿</span>') == 2
+    published = (site / "output/news/yi-shi-hui/index.html").read_text(encoding="utf-8")
+    assert "draft-mark" not in published
 
 
 def test_new_twice_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
