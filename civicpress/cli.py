@@ -86,6 +86,13 @@ def make_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
+    init = commands.add_parser(
+        "init", help="建立一个新的网站文件夹",
+        description="在一个新的（或空的）文件夹里建立网站：带中文说明的设置、每个栏目一篇示例文章、数据文件、"
+                    "一份交流材料、build.py 和编辑须知，建好即可生成",
+    )
+    init.add_argument("folder", type=Path, metavar="文件夹", help="新网站的文件夹，如 新社区")
+    init.add_argument("--bare", action="store_true", help="只建空的骨架（设置和栏目文件夹），不要示例内容")
     build_parser = commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹")
     site_options(build_parser)
     build_parser.add_argument(
@@ -146,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "init":
+            return _init(args)
         if args.command == "new":
             from civicpress.scaffold import new_document
 
@@ -255,6 +264,25 @@ def _held_back(result: BuildResult) -> None:
     if result.held_back:
         print(f"另有 {len(result.held_back)} 篇文章尚未审核通过（require_approval: true），公开版未发布；"
               "运行 python build.py check 可列出待审核的文章。")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from civicpress.init_site import init_site
+
+    try:
+        written = init_site(args.folder, bare=args.bare)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有写入任何文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    folder = _display(args.folder)
+    kind = "空白网站" if args.bare else "示例网站"
+    print(f"已建立{kind}：{folder}（{len(written)} 个文件）。接下来：\n"
+          f"  cd {folder}\n"
+          "  python build.py serve      预览：浏览器打开 http://127.0.0.1:8000/\n"
+          "  python build.py            生成网站到 output/\n"
+          "先读一读其中的 编辑须知.md，再修改 site_config.yaml 中的网站名称和网址。")
+    return EXIT_OK
 
 
 def _print(args: argparse.Namespace) -> int:

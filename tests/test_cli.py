@@ -496,7 +496,7 @@ def test_version_on_build_py_and_python_m_civicpress(tmp_path: Path) -> None:
     # python -m civicpress is the same command line: its help lists the commands.
     helped = subprocess.run([sys.executable, "-m", "civicpress", "-h"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
-    assert helped.returncode == 0 and "import" in helped.stdout
+    assert helped.returncode == 0 and "init" in helped.stdout
 
 
 def test_version_is_kept_in_one_place() -> None:

@@ -41,6 +41,7 @@ LAYERS: dict[str, float] = {
     "incremental": 7,  # the key of each output: what an incremental build makes again
     "pipeline": 8,
     "scaffold": 8,
+    "init_site": 8,  # init: a new site folder from the starter files (package data)
     "importer": 9,
     "serve": 9,
     "cli": 10,

@@ -602,6 +602,6 @@ def test_cli_serve_previews_drafts_marked_as_drafts(site: Path) -> None:
         assert "还在写的稿子" in listing and "draft-mark" in listing
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert b"Traceback" not in err
