@@ -121,6 +121,14 @@ def make_parser() -> argparse.ArgumentParser:
     check_parser.add_argument(
         "--external", action="store_true", help="同时检查文章中的外部网址能否打开（需要联网，较慢）"
     )
+    deploy = commands.add_parser(
+        "deploy", help="发布：把网站上传到服务器（只传改了的文件）",
+        description="先生成公开版网站，再按 site_config.yaml 中 deploy 的设置上传到服务器（SFTP）或复制到文件夹，"
+                    "只传内容改了的文件：先传图片等文件，再传网页，最后删除不再需要的文件",
+    )
+    deploy.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
+    deploy.add_argument("--dry-run", action="store_true", help="只列出将要上传和删除的文件，不改动服务器上的任何文件")
+    deploy.add_argument("-q", "--quiet", action="store_true", help="只显示错误和最后的结果")
     importer = commands.add_parser(
         "import",
         help="把旧材料（文本、Word）导入为文章",
@@ -155,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "deploy":
+            return _deploy(args)
         if args.command == "new":
             from civicpress.scaffold import new_document
 
@@ -282,6 +292,48 @@ def _init(args: argparse.Namespace) -> int:
           "  python build.py serve      预览：浏览器打开 http://127.0.0.1:8000/\n"
           "  python build.py            生成网站到 output/\n"
           "先读一读其中的 编辑须知.md，再修改 site_config.yaml 中的网站名称和网址。")
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Build the public site as ``build`` does, then upload what changed (never drafts: see _options)."""
+    from civicpress.deploy import deploy, load_settings, open_target, prompt_password
+
+    settings = load_settings(args.site)
+    options = BuildOptions(site_dir=args.site, out_dir=args.site / "output")
+    from civicpress.unchanged import unchanged_build
+
+    result = unchanged_build(options)
+    if result is None:
+        from civicpress.pipeline import build
+
+        result = build(options, progress=_Progress(sys.stderr, quiet=args.quiet))
+    _finish(result, args.quiet)
+    where = settings.path if settings.method == "folder" else f"{settings.user}@{settings.host}:{settings.path}"
+
+    def show(action: str, rel: str) -> None:
+        if not args.quiet:
+            print(f"  {action} {rel}")
+
+    try:
+        with open_target(settings, args.site, prompt_password) as target:
+            report = deploy(options.out_dir, target, dry_run=args.dry_run, progress=show)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有发布完。已传好的文件记在目标上，重新运行 deploy 会接着传其余的文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    if report.dry_run:
+        for rel in report.uploaded:
+            print(f"  将上传 {rel}")
+        for rel in report.deleted:
+            print(f"  将删除 {rel}")
+        print(f"试运行：将上传 {len(report.uploaded)} 个文件，删除 {len(report.deleted)} 个，"
+              f"{report.unchanged} 个没有变化；没有改动 {where} 上的任何文件。")
+    elif not report.uploaded and not report.deleted:
+        print(f"发布完成：{where} 上的网站已是最新，没有要上传的文件（{report.unchanged} 个文件没有变化）。")
+    else:
+        print(f"发布完成：上传 {len(report.uploaded)} 个文件，删除 {len(report.deleted)} 个，"
+              f"{report.unchanged} 个没有变化，目标 {where}。")
     return EXIT_OK
 
 
