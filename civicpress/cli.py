@@ -129,6 +129,11 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
     deploy.add_argument("--dry-run", action="store_true", help="只列出将要上传和删除的文件，不改动服务器上的任何文件")
     deploy.add_argument("-q", "--quiet", action="store_true", help="只显示错误和最后的结果")
+    commands.add_parser(
+        "fonts", help="安装交流材料用的免费字体（不需要管理员权限）",
+        description="把交流材料（公文格式 PDF）所用的免费替代字体装到自己的字体文件夹：Debian、Ubuntu 上从系统软件源"
+                    "下载 Fandol 和 Noto CJK 字体；macOS、Windows 上说明用哪些自带字体代替",
+    )
     importer = commands.add_parser(
         "import",
         help="把旧材料（文本、Word）导入为文章",
@@ -165,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             return _init(args)
         if args.command == "deploy":
             return _deploy(args)
+        if args.command == "fonts":
+            from civicpress.fonts_install import install_fonts
+
+            install_fonts(print)
+            return EXIT_OK
         if args.command == "new":
             from civicpress.scaffold import new_document
 
