@@ -134,6 +134,15 @@ def make_parser() -> argparse.ArgumentParser:
         description="把交流材料（公文格式 PDF）所用的免费替代字体装到自己的字体文件夹：Debian、Ubuntu 上从系统软件源"
                     "下载 Fandol 和 Noto CJK 字体；macOS、Windows 上说明用哪些自带字体代替",
     )
+    theme = commands.add_parser(
+        "theme", help="主题：theme export 文件夹，复制默认模板和样式以便修改",
+        description="theme export 文件夹：把默认主题的模板（templates/）和样式、脚本（static/）复制出来以便修改；"
+                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。模板说明见 docs/theme.md",
+    )
+    theme_commands = theme.add_subparsers(dest="theme_command", metavar="操作", parser_class=_Parser, required=True)
+    export = theme_commands.add_parser("export", help="复制默认模板和静态文件", description="复制默认模板和静态文件")
+    export.add_argument("folder", type=Path, metavar="文件夹", help="复制到哪个文件夹（新的或空的）")
+    export.add_argument("--force", action="store_true", help="文件夹不是空的也写入，覆盖其中与主题同名的文件")
     importer = commands.add_parser(
         "import",
         help="把旧材料（文本、Word）导入为文章",
@@ -170,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             return _init(args)
         if args.command == "deploy":
             return _deploy(args)
+        if args.command == "theme":
+            return _theme_export(args)
         if args.command == "fonts":
             from civicpress.fonts_install import install_fonts
 
@@ -302,6 +313,22 @@ def _init(args: argparse.Namespace) -> int:
           "  python build.py serve      预览：浏览器打开 http://127.0.0.1:8000/\n"
           "  python build.py            生成网站到 output/\n"
           "先读一读其中的 编辑须知.md，再修改 site_config.yaml 中的网站名称和网址。")
+    return EXIT_OK
+
+
+def _theme_export(args: argparse.Namespace) -> int:
+    from civicpress.theme_export import export_theme
+
+    try:
+        written = export_theme(args.folder, force=args.force)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有写入任何文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    folder = _display(args.folder)
+    print(f"已复制默认主题的 {len(written)} 个文件到 {folder}（templates/ 模板，static/ 样式和脚本）。\n"
+          "把要修改的文件复制到网站文件夹的 templates/ 或 static/ 中再改，同名文件会代替默认的；"
+          "每个模板收到哪些变量，见 docs/theme.md。")
     return EXIT_OK
 
 
