@@ -153,3 +153,43 @@ def test_the_starter_ships_in_the_package(tmp_path: Path) -> None:
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "新社区" / "content" / "_data" / "stats.yaml").is_file()
+
+
+@pytest.mark.parametrize("relative", ["true", "false"])
+def test_a_site_in_a_sub_folder_links_only_to_its_own_files(tmp_path: Path, relative: str) -> None:
+    """The 发布网站 chapter's sub-folder case: base_url https://www.example.cn/shequ/, files under /shequ/."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    site = init(tmp_path)
+    config = site / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("base_url: https://www.example.cn/ ", "base_url: https://www.example.cn/shequ/ ", 1)
+    text = text.replace("relative_urls: true ", f"relative_urls: {relative} ", 1)
+    config.write_text(text, encoding="utf-8")
+    build_cleanly(site)
+    out = site / "output"
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found += [v for k, v in attrs if k in ("href", "src") and v]
+
+    checked = 0
+    for page in out.rglob("*.html"):
+        rel = page.relative_to(out).as_posix()
+        served_at = "https://www.example.cn/shequ/" + rel  # where the web server shows this file
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            target = urlsplit(urljoin(served_at, link))
+            if target.netloc != "www.example.cn" or link.startswith("#"):
+                continue  # another site (备案 links) or a place on the same page
+            assert target.path.startswith("/shequ/"), f"{rel}: {link} leaves the sub-folder"
+            path = out / unquote(target.path.removeprefix("/shequ/"))
+            assert path.is_file() or (path / "index.html").is_file(), f"{rel}: {link} → {path}"
+            checked += 1
+    assert checked > 200
