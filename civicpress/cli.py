@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from civicpress import __version__
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
 
@@ -25,6 +26,7 @@ from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
 # a command needs it: a build in which nothing changed finishes before that.
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
+_TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")  # every other leading option belongs to build
 PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [
@@ -64,6 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python build.py", description="civicpress：社区信息公开网站和交流材料生成器")
+    parser.add_argument("--version", action="version", version=f"civicpress {__version__}", help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def site_options(sub: argparse.ArgumentParser, out: bool = True) -> None:
@@ -83,6 +86,13 @@ def make_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
+    init = commands.add_parser(
+        "init", help="建立一个新的网站文件夹",
+        description="在一个新的（或空的）文件夹里建立网站：带中文说明的设置、每个栏目一篇示例文章、数据文件、"
+                    "一份交流材料、build.py 和编辑须知，建好即可生成",
+    )
+    init.add_argument("folder", type=Path, metavar="文件夹", help="新网站的文件夹，如 新社区")
+    init.add_argument("--bare", action="store_true", help="只建空的骨架（设置和栏目文件夹），不要示例内容")
     build_parser = commands.add_parser("build", help="生成网站（默认命令）", description="生成整个网站到输出文件夹")
     site_options(build_parser)
     build_parser.add_argument(
@@ -94,7 +104,8 @@ def make_parser() -> argparse.ArgumentParser:
         description="只生成 content/materials/ 中的交流材料和参观材料到输出文件夹的 print/，网站其余部分不变",
     ))
     serve = commands.add_parser(
-        "serve", help="本地预览，保存后自动刷新", description="本地预览网站，保存文件后自动重新生成并刷新浏览器"
+        "serve", help="本地预览，保存后自动刷新",
+        description="本地预览网站，保存文件后自动重新生成并刷新浏览器。预览时草稿也显示，标题旁标有“草稿”。",
     )
     site_options(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
@@ -110,6 +121,28 @@ def make_parser() -> argparse.ArgumentParser:
     check_parser.add_argument(
         "--external", action="store_true", help="同时检查文章中的外部网址能否打开（需要联网，较慢）"
     )
+    deploy = commands.add_parser(
+        "deploy", help="发布：把网站上传到服务器（只传改了的文件）",
+        description="先生成公开版网站，再按 site_config.yaml 中 deploy 的设置上传到服务器（SFTP）或复制到文件夹，"
+                    "只传内容改了的文件：先传图片等文件，再传网页，最后删除不再需要的文件",
+    )
+    deploy.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
+    deploy.add_argument("--dry-run", action="store_true", help="只列出将要上传和删除的文件，不改动服务器上的任何文件")
+    deploy.add_argument("-q", "--quiet", action="store_true", help="只显示错误和最后的结果")
+    commands.add_parser(
+        "fonts", help="安装交流材料用的免费字体（不需要管理员权限）",
+        description="把交流材料（公文格式 PDF）所用的免费替代字体装到自己的字体文件夹：Debian、Ubuntu 上从系统软件源"
+                    "下载 Fandol 和 Noto CJK 字体；macOS、Windows 上说明用哪些自带字体代替",
+    )
+    theme = commands.add_parser(
+        "theme", help="主题：theme export 文件夹，复制默认模板和样式以便修改",
+        description="theme export 文件夹：把默认主题的模板（templates/）和样式、脚本（static/）复制出来以便修改；"
+                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。模板说明见 docs/theme.md",
+    )
+    theme_commands = theme.add_subparsers(dest="theme_command", metavar="操作", parser_class=_Parser, required=True)
+    export = theme_commands.add_parser("export", help="复制默认模板和静态文件", description="复制默认模板和静态文件")
+    export.add_argument("folder", type=Path, metavar="文件夹", help="复制到哪个文件夹（新的或空的）")
+    export.add_argument("--force", action="store_true", help="文件夹不是空的也写入，覆盖其中与主题同名的文件")
     importer = commands.add_parser(
         "import",
         help="把旧材料（文本、Word）导入为文章",
@@ -126,7 +159,7 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     _utf8_console()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in _TOP_LEVEL_OPTIONS):
         args_list.insert(0, "build")
     args = make_parser().parse_args(args_list)
     if args.command is None:
@@ -142,6 +175,17 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "deploy":
+            return _deploy(args)
+        if args.command == "theme":
+            return _theme_export(args)
+        if args.command == "fonts":
+            from civicpress.fonts_install import install_fonts
+
+            install_fonts(print)
+            return EXIT_OK
         if args.command == "new":
             from civicpress.scaffold import new_document
 
@@ -213,7 +257,9 @@ def _in_output(filename: str, out: Path) -> bool:
 def _options(args: argparse.Namespace) -> BuildOptions:
     default_out = "output" if args.edition == PUBLIC else "output-internal"
     out = args.out if getattr(args, "out", None) is not None else args.site / default_out
-    return BuildOptions(site_dir=args.site, out_dir=out, drafts=args.drafts, strict=args.strict, edition=args.edition,
+    # A preview is for the editor: her drafts are shown there, marked 草稿 (never in build or deploy).
+    drafts = args.drafts or args.command == "serve"
+    return BuildOptions(site_dir=args.site, out_dir=out, drafts=drafts, strict=args.strict, edition=args.edition,
                         cache=not getattr(args, "no_cache", False))
 
 
@@ -243,9 +289,89 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _held_back(result: BuildResult) -> None:
+    if result.drafts_left_out:
+        print(f"另有 {len(result.drafts_left_out)} 篇草稿没有发布（draft: true 或 status: 草稿）；"
+              "运行 python build.py serve 可以预览草稿，定稿后删去 draft: true 这一行（或改为 status: 已审）。")
     if result.held_back:
         print(f"另有 {len(result.held_back)} 篇文章尚未审核通过（require_approval: true），公开版未发布；"
               "运行 python build.py check 可列出待审核的文章。")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from civicpress.init_site import init_site
+
+    try:
+        written = init_site(args.folder, bare=args.bare)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有写入任何文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    folder = _display(args.folder)
+    kind = "空白网站" if args.bare else "示例网站"
+    print(f"已建立{kind}：{folder}（{len(written)} 个文件）。接下来：\n"
+          f"  cd {folder}\n"
+          "  python build.py serve      预览：浏览器打开 http://127.0.0.1:8000/\n"
+          "  python build.py            生成网站到 output/\n"
+          "先读一读其中的 编辑须知.md，再修改 site_config.yaml 中的网站名称和网址。")
+    return EXIT_OK
+
+
+def _theme_export(args: argparse.Namespace) -> int:
+    from civicpress.theme_export import export_theme
+
+    try:
+        written = export_theme(args.folder, force=args.force)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有写入任何文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    folder = _display(args.folder)
+    print(f"已复制默认主题的 {len(written)} 个文件到 {folder}（templates/ 模板，static/ 样式和脚本）。\n"
+          "把要修改的文件复制到网站文件夹的 templates/ 或 static/ 中再改，同名文件会代替默认的；"
+          "每个模板收到哪些变量，见 docs/theme.md。")
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Build the public site as ``build`` does, then upload what changed (never drafts: see _options)."""
+    from civicpress.deploy import deploy, load_settings, open_target, prompt_password
+
+    settings = load_settings(args.site)
+    options = BuildOptions(site_dir=args.site, out_dir=args.site / "output")
+    from civicpress.unchanged import unchanged_build
+
+    result = unchanged_build(options)
+    if result is None:
+        from civicpress.pipeline import build
+
+        result = build(options, progress=_Progress(sys.stderr, quiet=args.quiet))
+    _finish(result, args.quiet)
+    where = settings.path if settings.method == "folder" else f"{settings.user}@{settings.host}:{settings.path}"
+
+    def show(action: str, rel: str) -> None:
+        if not args.quiet:
+            print(f"  {action} {rel}")
+
+    try:
+        with open_target(settings, args.site, prompt_password) as target:
+            report = deploy(options.out_dir, target, dry_run=args.dry_run, progress=show)
+    except SiteError as exc:
+        _report(exc.findings, sys.stderr)
+        print("\n失败：没有发布完。已传好的文件记在目标上，重新运行 deploy 会接着传其余的文件。", file=sys.stderr)
+        return EXIT_SITE_ERROR
+    if report.dry_run:
+        for rel in report.uploaded:
+            print(f"  将上传 {rel}")
+        for rel in report.deleted:
+            print(f"  将删除 {rel}")
+        print(f"试运行：将上传 {len(report.uploaded)} 个文件，删除 {len(report.deleted)} 个，"
+              f"{report.unchanged} 个没有变化；没有改动 {where} 上的任何文件。")
+    elif not report.uploaded and not report.deleted:
+        print(f"发布完成：{where} 上的网站已是最新，没有要上传的文件（{report.unchanged} 个文件没有变化）。")
+    else:
+        print(f"发布完成：上传 {len(report.uploaded)} 个文件，删除 {len(report.deleted)} 个，"
+              f"{report.unchanged} 个没有变化，目标 {where}。")
+    return EXIT_OK
 
 
 def _print(args: argparse.Namespace) -> int:

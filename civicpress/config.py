@@ -185,6 +185,7 @@ SITE_FIELDS = _settings({
     "footer": (_mapping, "键值对"),
     "extra": (_mapping, "键值对"),
     "print": (_mapping, "键值对：booklet、missing_glyphs"),
+    "deploy": (_mapping, "键值对：method、host、port、user、path、key_file、host_key（civicpress.deploy 逐项检查）"),
 })
 PRINT_FIELDS = _settings({
     "booklet": (_mapping, "键值对：title、materials、parts 等"),
@@ -289,6 +290,7 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
             missing_glyphs=print_values.get("missing_glyphs", "error"),
         )
     values.pop("footer", None)
+    values.pop("deploy", None)  # read by the deploy command only (civicpress.deploy)
     values["privacy"] = privacy
     values["extra"] = freeze(values.get("extra", {}))
     if values.get("base_url") and not values["base_url"].endswith("/"):

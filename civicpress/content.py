@@ -11,7 +11,8 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -112,15 +113,22 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("location",),
     "honors": ("level", "awarded_by"),
 }
-DATE_HINT = "日期请写成 2022-09-19 或 2022-09-19 14:30 的格式。"
+DATE_HINT = "日期请写成 2022-09-19、2022/9/19、2022.9.19 或 2022年9月19日，要写时间时加在后面，如 2022-09-19 14:30。"
 SLUG_HINT = "slug 只写一个名字，用字母、数字、汉字和短横线，如 slug: chong-yang-jie；网址的其余部分由栏目决定。"
 LINK_HINT = "符号链接可能指向网站文件夹之外的文件，不会读取也不会发布。请把文件本身复制到这里，再删除这个链接。"
 SITE_FOLDERS = (STATIC_DIR, TEMPLATES_DIR)  # the site's other input folders, besides content/
 
+# An editor's date, after NFKC (full-width digits and punctuation of a Chinese input method → ASCII):
+# 2022-09-19, 2022/9/19 or 2022.9.19 (one kind of separator), or 2022年9月19日 (号 for 日); then an
+# optional time, 14:30[:05] or 14时30分 / 下午2点; then an offset (ISO 8601, as a program writes it).
 _DATE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?P<year>\d{4})"
+    r"(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?:[T ]|(?=$))"
+    r"|\s*年\s*(?P<cmonth>\d{1,2})\s*月\s*(?P<cday>\d{1,2})\s*[日号]?)"
+    r"\s*(?P<half>上午|下午|晚上)?\s*"
+    r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"|\s*[时点]\s*(?:(?P<cminute>\d{1,2})\s*分\s*(?:(?P<csecond>\d{1,2})\s*秒)?)?))?"
+    r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
 )
 
 
@@ -492,20 +500,20 @@ def utc_offset(text: str) -> timezone:
 
 
 def parse_date(value: Any, tz: timezone) -> datetime | None:
-    """An editor's date: ``2022-09-19``, ``2022-9-19 14:30``, ISO 8601 with an offset.
+    """An editor's date: ``2022-09-19``, ``2022/9/19``, ``2022.9.19``, ``2022年9月19日``, each with an
+    optional time (``14:30``, ``14时30分``, ``下午2点``), or ISO 8601 with an offset.
 
     A date without an offset is in the site's timezone ``tz``; the result is always aware.
     """
     if not isinstance(value, str):
         return None
-    match = _DATE.match(value.strip())
+    match = _DATE.match(unicodedata.normalize("NFKC", value).strip())
     if not match:
         return None
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-    except ValueError:
+    parsed = _wall_time(match)
+    if parsed is None:
         return None
+    offset = match["offset"]
     if not offset:
         return parsed.replace(tzinfo=tz)
     if offset == "Z":
@@ -519,3 +527,19 @@ def parse_date(value: Any, tz: timezone) -> datetime | None:
         written = timezone(sign * timedelta(hours=hours, minutes=minutes))
     # Shown and filed (permalink year, month) in the site's timezone.
     return parsed.replace(tzinfo=written).astimezone(tz)
+
+
+def _wall_time(match: re.Match[str]) -> datetime | None:
+    """The date and time a matched date names, or None when there is no such day or hour."""
+    month, day = match["month"] or match["cmonth"], match["day"] or match["cday"]
+    hour = int(match["hour"] or 0)
+    if match["half"] and (match["hour"] is None or hour > 12):  # 下午 alone, 下午14点: not a time
+        return None
+    if match["half"] in ("下午", "晚上") and hour < 12:
+        hour += 12
+    minute = int(match["minute"] or match["cminute"] or 0)
+    second = int(match["second"] or match["csecond"] or 0)
+    try:
+        return datetime(int(match["year"]), int(month), int(day), hour, minute, second)
+    except ValueError:
+        return None

@@ -19,7 +19,15 @@ from civicpress.config import Privacy, SiteConfig
 from civicpress.content import VISIBILITY, FrontMatter
 from civicpress.options import INTERNAL, PUBLIC
 
-APPROVED, PENDING = "已审", "待审"
+APPROVED, PENDING, DRAFT = "已审", "待审", "草稿"
+
+
+def is_draft(front: FrontMatter) -> bool:
+    """``draft: true`` or ``status: 草稿``: the editor's work in progress, in no edition until she says so.
+
+    ``status: 草稿`` is a draft also where approval is not required: never published by accident.
+    """
+    return front.draft or front.status == DRAFT
 
 # Two-character surnames keep both characters: 欧阳某, not 欧某.
 COMPOUND_SURNAMES = frozenset(
@@ -62,13 +70,13 @@ class Edition:
         pattern = re.compile("|".join(re.escape(n) for n in names))
         return pattern.sub(lambda m: self.mask(m.group(0)), text)
 
-    def withheld(self, front: FrontMatter) -> str:
-        """Why a page is left out of this edition, or "" when it is published."""
+    def withheld(self, front: FrontMatter, include_drafts: bool = False) -> str:
+        """Why a page is left out of this edition, or "" when it is published (a preview shows drafts)."""
         if not self.is_public:
             return ""
         if front.visibility == INTERNAL:
             return "仅限内部版（visibility: internal）"
-        if self.awaits_approval(front):
+        if self.awaits_approval(front) and not (include_drafts and is_draft(front)):
             return f"尚未审核通过（status: {front.status or '未填写'}）"
         return ""
 

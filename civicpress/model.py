@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from civicpress.config import DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
-from civicpress.editions import Edition
+from civicpress.editions import Edition, is_draft
 from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.markup import plain_text
@@ -162,6 +162,7 @@ class Site:
     by_rel: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))  # path in content/ -> page
     awaiting_review: tuple[str, ...] = ()  # content files waiting for review (Edition.pending), published or not
     held_back: tuple[str, ...] = ()  # content files this edition leaves out until they are approved
+    drafts: tuple[str, ...] = ()  # content files left out as drafts (draft: true, status: 草稿)
     data_pages: tuple[DataPage, ...] = ()
 
     def articles(self) -> list[Page]:
@@ -301,11 +302,14 @@ def assemble_site(
     intros: dict[str, Intro] = {}
     unpublished: dict[str, str] = {}
     held_back: list[str] = []
+    drafts: list[str] = []
     for document in content.documents:
         reason = _unpublished_reason(document.front, now, include_drafts)
-        withheld = "" if reason else edition.withheld(document.front)
+        withheld = "" if reason else edition.withheld(document.front, include_drafts)
         if reason or withheld:
             unpublished[document.rel] = reason or withheld
+            if reason == DRAFT_REASON:
+                drafts.append(document.source)
             if withheld and edition.awaits_approval(document.front):
                 held_back.append(document.source)
                 if not document.front.status:
@@ -340,6 +344,7 @@ def assemble_site(
         by_rel=MappingProxyType({page.rel: page for page in ordered}),
         awaiting_review=tuple(d.source for d in content.documents if edition.pending(d.front)),
         held_back=tuple(held_back),
+        drafts=tuple(drafts),
         data_pages=data_pages,
     )
 
@@ -409,13 +414,16 @@ def _unapproved(document: Document) -> Finding:
     )
 
 
+DRAFT_REASON = "是草稿（draft: true 或 status: 草稿）"
+
+
 def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool) -> str:
     if front.expiry_date and front.expiry_date <= now:
         return "已过期（expiry_date）"
     if include_drafts:
         return ""
-    if front.draft:
-        return "是草稿（draft: true）"
+    if is_draft(front):
+        return DRAFT_REASON
     publish = front.publish_date or front.date
     if publish and publish > now:
         return "发布日期未到"

@@ -45,6 +45,7 @@ class BuildResult:
     warnings: tuple[Finding, ...] = field(default=())
     awaiting_review: tuple[str, ...] = ()
     held_back: tuple[str, ...] = ()  # pages the public edition left out until they are approved
+    drafts_left_out: tuple[str, ...] = ()  # drafts (draft: true, status: 草稿) a build without --drafts left out
     rendered: int = 0  # output files made this time (the others were kept from the previous build)
     written: int = 0  # files whose bytes changed
     unchanged: bool = False  # nothing changed since the previous build: nothing was done

@@ -341,7 +341,8 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     log.info("built %d pages, %d files (%d made, %d written) in %.2f s",
              len(site.pages), report.files, run.rendered, run.written, seconds)
     return BuildResult(len(site.pages), report.files, report.bytes, seconds, tuple(findings.warnings),
-                       rendered=run.rendered, written=run.written, held_back=site.held_back)
+                       rendered=run.rendered, written=run.written, held_back=site.held_back,
+                       drafts_left_out=site.drafts)
 
 
 def _previous_state(options: BuildOptions, session: BuildSession | None) -> BuildState:
@@ -646,6 +647,7 @@ def check(options: BuildOptions, fetch: Fetch | None = None) -> BuildResult:
     return BuildResult(
         len(site.pages), files, size, time.perf_counter() - started, tuple(findings.warnings), site.awaiting_review,
         held_back=site.held_back,
+        drafts_left_out=site.drafts,
     )
 
 

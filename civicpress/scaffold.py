@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ title: {title}
 date: {date}
 summary: ""
 tags: []
+{draft}
 ---
 
 在这里写正文。段落之间空一行。
@@ -51,5 +53,28 @@ def new_document(site_dir: Path, section: str, title: str, now: datetime) -> Pat
         number += 1
         path = folder / f"{base}-{number}.md"
     quoted = '"' + title.strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
-    path.write_text(TEMPLATE.format(title=quoted, date=today.isoformat()), encoding="utf-8")
+    # A new article is a draft: previewed by serve (marked 草稿), published once the editor says so.
+    draft = "status: 草稿           # 审核通过后改为 status: 已审" if config.require_approval else (
+        "draft: true            # 草稿：写好后删去这一行才会发布")
+    write_new_file(path, TEMPLATE.format(title=quoted, date=today.isoformat(), draft=draft))
     return path
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all (temp file, then one rename), never over an existing file.
+
+    A power cut leaves no half article; a file that appeared meanwhile is kept (FileExistsError).
+    """
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.write_bytes(text.encode("utf-8"))
+    try:
+        try:
+            os.link(temporary, path)  # atomic and refuses to replace: the file is whole or absent
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (FAT on a USB stick)
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ have_family() { fc-list ":family=$1" family 2>/dev/null | grep -q .; }
 fandol_ok() { for f in FandolFang FandolKai FandolSong FandolHei; do have_family "$f" || return 1; done; }
 
 if fandol_ok && have_family "Noto Serif CJK SC" && have_family "Noto Sans CJK SC" \
-        && cmp -s "$HERE/fonts/64-civicpress-gbt9704.conf" "$CONF" \
+        && cmp -s "$HERE/../civicpress/printing/64-civicpress-gbt9704.conf" "$CONF" \
         && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then
     echo "字体已安装：FandolFang/Kai/Song/Hei，Noto Serif/Sans CJK SC。"
     exit 0
@@ -59,7 +59,7 @@ if ! fandol_ok; then
     chmod 644 "$FONT_DIR"/*.otf
 fi
 
-install -m 644 "$HERE/fonts/64-civicpress-gbt9704.conf" "$CONF"
+install -m 644 "$HERE/../civicpress/printing/64-civicpress-gbt9704.conf" "$CONF"
 fc-cache -f >/dev/null
 fandol_ok || { echo "Fandol 字体安装失败" >&2; exit 1; }
 echo "字体已安装：$(fc-match -f '%{family[0]}' 仿宋_GB2312)（仿宋_GB2312），$(fc-match -f '%{family[0]}' 楷体_GB2312)（楷体_GB2312），$(fc-match -f '%{family[0]}' 宋体)（宋体），$(fc-match -f '%{family[0]}' 黑体)（黑体），$(fc-match -f '%{family[0]}:%{style[0]}' 方正小标宋简体)（方正小标宋简体）。"

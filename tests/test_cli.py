@@ -231,11 +231,59 @@ def test_new_creates_a_pinyin_named_article_that_builds(tmp_path: Path) -> None:
     front = front_matter(created)
     assert front["title"] == "社区召开议事会"
     assert front["date"] in (before, after)
+    assert front["draft"] is True  # a new article is the editor's draft until she says otherwise
 
+    built = run_cli("build", "--site", str(site), TZ="CST-8", SOURCE_DATE_EPOCH="")
+    assert built.returncode == 0, built.stderr
+    assert not page_html(site, "news/she-qu-zhao-kai-yi-shi-hui/index.html").exists()
+    assert "另有 1 篇草稿没有发布" in built.stdout
+
+    text = created.read_text(encoding="utf-8")  # the editor deletes the draft line, as its comment says
+    created.write_text(re.sub(r"(?m)^draft: true.*\n", "", text), encoding="utf-8")
     built = run_cli("build", "--site", str(site), TZ="CST-8", SOURCE_DATE_EPOCH="")
     assert built.returncode == 0, built.stderr
     html = page_html(site, "news/she-qu-zhao-kai-yi-shi-hui/index.html").read_text(encoding="utf-8")
     assert "社区召开议事会" in html
+    assert "草稿" not in built.stdout
+
+
+def test_new_writes_status_draft_where_approval_is_required(tmp_path: Path, fixed_now: None) -> None:
+    site = make_site(tmp_path, {"site_config.yaml": CONFIG + "require_approval: true\n"})
+    assert main(["new", "news", "社区召开议事会", "--site", str(site)]) == 0
+    front = front_matter(site / "content" / "news" / "she-qu-zhao-kai-yi-shi-hui.md")
+    assert front["status"] == "草稿"
+    assert "draft" not in front  # one switch: the review status says it all
+
+
+def test_build_counts_the_drafts_it_left_out(tmp_path: Path, fixed_now: None,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path, {
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("草稿二", "2024-03-02", "status: 草稿\n"),
+    })
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "另有 2 篇草稿没有发布" in out
+    assert "python build.py serve" in out  # where she can see them
+    # status: 草稿 is a draft even where approval is not required: never published by accident.
+    assert not (site / "output/news/b/index.html").exists()
+    assert not (site / "output/news/a/index.html").exists()
+    assert (site / "output/news/yi-shi-hui/index.html").exists()
+
+
+def test_drafts_are_marked_when_shown(tmp_path: Path, fixed_now: None) -> None:
+    site = make_site(tmp_path, {
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("待审稿", "2024-03-02", "status: 草稿\n"),
+    })
+    assert main(["build", "--site", str(site), "--drafts", "-q"]) == 0
+    for name in ("a", "b"):
+        html = (site / "output/news" / name / "index.html").read_text(encoding="utf-8")
+        assert '<span class="draft-mark">草稿</span>' in html
+    listing = (site / "output/news/index.html").read_text(encoding="utf-8")
+    assert listing.count('<span class="draft-mark">草稿</span>') == 2
+    published = (site / "output/news/yi-shi-hui/index.html").read_text(encoding="utf-8")
+    assert "draft-mark" not in published
 
 
 def test_new_twice_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -424,3 +472,55 @@ def test_a_second_build_says_nothing_changed_and_no_cache_makes_everything(
     last = capsys.readouterr().out.strip().splitlines()[-1]
     total = re.search(r"共 (\d+) 个文件", last)
     assert "没有变化" not in last and total and f"重新生成 {total.group(1)} 个" in last
+
+
+# ---------------------------------------------------------------- version and entry points
+
+
+def _version_of(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_version_on_build_py_and_python_m_civicpress(tmp_path: Path) -> None:
+    import civicpress
+
+    expected = f"civicpress {civicpress.__version__}"
+    assert _version_of(run_cli("--version", cwd=tmp_path)) == expected
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(repo_root())
+    env["PYTHONIOENCODING"] = "utf-8"
+    by_module = subprocess.run([sys.executable, "-m", "civicpress", "--version"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert _version_of(by_module) == expected
+    # python -m civicpress is the same command line: its help lists the commands.
+    helped = subprocess.run([sys.executable, "-m", "civicpress", "-h"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert helped.returncode == 0 and "init" in helped.stdout
+
+
+def test_version_is_kept_in_one_place() -> None:
+    """pip installs the version ``--version`` shows: pyproject reads it from civicpress.__version__."""
+    import tomllib
+
+    pyproject = tomllib.loads((repo_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "civicpress.__version__"}
+
+
+def test_console_script_runs_main() -> None:
+    """``civicpress`` (pyproject's console script) is cli.main, the same command line as build.py."""
+    import tomllib
+
+    scripts = tomllib.loads((repo_root() / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = scripts["civicpress"].partition(":")
+    assert (module, function) == ("civicpress.cli", "main")
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    import civicpress
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"civicpress {civicpress.__version__}"

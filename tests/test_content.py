@@ -166,7 +166,12 @@ def test_date_optional_outside_sections_and_title_optional_in_index(tmp_path: Pa
 @pytest.mark.parametrize(
     ("date", "line"),
     [
-        ("2022年9月19日", 3),
+        ("2022年13月19日", 3),
+        ("2022年2月30日", 3),
+        ("2022/9/19/1", 3),
+        ("2022-9/19", 3),  # one date, one kind of separator
+        ("2022.09.19 25:00", 3),
+        ("2022年9月19日 14时61分", 3),
         ("2024-13-01", 3),
         ("2022-02-30", 3),
         ("2022-09-19 25:00", 3),
@@ -181,7 +186,7 @@ def test_bad_dates_name_the_line_of_the_date(tmp_path: Path, date: str, line: in
 
 
 def test_bad_date_line_further_down(tmp_path: Path) -> None:
-    text = "---\ntitle: 标题\n\nsummary: 摘要\ndate: 2022-9-19\npublish_date: 2022年10月1日\n---\n"
+    text = "---\ntitle: 标题\n\nsummary: 摘要\ndate: 2022-9-19\npublish_date: 2022年10月32日\n---\n"
     assert errors_of(tmp_path, text) == [("bad-date", Location("content/news/a.md", 6))]
 
 
@@ -196,6 +201,21 @@ def test_bad_date_line_further_down(tmp_path: Path) -> None:
         ("2022-09-19T14:30:00+0800", datetime(2022, 9, 19, 14, 30, tzinfo=CST)),
         ("2022-09-19T06:30:00Z", datetime(2022, 9, 19, 6, 30, tzinfo=timezone.utc)),
         ("2022-09-19T06:30:00-05:00", datetime(2022, 9, 19, 6, 30, tzinfo=timezone(timedelta(hours=-5)))),
+        # As editors type them (WPS, WeChat, a form printed on paper):
+        ("2024年7月1日", datetime(2024, 7, 1, tzinfo=CST)),
+        ("2024 年 7 月 1 日", datetime(2024, 7, 1, tzinfo=CST)),
+        ("2024年07月01号", datetime(2024, 7, 1, tzinfo=CST)),
+        ("2024年7月1日 14:30", datetime(2024, 7, 1, 14, 30, tzinfo=CST)),
+        ("2024年7月1日14:30", datetime(2024, 7, 1, 14, 30, tzinfo=CST)),
+        ("2024年7月1日 14时30分", datetime(2024, 7, 1, 14, 30, tzinfo=CST)),
+        ("2024年7月1日下午2点", datetime(2024, 7, 1, 14, 0, tzinfo=CST)),
+        ("2024年7月1日上午9点30分", datetime(2024, 7, 1, 9, 30, tzinfo=CST)),
+        ("2024/7/1", datetime(2024, 7, 1, tzinfo=CST)),
+        ("2024/07/01 8:05", datetime(2024, 7, 1, 8, 5, tzinfo=CST)),
+        ("2024.7.1", datetime(2024, 7, 1, tzinfo=CST)),
+        ("2024.7.1 14:30:15", datetime(2024, 7, 1, 14, 30, 15, tzinfo=CST)),
+        ("２０２４年７月１日", datetime(2024, 7, 1, tzinfo=CST)),  # full-width digits of a Chinese input method
+        ("2024／7／1　14：30", datetime(2024, 7, 1, 14, 30, tzinfo=CST)),
     ],
 )
 def test_accepted_dates(tmp_path: Path, typed: str, expected: datetime) -> None:

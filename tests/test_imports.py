@@ -46,9 +46,14 @@ LAYERS: dict[str, float] = {
     "rebuild.keys": 7,  # the key of each output: what an incremental build makes again
     "pipeline": 8,
     "scaffold": 8,
+    "init_site": 8,  # init: a new site folder from the starter files (package data)
+    "fonts_install": 8,  # fonts: the free print fonts into the user's own font folder
+    "theme_export": 8,  # theme export: the default theme copied out for editing
+    "deploy": 8,  # deploy: upload the built site (SFTP or a folder), only what changed
     "importer": 9,
     "serve": 9,
     "cli": 10,
+    "__main__": 11,  # python -m civicpress: the command line
 }
 
 

@@ -572,3 +572,36 @@ def test_serve_refuses_to_serve_the_site_folder(site: Path) -> None:
     with pytest.raises(SiteError):
         serve(BuildOptions(site_dir=site, out_dir=site), port=free_port())
     assert os.path.exists(site / "site_config.yaml")
+
+
+def test_cli_serve_previews_drafts_marked_as_drafts(site: Path) -> None:
+    """What an editor runs: `python build.py serve` shows her draft, marked 草稿; Ctrl+C stops it."""
+    import signal
+    import subprocess
+    import sys
+
+    write(site, {"content/news/cao-gao.md": "---\ntitle: 还在写的稿子\ndate: 2022-09-20\ndraft: true\n---\n正文。\n"})
+    port = free_port()
+    build_py = Path(__file__).resolve().parent.parent / "build.py"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen([sys.executable, str(build_py), "serve", "--site", str(site), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "serve did not answer"
+            try:
+                status, _, page = request(port, "/news/cao-gao/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        assert '<span class="draft-mark">草稿</span>' in page
+        _, _, listing = request(port, "/news/")
+        assert "还在写的稿子" in listing and "draft-mark" in listing
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err

@@ -48,7 +48,7 @@ def write_print(
     problem = weasyprint_problem()
     if fonts.face(FANG) is None and not problem:
         findings.warn("print-fonts-missing", "没有找到仿宋字体（仿宋_GB2312 或 FandolFang），PDF 将用其他字体排版",
-                      None, "Debian/Ubuntu 上运行 scripts/install-fonts.sh 安装免费替代字体。")
+                      None, "运行 python build.py fonts 安装免费替代字体（装在自己的字体文件夹里，不需要管理员权限）。")
     for job in jobs:
         problems = missing_glyphs(job, fonts, severity)
         findings.extend(problems)
