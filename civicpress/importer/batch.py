@@ -117,9 +117,10 @@ def _section(site_dir: Path, section: str | None) -> tuple[str, str]:
 def convert(source: Source) -> tuple[Report, RepairLog]:
     """Repair and structure one source: no files are touched."""
     repair_log = RepairLog()
-    lines, header_date = clean(list(source.lines), repair_log)
+    lines, metadata = clean(list(source.lines), repair_log)
     fallback = source.stem if _HAN.search(source.stem) else ""
-    report = parse(lines, source.date or header_date, fallback, source.file_date, known_title=source.title)
+    report = parse(lines, source.date or metadata.date, fallback, source.file_date, known_title=source.title,
+                   metadata=metadata)
     return report, repair_log
 
 
