@@ -75,7 +75,10 @@ _SYMBOL = re.compile(r"[!-/:-@\[-`{-~]")
 _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
-_META_KEYS = "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于"
+_META_KEYS = (
+    "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
+    "关键词|标签"
+)
 _META_PAIR = re.compile(rf"({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEYS})\s*[:：]|$)")
 _DATETIME = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -84,6 +87,8 @@ _BYLINE = re.compile(r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
+_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
+_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
 
 
 @dataclass(frozen=True)
@@ -107,36 +112,84 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     """Remove the chrome; return the lines left and what the metadata lines said."""
     content = [index for index, line in enumerate(lines) if line.text.strip()]
     vocabulary = _vocabulary(lines)
-    position = {index: rank for rank, index in enumerate(content)}
     meta = Metadata()
-    out: list[Line] = []
-    for index, line in enumerate(lines):
+    verdicts: dict[int, float] = {}  # content rank → score of a line still undecided
+    texts: dict[int, str] = {}
+    removed: set[int] = set()  # content ranks removed
+    for rank, index in enumerate(content):
+        line = lines[index]
         text = line.text
-        if not text.strip():
-            out.append(line)
-            continue
-        rank = position[index]
         at_edge = rank < HEAD_LINES or rank >= len(content) - TAIL_LINES
         found = _metadata(text) if at_edge else None
         if found is not None:
             meta = _merge(meta, replace(found, lines=frozenset({line.number})))
             _drop(line, log)
+            log.breaks.add(line.number)
+            removed.add(rank)
             continue
         if any(pattern.match(text) for pattern in _PAGE_MARKS):
             _drop(line, log)
+            removed.add(rank)
             continue
         text = _strip_noise(text)
         cut = text
         for pattern in _PHRASES:
             cut, changes = pattern.subn("", cut)
             log.count("boilerplate", changes)
-        if (cut != text and not _HAS_TEXT.search(cut)) or chrome_score(cut, rank, len(content), vocabulary) >= THRESHOLD:
-            if cut == text:
-                log.count("boilerplate")  # one removal per line, whatever it took
-            log.dropped.add(line.number)
+        if cut != text and not _HAS_TEXT.search(cut):
+            log.dropped.add(line.number)  # nothing but notices on this line (already counted)
+            removed.add(rank)
             continue
-        out.append(replace(line, text=cut) if cut != line.text else line)
+        texts[rank] = cut
+        verdicts[rank] = chrome_score(cut, rank, len(content), vocabulary)
+    for rank in _chrome_runs(verdicts, texts, removed):
+        line = lines[content[rank]]
+        if texts[rank] == _strip_noise(line.text):
+            log.count("boilerplate")  # one removal per line, whatever it took
+        log.dropped.add(line.number)
+        log.breaks.add(line.number)  # a line of its own: what was around it did not run on through it
+        removed.add(rank)
+    out: list[Line] = []
+    ranks = {index: rank for rank, index in enumerate(content)}
+    for index, line in enumerate(lines):
+        if not line.text.strip():
+            out.append(line)
+            continue
+        rank = ranks[index]
+        if rank in removed:
+            continue
+        out.append(replace(line, text=texts[rank]) if texts[rank] != line.text else line)
     return out, meta
+
+
+def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[int]) -> list[int]:
+    """The lines whose evidence reaches the threshold, their own or with their neighbours':
+    chrome comes in runs, so a short line with some evidence of its own counts more beside other
+    such lines, and more still beside a line already removed."""
+    decided = set(removed)
+    chosen: list[int] = []
+
+    def short(rank: int) -> bool:
+        return rank in texts and len(texts[rank].strip()) <= 20 and not _SENTENCE_MARK.search(texts[rank])
+
+    changed = True
+    while changed:
+        changed = False
+        for rank, score in sorted(scores.items()):
+            if rank in decided:
+                continue
+            total = score
+            if short(rank) and score > 0:
+                for near in (rank - 1, rank + 1):
+                    if near in decided:
+                        total += 1.0
+                    elif short(near) and scores.get(near, 0.0) > 0:
+                        total += 0.5
+            if total >= THRESHOLD:
+                decided.add(rank)
+                chosen.append(rank)
+                changed = True
+    return sorted(chosen)
 
 
 def _drop(line: Line, log: RepairLog) -> None:
@@ -145,19 +198,26 @@ def _drop(line: Line, log: RepairLog) -> None:
 
 
 def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -> float:
-    """How strongly a line reads as a site's chrome rather than the report (higher: chrome)."""
+    """How strongly a line reads as a site's chrome rather than the report (higher: chrome).
+
+    Only a line with evidence of its own (a site's words, an address, a line without Chinese)
+    scores above zero: position, shape and vocabulary weigh that evidence, they never make it,
+    so a title or a short heading that shares few words with the body stays."""
     stripped = text.strip()
     han = len(_HAN.findall(stripped))
     marks = len(_SENTENCE_MARK.findall(stripped))
-    score = 0.0
-    # Vocabulary of sites: each distinct word counts, a few of them in a short line count more.
+    own = 0.0
     words = {m.group(0).lower() for m in _SITE_WORDS.finditer(stripped)}
-    score += 1.0 * len(words)
+    own += 1.0 * len(words)
     if _DOMAIN.search(stripped):
-        score += 3.0
+        own += 3.0
+    if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
+        own += 2.0
     if han == 0:
-        symbols = len(_SYMBOL.findall(stripped))
-        score += 3.0 if symbols >= 3 else 1.5  # a watermark, a counter, a lone Latin word
+        own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
+    if own == 0:
+        return 0.0
+    score = own
     # The shape of a report's lines: sentences, numbered headings.
     if marks == 0 and len(stripped) <= 8:
         score += 0.5
@@ -166,10 +226,7 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     if marks >= 3 and len(stripped) >= 60:
         score -= 1.5 if words else 3.0
     # Where it stands: sites put chrome at the head and the tail of a page.
-    if rank < HEAD_LINES or rank >= total - TAIL_LINES:
-        score += 0.5 if score > 0 else 0.0
-    else:
-        score -= 1.0
+    score += 0.5 if rank < HEAD_LINES or rank >= total - TAIL_LINES else -1.0
     # Little in common with the rest of the text.
     if han >= 4 and _overlap(stripped, vocabulary) < 0.25:
         score += 1.0
@@ -228,7 +285,7 @@ def _metadata(text: str) -> Metadata | None:
     rest = _BRACKETS.sub("", rest).replace("?", "").strip()
     author, origin = "", ""
     for pair in pairs:
-        key, value = pair.group(1), pair.group(2).replace("?", "").strip()
+        key, value = pair.group(1), _VALUE_JUNK.sub(" ", pair.group(2)).strip()
         if key == "作者":
             author = value
         elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):

@@ -79,7 +79,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     content = [line for line in lines if line.text.strip()]
     if not content:
         return []
-    blanks = len(lines) - len(content)
+    inner = lines[lines.index(content[0]) : len(lines) - lines[::-1].index(content[-1])]
+    blanks = len(inner) - len(content)  # blank lines between paragraphs (not the file's last newline)
     blank_mode = blanks >= max(1, len(content) // 4)
     indented = sum(1 for line in content if line.text.startswith(_INDENT))
     indent_mode = indented >= max(2, len(content) // 4)
@@ -89,6 +90,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     def joins(previous: Line, current: Line) -> bool:
         if previous.number == first.number or _structural(previous) or _structural(current):
             return False
+        if any(previous.number < number < current.number for number in log.breaks):
+            return False  # a removed metadata or chrome line stood between them
         if indent_mode:
             return not current.text.startswith(_INDENT)
         if blank_mode:

@@ -160,7 +160,8 @@ _TITLE_SUFFIXES = [
     re.compile(r"\s*范文\s*$"),
 ]
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
-_GLUED_TITLE = re.compile(r"^(.{4,40}?(?:总结|汇报|材料|报告|小结))(?=[^\s，。、；：:,;（(]{2})")
+_GLUED_TITLE = re.compile(r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})")
+_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
 
 
@@ -216,7 +217,8 @@ def _candidate(line: Line, index: int, metadata: Metadata) -> tuple[str, str, fl
     bracketed = _BRACKET_TITLE.match(text)
     if bracketed:
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
-    if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20):
+    if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
+            and not _FORM_FIELD.match(text):
         title = clean_title(text)
         if not title or len(title) > TITLE_LIMIT + 10:
             return "", "", 0.0
@@ -407,6 +409,10 @@ def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
                     blocks.append(ListBlock(tuple(items), True, line.number))
                     index = end
                     continue
+            if numbered.rank <= 2 and _ONE_SENTENCE.fullmatch(numbered.rest):
+                blocks.append(Heading(numbered.rank, numbered.marker + numbered.rest, line.number))
+                index += 1
+                continue
             run_in = _RUN_IN.match(numbered.rest)
             if run_in and numbered.rank <= 2 and numbered.rest[run_in.end() :].strip():
                 blocks.append(Heading(numbered.rank, numbered.marker + run_in.group(1), line.number))
@@ -418,6 +424,7 @@ def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
     return blocks
 
 
+_ONE_SENTENCE = re.compile(rf"[^。！？；]{{2,{RUN_IN_LIMIT}}}。")  # 二、加大宣传力度。 : a heading too
 _RUN_IN = re.compile(rf"([^。！？：]{{1,{RUN_IN_LIMIT}}})[。：]")
 _INLINE_POINT = re.compile(r"(?<=[。；;：:，,])\s*(?=[一二三四五六七八九十]是)|^(?=[一二三四五六七八九十]是)")
 
