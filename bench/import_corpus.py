@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from corpus_score import figures, load, score  # noqa: E402
+from corpus_score import figures, load, score
 
 
 def main() -> int:

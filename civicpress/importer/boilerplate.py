@@ -22,6 +22,7 @@ of a paragraph is dropped. Runs after the Simplified conversion, so only Simplif
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -83,7 +84,9 @@ _META_PAIR = re.compile(rf"({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEYS})
 _DATETIME = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _ISSUE = re.compile(r"^\s*(\S{2,20}?)\s*\d{4}\s*年\s*(?:第\s*)?\d{1,2}\s*期\s*$")
-_BYLINE = re.compile(r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u4e00-\u9fff ]{2,30}?)\s*(?:文/图|文图|摄)?\s*$")
+_BYLINE = re.compile(
+    r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u4e00-\u9fff ]{2,30}?)\s*(?:文/图|文图|摄)?\s*$"
+)
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
@@ -321,7 +324,7 @@ def page_chunks(lines: list[Line]) -> list[Line]:
     the middle of a sentence: a numbered line after a long line that stops mid-sentence."""
     content = [index for index, line in enumerate(lines) if line.text.strip()]
     cut: set[int] = set()
-    for previous, current in zip(content, content[1:], strict=False):
+    for previous, current in itertools.pairwise(content):
         before, text = lines[previous].text.rstrip(), lines[current].text
         marker = _CHUNK.match(text)
         if marker and len(before) >= CHUNK_LENGTH and before[-1] not in "。！？!?；;：:”":

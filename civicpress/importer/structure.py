@@ -110,6 +110,8 @@ def parse(
     metadata = metadata or Metadata()
     lines = [line for line in lines if line.text.strip()]
     consumed: list[int] = []
+    title_lines: list[int]
+    stamp: date | None
     lines = _drop_contents_lines(lines, consumed)
     markers = compilation_markers(lines)
     if known_title:
@@ -132,10 +134,10 @@ def parse(
                 found, source = find_date(line.text), "文末"
     if found is None and file_date is not None:
         found, source = file_date
-    blocks = tuple(_blocks(lines, {line.number for line in markers if line.number in {x.number for x in lines}}
-                           if len(markers) >= 2 else set()))
+    articles = {line.number for line in markers} if len(markers) >= 2 else set()
+    blocks = tuple(_blocks(lines, articles))
     return Report(title, found, source, blocks, author=author, origin=metadata.origin,
-                  title_lines=tuple(title_lines), consumed=tuple(consumed), articles=len(markers) if len(markers) >= 2 else 0)
+                  title_lines=tuple(title_lines), consumed=tuple(consumed), articles=len(articles))
 
 
 # -- titles -------------------------------------------------------------------------------------
@@ -160,7 +162,9 @@ _TITLE_SUFFIXES = [
     re.compile(r"\s*范文\s*$"),
 ]
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
-_GLUED_TITLE = re.compile(r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})")
+_GLUED_TITLE = re.compile(
+    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
+)
 _FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
 
@@ -247,7 +251,13 @@ def _duplicate(text: str, title: str) -> bool:
     core = re.sub(r"(?<=[\u4e00-\u9fff])\d{1,2}$", "", clean_title(text))
     if not core:
         return False
-    return core == title or (len(core) >= 4 and core in title) or (title in core and len(core) - len(title) <= 6)
+    if core == title or (len(core) >= 4 and core in title):
+        return True
+    # The title with a counter or a placeholder around it (某某社区…, …5篇), not with more words.
+    return title in core and bool(_COUNTERS.fullmatch(core.replace(title, "", 1)))
+
+
+_COUNTERS = re.compile(r"[\d篇某xX*＊\s（）()【】第一二三四五六七八九十:：]{0,6}")
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;，,]")
@@ -337,7 +347,9 @@ def compilation_markers(lines: list[Line]) -> list[Line]:
     return articles if len(numbers) >= 2 and len(articles) >= 2 else []
 
 
-def _compilation_title(lines: list[Line], markers: list[Line], fallback: str) -> tuple[str, list[int], list[Line], date | None]:
+def _compilation_title(
+    lines: list[Line], markers: list[Line], fallback: str
+) -> tuple[str, list[int], list[Line], date | None]:
     """A compilation's title: the line before its contents or first article, else the common
     name of its articles (``社区创城工作汇报材料一/二`` → ``社区创城工作汇报材料``), else the file's."""
     first = lines.index(markers[0])
