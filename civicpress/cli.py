@@ -151,7 +151,8 @@ def make_parser() -> argparse.ArgumentParser:
     importer.add_argument("files", nargs="+", metavar="文件", help="要导入的 .txt、.md、.docx 文件；- 表示标准输入")
     importer.add_argument("--section", default=None, metavar="栏目", help="导入到哪个栏目（默认：第一个栏目）")
     importer.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
-    importer.add_argument("--split", action="store_true", help="每个一级标题（一、二、……）各成一篇文章")
+    importer.add_argument("--split", action="store_true",
+                          help="每个一级标题（一、二、……）各成一篇文章；汇编（目录、第1篇、第2篇……）按篇拆分")
     importer.add_argument("--dry-run", action="store_true", help="只显示将要写入的内容，不写任何文件")
     return parser
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from civicpress.errors import Location
 from civicpress.importer.article import escape_text, summary, yaml_scalar
-from civicpress.importer.boilerplate import strip
+from civicpress.importer.boilerplate import Metadata, strip
 from civicpress.importer.cleaning import clean
 from civicpress.importer.hanzi_frequency import RANKED
 from civicpress.importer.mojibake import mark_lost_characters, repair_text
@@ -347,7 +347,7 @@ def test_clean_simplified_text_passes_through_unchanged(paragraphs: list[str]) -
     lines = [Line(i, text) for i, text in enumerate(paragraphs, start=1)]
     cleaned, found = clean(lines, log)
     assert [line.text for line in cleaned] == paragraphs
-    assert found is None and log.total == 0 and not log.flags
+    assert found == Metadata() and log.total == 0 and not log.flags
 
 
 @settings(max_examples=60, deadline=None)

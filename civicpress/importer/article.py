@@ -157,6 +157,10 @@ def front_matter(article: Article, tags: list[str]) -> str:
         lines.append(f"summary: {yaml_scalar(text)}")
     lines.append("tags: [" + ", ".join(_flow_item(tag) for tag in tags) + "]")
     lines += ["extra:", f"  source: {yaml_scalar(article.source)}", "  imported: true"]
+    if article.report.author:
+        lines.append(f"  author: {yaml_scalar(article.report.author)}")
+    if article.report.origin:
+        lines.append(f"  origin: {yaml_scalar(article.report.origin)}")
     if article.source_digest:
         lines.append(f'  source_digest: "{article.source_digest}"')  # quoted: digits only would be a number
     if article.part is not None:

@@ -117,9 +117,10 @@ def _section(site_dir: Path, section: str | None) -> tuple[str, str]:
 def convert(source: Source) -> tuple[Report, RepairLog]:
     """Repair and structure one source: no files are touched."""
     repair_log = RepairLog()
-    lines, header_date = clean(list(source.lines), repair_log)
+    lines, metadata = clean(list(source.lines), repair_log)
     fallback = source.stem if _HAN.search(source.stem) else ""
-    report = parse(lines, source.date or header_date, fallback, source.file_date, known_title=source.title)
+    report = parse(lines, source.date or metadata.date, fallback, source.file_date, known_title=source.title,
+                   metadata=metadata)
     return report, repair_log
 
 
@@ -195,6 +196,8 @@ def _import_one(source: Source, digest: str, places: _Places, split_sections: bo
         else:
             return Imported(source, report, repair_log, _split_outputs(report, intro, parts, name, markdown, digest,
                                                                        places, repair_log))
+    if report.articles and not split_sections:
+        note = f"这是一份汇编，共 {report.articles} 篇文章；加上 --split 可按篇拆分为 {report.articles} 篇文章"
     destination, skipped = places.of(report.title, digest, None)
     article = Article(report.title, report.date, report, name, markdown, source_digest=digest)
     output = Output(destination, report.title, render(article, repair_log), skipped)

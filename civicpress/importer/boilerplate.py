@@ -1,35 +1,42 @@
 """Repair 4: what content farms and document sites add around a report.
 
-Removed: the ``时间:``/``导语:`` header lines (the date is kept for the front matter), the
-"来源于网友上传，不代表本站观点" and "若需要原创文章可咨询客服老师" notices, watermarks and
-site names, "本文由…整理/提供", download prompts, and page markers (``第 2 页 共 5 页``,
-``- 3 -``, ``2/5``). A phrase inside a paragraph is cut out; a line left empty is dropped.
-Runs after the Simplified conversion, so only Simplified spellings are listed.
+Sites differ in their phrases but not in the kind of line they add, so a line is judged by its
+evidence, each piece scored (:func:`chrome_score`), and removed when the sum reaches
+:data:`THRESHOLD` (tuned on tests/import_corpus/, see bench/import_corpus.py):
+
+- navigation, account and document-site vocabulary (登录、投稿、会员、上传、下载、举报、分享、文档、页…)
+  and the site's own voice presenting the text it collected (小编、为您、供大家参考…);
+- web addresses and domains in any case, even broken by spaces or dots;
+- no sentence punctuation, few characters, a line of symbols and letters (a watermark);
+- where it stands: the head and the tail of a text are where sites put their chrome, so evidence
+  there weighs more; and how little it shares with the vocabulary of the rest of the text.
+
+A line that reads as the report itself (numbered headings, long sentences) carries negative
+evidence; precision comes first, since a removed sentence is lost to the editor.
+
+Metadata lines (``时间:``, ``来源:``, ``作者:``, a journal issue, a date with a time) are not lost:
+their date, author and source go to the front matter (:class:`Metadata`). Known notices inside a
+paragraph ("来源于网友上传，不代表本站观点") are cut out of it, and anti-scraping noise in front
+of a paragraph is dropped. Runs after the Simplified conversion, so only Simplified spellings count.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from civicpress.importer.dates import find_date
+from civicpress.importer.headings import numbering
 from civicpress.importer.repair_log import Line, RepairLog
 
+THRESHOLD = 3.0  # tuned on the odd-numbered half of tests/import_corpus/ (bench/import_corpus.py)
+HEAD_LINES = 12  # lines at either end of a text where sites put their chrome
+TAIL_LINES = 12
+
 _SEP = r"[，,、；;：:。.！!\s]*"
-# Lines removed whole.
-_HEADER = re.compile(r"^\s*(?:发布)?(?:时间|日期)\s*[:：]\s*\d{4}\s*[-/.年]")
-_LINE_PATTERNS = [
-    re.compile(r"^\s*(?:导语|导读|摘要)\s*[:：].*(?:来源|网友|本站|客服|参考)"),
-    re.compile(r"^\s*(?:来源|出处|作者|编辑|责任编辑|浏览次数|阅读次数|点击数|字号)\s*[:：].{0,40}$"),
-    re.compile(r"^\s*第\s*\d+\s*页\s*[/，,、]?\s*共\s*\d+\s*页\s*$"),
-    re.compile(r"^\s*[-—–－]\s*\d{1,3}\s*[-—–－]\s*$"),
-    re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
-    re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
-    re.compile(r"^\s*(?:【(?:打印|关闭|收藏|返回顶部)】\s*)+$"),
-    re.compile(r"^.{0,30}(?:https?://|www\.)\S+.{0,30}$", re.IGNORECASE),
-]
-# Phrases cut out of a line.
+# Phrases cut out of a paragraph (the rest of it stays).
 _PHRASES = [
     re.compile(rf"(?:本文|此文|一文)?(?:内容)?来源于网友上传{_SEP}(?:不代表本站观点{_SEP})?"),
     re.compile(rf"不代表本站观点{_SEP}"),
@@ -40,26 +47,290 @@ _PHRASES = [
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
 ]
+# Page markers and notices: a line that is nothing else.
+_PAGE_MARKS = [
+    re.compile(r"^\s*(?:导语|导读|摘要)\s*[:：].*(?:来源|网友|本站|客服|参考)"),
+    re.compile(r"^\s*(?:【(?:打印|关闭|收藏|返回顶部)】\s*)+$"),
+    re.compile(r"^\s*第\s*\d+\s*页\s*[/，,、]?\s*共\s*\d+\s*页\s*$"),
+    re.compile(r"^\s*[-—–－]\s*\d{1,3}\s*[-—–－]\s*$"),
+    re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
+    re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
+]
+# Words of site navigation, accounts and document sharing, and of a site presenting a text.
+_SITE_WORDS = re.compile(
+    "登录|注册|投稿|会员|上传|下载|举报|分享|文档|首页|收藏|客服|VIP|版权|侵权|免责声明|推荐阅读|相关推荐|"
+    "热榜|浏览|评论|人气|栏目|关键词|资料图片|温馨提示|文本内容|当前位置|阅读|打印|关闭|返回|设为|"
+    "加入|进入旧版|网站|本站|付费|权益|申诉|小编|为您|为大家|供大家|供您|参考|借鉴|感谢您|希望对|"
+    "喜欢就|复制|整理|精选|范文|写作|珍藏版|未经许可|转载|编辑|二审|三审|视频|网友|English|TOP|"
+    r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(
+    r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)\b", re.IGNORECASE
+)
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_SENTENCE_MARK = re.compile(r"[。！？!?；;，,：:]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _HAS_TEXT = re.compile(r"[\u3400-\u9fff\w]")
+_SYMBOL = re.compile(r"[!-/:-@\[-`{-~]")
+_NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
+
+# Metadata: "key: value" pairs, a date with a time, a journal issue.
+_META_KEYS = (
+    "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
+    "关键词|标签"
+)
+_META_PAIR = re.compile(rf"({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEYS})\s*[:：]|$)")
+_DATETIME = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_ISSUE = re.compile(r"^\s*(\S{2,20}?)\s*\d{4}\s*年\s*(?:第\s*)?\d{1,2}\s*期\s*$")
+_BYLINE = re.compile(
+    r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u4e00-\u9fff ]{2,30}?)\s*(?:文/图|文图|摄)?\s*$"
+)
+_NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
+_NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
+_BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
+_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
+_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the metadata lines said: date (of a ``时间:`` line or a date line with its time),
+    author and source; empty when the text does not say."""
+
+    date: date | None = None
+    author: str = ""
+    origin: str = ""
+    lines: frozenset[int] = frozenset()  # the source lines they stood on
 
 
 def strip(lines: list[Line], log: RepairLog) -> tuple[list[Line], date | None]:
-    """Remove the boilerplate; return the lines left and the date of a ``时间:`` line."""
-    found: date | None = None
-    out: list[Line] = []
-    for line in lines:
+    """Remove the chrome; return the lines left and the date of a metadata line (compatibility)."""
+    kept, meta = strip_all(lines, log)
+    return kept, meta.date
+
+
+def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
+    """Remove the chrome; return the lines left and what the metadata lines said."""
+    content = [index for index, line in enumerate(lines) if line.text.strip()]
+    vocabulary = _vocabulary(lines)
+    meta = Metadata()
+    verdicts: dict[int, float] = {}  # content rank → score of a line still undecided
+    texts: dict[int, str] = {}
+    removed: set[int] = set()  # content ranks removed
+    for rank, index in enumerate(content):
+        line = lines[index]
         text = line.text
-        if _HEADER.match(text):
-            found = found or find_date(text)
-            log.count("boilerplate")
+        at_edge = rank < HEAD_LINES or rank >= len(content) - TAIL_LINES
+        found = _metadata(text) if at_edge else None
+        if found is not None:
+            meta = _merge(meta, replace(found, lines=frozenset({line.number})))
+            _drop(line, log)
+            log.breaks.add(line.number)
+            removed.add(rank)
             continue
-        if any(pattern.match(text) for pattern in _LINE_PATTERNS):
-            log.count("boilerplate")
+        if any(pattern.match(text) for pattern in _PAGE_MARKS):
+            _drop(line, log)
+            removed.add(rank)
             continue
+        text = _strip_noise(text)
+        cut = text
         for pattern in _PHRASES:
-            text, changes = pattern.subn("", text)
+            cut, changes = pattern.subn("", cut)
             log.count("boilerplate", changes)
-        if text != line.text and not _HAS_TEXT.search(text):
-            continue  # nothing but boilerplate on this line
-        out.append(replace(line, text=text))
-    return out, found
+        if cut != text and not _HAS_TEXT.search(cut):
+            log.dropped.add(line.number)  # nothing but notices on this line (already counted)
+            removed.add(rank)
+            continue
+        texts[rank] = cut
+        verdicts[rank] = chrome_score(cut, rank, len(content), vocabulary)
+    for rank in _chrome_runs(verdicts, texts, removed):
+        line = lines[content[rank]]
+        if texts[rank] == _strip_noise(line.text):
+            log.count("boilerplate")  # one removal per line, whatever it took
+        log.dropped.add(line.number)
+        log.breaks.add(line.number)  # a line of its own: what was around it did not run on through it
+        removed.add(rank)
+    out: list[Line] = []
+    ranks = {index: rank for rank, index in enumerate(content)}
+    for index, line in enumerate(lines):
+        if not line.text.strip():
+            out.append(line)
+            continue
+        rank = ranks[index]
+        if rank in removed:
+            continue
+        out.append(replace(line, text=texts[rank]) if texts[rank] != line.text else line)
+    return out, meta
+
+
+def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[int]) -> list[int]:
+    """The lines whose evidence reaches the threshold, their own or with their neighbours':
+    chrome comes in runs, so a short line with some evidence of its own counts more beside other
+    such lines, and more still beside a line already removed."""
+    decided = set(removed)
+    chosen: list[int] = []
+
+    def short(rank: int) -> bool:
+        return rank in texts and len(texts[rank].strip()) <= 20 and not _SENTENCE_MARK.search(texts[rank])
+
+    changed = True
+    while changed:
+        changed = False
+        for rank, score in sorted(scores.items()):
+            if rank in decided:
+                continue
+            total = score
+            if short(rank) and score > 0:
+                for near in (rank - 1, rank + 1):
+                    if near in decided:
+                        total += 1.0
+                    elif short(near) and scores.get(near, 0.0) > 0:
+                        total += 0.5
+            if total >= THRESHOLD:
+                decided.add(rank)
+                chosen.append(rank)
+                changed = True
+    return sorted(chosen)
+
+
+def _drop(line: Line, log: RepairLog) -> None:
+    log.count("boilerplate")
+    log.dropped.add(line.number)
+
+
+def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -> float:
+    """How strongly a line reads as a site's chrome rather than the report (higher: chrome).
+
+    Only a line with evidence of its own (a site's words, an address, a line without Chinese)
+    scores above zero: position, shape and vocabulary weigh that evidence, they never make it,
+    so a title or a short heading that shares few words with the body stays."""
+    stripped = text.strip()
+    han = len(_HAN.findall(stripped))
+    marks = len(_SENTENCE_MARK.findall(stripped))
+    own = 0.0
+    words = {m.group(0).lower() for m in _SITE_WORDS.finditer(stripped)}
+    own += 1.0 * len(words)
+    if _DOMAIN.search(stripped):
+        own += 3.0
+    if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
+        own += 2.0
+    if han == 0:
+        own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
+    if own == 0:
+        return 0.0
+    score = own
+    # The shape of a report's lines: sentences, numbered headings.
+    if marks == 0 and len(stripped) <= 8:
+        score += 0.5
+    if numbering(stripped) is not None and han >= 4 and not words:
+        score -= 3.0
+    if marks >= 3 and len(stripped) >= 60:
+        score -= 1.5 if words else 3.0
+    # Where it stands: sites put chrome at the head and the tail of a page.
+    score += 0.5 if rank < HEAD_LINES or rank >= total - TAIL_LINES else -1.0
+    # Little in common with the rest of the text.
+    if han >= 4 and _overlap(stripped, vocabulary) < 0.25:
+        score += 1.0
+    return score
+
+
+def _vocabulary(lines: list[Line]) -> dict[str, int]:
+    """Character pairs of the text and how many lines have each: the body's vocabulary."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for pair in _pairs(line.text):
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _pairs(text: str) -> set[str]:
+    runs = re.findall(r"[\u3400-\u9fff]+", text)
+    return {run[i : i + 2] for run in runs for i in range(len(run) - 1)}
+
+
+def _overlap(text: str, vocabulary: dict[str, int]) -> float:
+    """The share of a line's character pairs that other lines use too."""
+    pairs = _pairs(text)
+    if not pairs:
+        return 1.0
+    return sum(1 for pair in pairs if vocabulary.get(pair, 0) >= 2) / len(pairs)
+
+
+def _strip_noise(text: str) -> str:
+    """Anti-scraping noise before a paragraph: ``' d5 }3 ^7 F! K& H( o ?% j 为了…`` → ``为了…``."""
+    first = _HAN.search(text)
+    if first is None or first.start() == 0:
+        return text
+    head = text[: first.start()]
+    if len(_SYMBOL.findall(head)) >= 4 and not _LATIN_WORD.search(head):
+        return text[first.start() :]
+    return text
+
+
+def _metadata(text: str) -> Metadata | None:
+    """The date, author and source of a metadata line; None when the line is something else."""
+    stripped = text.strip()
+    issue = _ISSUE.match(stripped)
+    if issue:
+        return Metadata(origin=stripped)
+    byline = _BYLINE.match(stripped)
+    if byline and not _SENTENCE_MARK.search(stripped):
+        return Metadata(author=" ".join(byline.group(1).split()))
+    pairs = list(_META_PAIR.finditer(stripped))
+    stamp = _DATETIME.search(stripped)
+    if not pairs and not (stamp and (_TIME.search(stripped) or stamp.start() == 0)):
+        return None
+    rest = _META_PAIR.sub("", stripped)
+    found = find_date(stripped) if stamp else None
+    rest = _DATETIME.sub("", rest)
+    rest = _BRACKETS.sub("", rest).replace("?", "").strip()
+    author, origin = "", ""
+    for pair in pairs:
+        key, value = pair.group(1), _VALUE_JUNK.sub(" ", pair.group(2)).strip()
+        if key == "作者":
+            author = value
+        elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):
+            origin = value
+        elif key in ("时间", "日期", "发布时间", "发布日期") and found is None:
+            found = find_date(value)
+    if not pairs:
+        # A date with a time, and perhaps the author's name after it (2021-06-20 03:29李胜基).
+        if not re.fullmatch(r"[\u4e00-\u9fff]{0,4}", rest):
+            return None
+        return Metadata(found, rest)
+    if len(rest) > 12 or _SENTENCE_MARK.search(rest):
+        return None  # a sentence that mentions a source is not a metadata line
+    return Metadata(found, author, origin)
+
+
+def _merge(first: Metadata, second: Metadata) -> Metadata:
+    return Metadata(first.date or second.date, first.author or second.author, first.origin or second.origin,
+                    first.lines | second.lines)
+
+
+def names_line(text: str) -> bool:
+    """``陈伟东、孔娜娜、张大维`` : a line of authors' names."""
+    return bool(_NAMES.match(text)) and not _SENTENCE_MARK.search(text.replace("、", "").replace("，", ""))
+
+
+_CHUNK = re.compile(r"^\s*(\d{1,3})\s*、\s*")
+CHUNK_LENGTH = 100  # a document site's page chunks are long; a numbered item of a report rarely is
+
+
+def page_chunks(lines: list[Line]) -> list[Line]:
+    """Remove the ``1、`` ``2、`` … that document sites put where their pages were cut, often in
+    the middle of a sentence: a numbered line after a long line that stops mid-sentence."""
+    content = [index for index, line in enumerate(lines) if line.text.strip()]
+    cut: set[int] = set()
+    for previous, current in itertools.pairwise(content):
+        before, text = lines[previous].text.rstrip(), lines[current].text
+        marker = _CHUNK.match(text)
+        if marker and len(before) >= CHUNK_LENGTH and before[-1] not in "。！？!?；;：:”":
+            cut.add(current)
+            first = _CHUNK.match(lines[previous].text)
+            if marker.group(1) == "2" and first and first.group(1) == "1":
+                cut.add(previous)
+    return [replace(line, text=_CHUNK.sub("", line.text, count=1)) if index in cut else line
+            for index, line in enumerate(lines)]

@@ -4,7 +4,8 @@
     2 pinyin_marks  annotations such as 社區(qū)
     3 simplify      Traditional → Simplified (OpenCC t2s and its known misses),
       punctuation   then half-width punctuation inside Chinese → full-width
-    4 boilerplate   content-farm and document-site additions (the 时间 line's date is kept)
+    4 boilerplate   content-farm and document-site additions, scored line by line (the date,
+                    author and source of metadata lines are kept for the front matter)
     5 paragraphs    hard-wrapped lines joined
     6 (redaction marks are kept as text when the article is written: article.py)
 
@@ -14,23 +15,23 @@ conversion changes its characters), and annotations inside the damaged run go wi
 
 from __future__ import annotations
 
-from datetime import date
-
 from civicpress.importer import boilerplate, mojibake, paragraphs, pinyin_marks, punctuation, simplify
+from civicpress.importer.boilerplate import Metadata
 from civicpress.importer.plausibility import PLACEHOLDER
 from civicpress.importer.repair_log import Flag, Line, RepairLog
 
 
-def clean(lines: list[Line], log: RepairLog) -> tuple[list[Line], date | None]:
-    """The repaired lines and the date of a ``时间:`` header line, if any."""
+def clean(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
+    """The repaired lines and what the metadata lines (``时间:``, ``作者:``, ``来源:``…) said."""
     lines = mojibake.repair(lines, log)
     lines = pinyin_marks.remove(lines, log)
     lines = simplify.to_simplified(lines, log)
     lines = punctuation.normalise(lines, log)
-    lines, header_date = boilerplate.strip(lines, log)
+    lines = boilerplate.page_chunks(lines)
+    lines, metadata = boilerplate.strip_all(lines, log)
     lines = paragraphs.rejoin(lines, log)
     _show_clean_text(lines, log)
-    return lines, header_date
+    return lines, metadata
 
 
 def _show_clean_text(lines: list[Line], log: RepairLog) -> None:

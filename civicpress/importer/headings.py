@@ -19,6 +19,8 @@ NUMBERINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _POINT = re.compile(rf"^\s*(?:([{_CN_NUMBER}]{{1,3}})是|(首先|其次|再次|最后)\s*[，,])\s*(?=\S)")
 TERMINAL = "。！？!?；;…"
+# The article numbering of a compilation: 第1篇, 第一篇：, 【第二篇】.
+ARTICLE = re.compile(rf"^\s*[【\[]?第\s*[{_CN_NUMBER}\d]{{1,3}}\s*篇[】\]]?\s*[:：.、]?\s*(?=\S)")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ How a source marks its paragraphs decides what a line break means:
 - otherwise each line is a paragraph, unless it stops mid-sentence (after a character or a
   comma), which a paragraph never does.
 
-Headings, inline points (一是), table rows and date lines are never joined. Two Chinese halves
+Headings, a compilation's article lines (第2篇), inline points (一是), table rows and date lines
+are never joined. Two Chinese halves
 join without a space; two Latin words get one, and a word hyphenated at the break is mended.
 """
 
@@ -19,7 +20,7 @@ from collections import Counter
 from dataclasses import replace
 
 from civicpress.importer.dates import is_date_line
-from civicpress.importer.headings import TERMINAL, heading_like, numbering, point
+from civicpress.importer.headings import ARTICLE, TERMINAL, heading_like, numbering, point
 from civicpress.importer.repair_log import Line, RepairLog
 
 _INDENT = ("  ", "\u3000", "\t")
@@ -40,6 +41,7 @@ def _structural(line: Line) -> bool:
     return (
         line.hint is not None
         or numbering(text) is not None
+        or ARTICLE.match(text) is not None
         or point(text) is not None
         or is_table_row(text)
         or is_date_line(text)
@@ -79,7 +81,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     content = [line for line in lines if line.text.strip()]
     if not content:
         return []
-    blanks = len(lines) - len(content)
+    inner = lines[lines.index(content[0]) : len(lines) - lines[::-1].index(content[-1])]
+    blanks = len(inner) - len(content)  # blank lines between paragraphs (not the file's last newline)
     blank_mode = blanks >= max(1, len(content) // 4)
     indented = sum(1 for line in content if line.text.startswith(_INDENT))
     indent_mode = indented >= max(2, len(content) // 4)
@@ -89,6 +92,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     def joins(previous: Line, current: Line) -> bool:
         if previous.number == first.number or _structural(previous) or _structural(current):
             return False
+        if any(previous.number < number < current.number for number in log.breaks):
+            return False  # a removed metadata or chrome line stood between them
         if indent_mode:
             return not current.text.startswith(_INDENT)
         if blank_mode:

@@ -22,7 +22,8 @@ _BRACKETS = re.compile(
     r"\(([^()\n]*[\u3400-\u9fff][^()\n]*)\)"  # Chinese inside
     r"|(?<![A-Za-z0-9)])\((\d{1,2})\)(?=[\u3400-\u9fff])"  # (1) numbering a Chinese heading
 )
-_DASHES = re.compile(rf"(?<=[{_WIDE}])(?:-{{2,}}|—|－{{2,}})(?=[{_WIDE}])")
+# A whole run of dashes, never part of one (``——2018`` is not a single dash before ``—``).
+_DASHES = re.compile(rf"(?<=[{_WIDE}])(?<![—\-－])(?:-{{2,}}|—+|－{{2,}})(?=[{_WIDE}])(?![—\-－])")
 _ELLIPSIS = re.compile(r"(?:\.{3,}|。{3,}|(?<!…)…(?!…))")
 _STOP_COMMA = re.compile(r"。、")
 

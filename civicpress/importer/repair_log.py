@@ -47,6 +47,8 @@ class Flag:
 class RepairLog:
     counts: dict[str, int] = field(default_factory=lambda: {key: 0 for key, _ in REPAIRS})
     flags: list[Flag] = field(default_factory=list)
+    dropped: set[int] = field(default_factory=set)  # source lines removed whole as site chrome
+    breaks: set[int] = field(default_factory=set)  # of those, the ones that separated paragraphs
 
     def count(self, kind: str, number: int = 1) -> None:
         if kind not in self.counts:

@@ -17,12 +17,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from civicpress.importer.boilerplate import Metadata, names_line
 from civicpress.importer.dates import find_date, is_date_line
 from civicpress.importer.headings import heading_like, numbering, point
 from civicpress.importer.paragraphs import is_table_row
 from civicpress.importer.repair_log import Line
 
 TITLE_LIMIT = 50
+ARTICLE_RANK = 0  # a compilation's articles: above 一、
 RUN_IN_LIMIT = 30  # a numbered line's first sentence up to this long is a run-in heading
 LIST_ITEM_LIMIT = 120
 POINT_ITEM_LIMIT = 40
@@ -62,8 +64,13 @@ Block = Heading | Paragraph | ListBlock | Table
 class Report:
     title: str
     date: date | None
-    date_source: str  # 时间行 / 标题下 / 文末 / 文件名 / 文件日期 / ""
+    date_source: str  # 时间行 / 标题中 / 标题下 / 文末 / 文件名 / 文件日期 / ""
     blocks: tuple[Block, ...]
+    author: str = ""  # from an author line (作者：, a byline, names under the title)
+    origin: str = ""  # from a source line (来源：, a journal issue)
+    title_lines: tuple[int, ...] = ()  # source lines the title was taken from
+    consumed: tuple[int, ...] = ()  # source lines that went into the front matter, not the body
+    articles: int = 0  # a compilation: how many articles it holds (0: not a compilation)
 
     def levels(self) -> dict[int, int]:
         """Heading rank → level from the top (1), for the ranks this report uses."""
@@ -96,13 +103,30 @@ def parse(
     fallback_title: str,
     file_date: tuple[date, str] | None,
     known_title: str = "",
+    metadata: Metadata | None = None,
 ) -> Report:
-    """The report in ``lines``. ``known_title``: a title the source declared (front matter)."""
+    """The report in ``lines``. ``known_title``: a title the source declared (front matter);
+    ``metadata``: what the metadata lines said (author, source, and the lines they stood on)."""
+    metadata = metadata or Metadata()
     lines = [line for line in lines if line.text.strip()]
-    title, lines = (known_title, lines) if known_title else _title(lines, fallback_title)
-    found, source = (header_date, "时间行") if header_date else (None, "")
+    consumed: list[int] = []
+    title_lines: list[int]
+    stamp: date | None
+    lines = _drop_contents_lines(lines, consumed)
+    markers = compilation_markers(lines)
+    if known_title:
+        title, title_lines, lines, stamp = known_title, [], lines, None
+    elif len(markers) >= 2:
+        title, title_lines, lines, stamp = _compilation_title(lines, markers, fallback_title)
+    else:
+        title, title_lines, lines, stamp = _title(lines, fallback_title, metadata)
+        lines = _drop_duplicates(lines, title, consumed)
+    author = metadata.author
+    lines, author = _byline(lines, author, consumed)
+    found, source = (header_date, "时间行") if header_date else (stamp, "标题中") if stamp else (None, "")
     if found is None and lines and is_date_line(lines[0].text):
         found, source = find_date(lines[0].text), "标题下"
+        consumed.append(lines[0].number)
         lines = lines[1:]
     if found is None:
         for line in lines[-3:]:
@@ -110,23 +134,234 @@ def parse(
                 found, source = find_date(line.text), "文末"
     if found is None and file_date is not None:
         found, source = file_date
-    return Report(title, found, source, tuple(_blocks(lines)))
+    articles = {line.number for line in markers} if len(markers) >= 2 else set()
+    blocks = tuple(_blocks(lines, articles))
+    return Report(title, found, source, blocks, author=author, origin=metadata.origin,
+                  title_lines=tuple(title_lines), consumed=tuple(consumed), articles=len(articles))
 
 
-def _title(lines: list[Line], fallback: str) -> tuple[str, list[Line]]:
+# -- titles -------------------------------------------------------------------------------------
+
+_CN_ORDINAL = "一二三四五六七八九十"
+_GENRE = re.compile(r"总结|汇报|材料|事迹|报告|经验|做法|交流|小结|方案|讲话|发言")
+_TITLE_PREFIXES = [
+    re.compile(rf"^\s*[【\[]?第\s*[{_CN_ORDINAL}\d]+\s*篇[】\]]?\s*[:：.、]?\s*"),
+    re.compile(r"^\s*(?:前言|序言|目录)\s*[:：]\s*"),
+    re.compile(r"^\s*[-•·*]\s+"),
+]
+_TITLE_SUFFIXES = [
+    re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
+    re.compile(rf"\s*[【\[]第[\d{_CN_ORDINAL}]+篇[】\]]\s*$"),
+    re.compile(r"(?:范文)?\s*[\d]+\s*篇\s*$"),
+    re.compile(r"篇\s*\d{1,2}\s*$"),
+    re.compile(r"\s*[（(](?:全文完整|完整版|精选|范文|通用|全文)[^（）()]{0,6}[)）]\s*$"),
+    re.compile(r"\s*[（(][^（）()]{0,12}(?:风采|专栏|专题|精选)[)）]\s*$"),
+    re.compile(r"\s*[（(]\s*\d{1,3}\s*[)）]\s*$"),
+    re.compile(r"\.(?:docx?|pdf|txt|wps)\s*(?:VIP)?\s*$", re.IGNORECASE),
+    re.compile(r"_第\s*\d+\s*页\s*$"),
+    re.compile(r"\s*范文\s*$"),
+]
+_LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
+_GLUED_TITLE = re.compile(
+    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
+)
+_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
+_BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
+
+
+def clean_title(text: str) -> str:
+    """A title without the compilation's numbering, the site's counters and its file name tail:
+    ``第1篇 2023年社区党建工作总结报告`` → ``2023年社区党建工作总结报告``."""
+    text = text.strip()
+    changed = True
+    while changed:
+        before = text
+        for pattern in _TITLE_PREFIXES:
+            text = pattern.sub("", text, count=1)
+        for pattern in _TITLE_SUFFIXES:
+            text = pattern.sub("", text, count=1)
+        changed = text != before
+    return text.strip()
+
+
+def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, list[int], list[Line], date | None]:
+    """(title, the lines it came from, the lines left, a date written with it)."""
+    best: tuple[float, int, str, str] | None = None  # (score, index, title, rest of its line)
     for index, line in enumerate(lines[:3]):
-        if line.hint == 0 or (line.hint is not None and index == 0):
-            return line.text.strip(), lines[:index] + lines[index + 1 :]
         text = line.text.strip()
+        if line.hint == 0 or (line.hint is not None and index == 0):
+            return text, [line.number], lines[:index] + lines[index + 1 :], None
         if is_date_line(text):
             continue
-        if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT):
-            return text, lines[:index] + lines[index + 1 :]
-        break
+        candidate, rest, score = _candidate(line, index, metadata)
+        if candidate and (best is None or score > best[0]):
+            best = (score, index, candidate, rest)
+        if not heading_like(text, TITLE_LIMIT + 20) and not rest:
+            break  # the body has begun
+    if best is not None:
+        _, index, title, rest = best
+        stamp = None
+        leading = _LEADING_DATE.match(title)
+        if leading:
+            stamp, title = find_date(leading.group(1)), title[leading.end() :].strip()
+        line = lines[index]
+        remaining = lines[:index] + lines[index + 1 :]
+        if rest:
+            remaining.insert(index, Line(line.number, rest, line.hint))
+        return title, ([] if rest else [line.number]), remaining, stamp
     if fallback:
-        return fallback, lines
+        return fallback, [], lines, None
     first = re.split(r"[。！？]", lines[0].text, maxsplit=1)[0] if lines else ""
-    return (first if len(first) <= 30 else first[:29] + "…") or "无标题", lines
+    return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
+
+
+def _candidate(line: Line, index: int, metadata: Metadata) -> tuple[str, str, float]:
+    """A title this line offers, what remains of the line after it, and how likely it is."""
+    text = line.text.strip()
+    bracketed = _BRACKET_TITLE.match(text)
+    if bracketed:
+        return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
+    if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
+            and not _FORM_FIELD.match(text):
+        title = clean_title(text)
+        if not title or len(title) > TITLE_LIMIT + 10:
+            return "", "", 0.0
+        score = 1.0 - 0.5 * index
+        if _GENRE.search(title):
+            score += 1.0
+        if line.number + 1 in metadata.lines:
+            score += 2.0  # the line before a date or source line
+        if _TITLE_PREFIXES[0].match(text):
+            score -= 2.0  # a compilation's article name, not this page's title
+        return title, "", score
+    glued = _GLUED_TITLE.match(text)
+    if glued and index == 0 and len(text) > 60:
+        title = glued.group(1)
+        rest = text[glued.end() :]
+        while rest.startswith(title):
+            rest = rest[len(title) :]  # the title written twice
+        return clean_title(title), rest.strip(), 0.5
+    return "", "", 0.0
+
+
+def _duplicate(text: str, title: str) -> bool:
+    """A repetition of the title: ``某某社区…总结``, ``…总结5篇``, ``…总结篇1``, ``第一篇：…``."""
+    if _SENTENCE_END.search(text) or len(text) > TITLE_LIMIT + 20:
+        return False
+    core = re.sub(r"(?<=[\u4e00-\u9fff])\d{1,2}$", "", clean_title(text))
+    if not core:
+        return False
+    if core == title or (len(core) >= 4 and core in title):
+        return True
+    # The title with a counter or a placeholder around it (某某社区…, …5篇), not with more words.
+    return title in core and bool(_COUNTERS.fullmatch(core.replace(title, "", 1)))
+
+
+_COUNTERS = re.compile(r"[\d篇某xX*＊\s（）()【】第一二三四五六七八九十:：]{0,6}")
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;，,]")
+
+
+def _drop_duplicates(lines: list[Line], title: str, consumed: list[int]) -> list[Line]:
+    """The title repeated in the head of the text, and a compilation's lone article name there."""
+    out: list[Line] = []
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if index < 8 and line.hint is None and (_duplicate(text, title) or (
+                _TITLE_PREFIXES[0].match(text) and heading_like(text, TITLE_LIMIT + 20))):
+            consumed.append(line.number)
+            continue
+        out.append(line)
+    return out
+
+
+_CONTENTS = re.compile(r"^\s*[-•·*]?\s*目\s*录\s*[:：]?\s*$")
+_JOB_TITLE = re.compile(r"(?:书记|主任|记者|通讯员|社长|站长|委员|主席|干事|社工)$")
+
+
+def _drop_contents_lines(lines: list[Line], consumed: list[int]) -> list[Line]:
+    """A ``目录`` line says nothing by itself (the articles it lists follow)."""
+    out = []
+    for line in lines:
+        if _CONTENTS.match(line.text):
+            consumed.append(line.number)
+        else:
+            out.append(line)
+    return out
+
+
+def _byline(lines: list[Line], author: str, consumed: list[int]) -> tuple[list[Line], str]:
+    """Author lines just under the title: names (``陈伟东、孔娜娜``), a position
+    (``三圣街道幸福社区党委副书记``), or the name the metadata line already gave."""
+    out = list(lines)
+    for line in lines[:3]:
+        text = line.text.strip()
+        if author and squash_spaces(text) == squash_spaces(author):
+            pass
+        elif names_line(text) or (len(text) <= 20 and _JOB_TITLE.search(text) and not _SENTENCE_END.search(text)):
+            author = author or text
+        else:
+            continue
+        consumed.append(line.number)
+        out.remove(line)
+    return out, author
+
+
+def squash_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+# -- compilations -------------------------------------------------------------------------------
+
+_MARKERS = [
+    re.compile(rf"^\s*[【\[]?第\s*([{_CN_ORDINAL}\d]+)\s*篇[】\]]?\s*[:：.、]?\s*(.*)$"),
+    re.compile(rf"^\s*(.{{4,40}}?)\s*[【\[]第([{_CN_ORDINAL}\d]+)篇[】\]]\s*$"),
+    re.compile(rf"^\s*(.{{4,40}}?(?:材料|总结|汇报|报告|小结|方案|事迹))\s*篇?\s*([{_CN_ORDINAL}]|\d{{1,2}})\s*$"),
+]
+
+
+def _marker(text: str) -> tuple[str, str] | None:
+    """(the article's name, its number) of a line that starts an article of a compilation."""
+    if _SENTENCE_END.search(text) or len(text) > TITLE_LIMIT + 20:
+        return None
+    first = _MARKERS[0].match(text)
+    if first:
+        return first.group(2).strip(), first.group(1)
+    for pattern in _MARKERS[1:]:
+        match = pattern.match(text)
+        if match:
+            return match.group(1).strip(), match.group(2)
+    return None
+
+
+def compilation_markers(lines: list[Line]) -> list[Line]:
+    """The lines that start the articles of a compilation (several 第N篇 …, or a contents list
+    followed by them); fewer than two: not a compilation. Contents entries (a marker followed by
+    another marker) are not counted: the articles themselves follow them."""
+    found = [(index, _marker(line.text.strip())) for index, line in enumerate(lines) if line.hint is None]
+    marked = [(index, mark) for index, mark in found if mark is not None]
+    articles = [lines[index] for index, _ in marked if index + 1 < len(lines)
+                and _marker(lines[index + 1].text.strip()) is None]
+    numbers = {mark[1] for _, mark in marked}
+    return articles if len(numbers) >= 2 and len(articles) >= 2 else []
+
+
+def _compilation_title(
+    lines: list[Line], markers: list[Line], fallback: str
+) -> tuple[str, list[int], list[Line], date | None]:
+    """A compilation's title: the line before its contents or first article, else the common
+    name of its articles (``社区创城工作汇报材料一/二`` → ``社区创城工作汇报材料``), else the file's."""
+    first = lines.index(markers[0])
+    entries = [line for line in lines[:first] if _marker(line.text.strip()) is not None]
+    lines = [line for line in lines if line not in entries]
+    first = lines.index(markers[0])
+    names = [(_marker(line.text.strip()) or ("", ""))[0] for line in markers]
+    if first > 0 and heading_like(lines[0].text, TITLE_LIMIT + 20) and numbering(lines[0].text) is None:
+        return clean_title(lines[0].text), [lines[0].number], lines[1:], None
+    if len(set(names)) == 1 and names[0]:
+        return clean_title(names[0]), [], lines, None
+    return fallback or clean_title(names[0]), [], lines, None
 
 
 def _cells(text: str) -> tuple[str, ...]:
@@ -142,12 +377,17 @@ def _separator(text: str) -> bool:
     return bool(re.fullmatch(r"[\s|+:=\-—]*", text)) and bool(re.search(r"[-=—]{3,}", text))
 
 
-def _blocks(lines: list[Line]) -> list[Block]:
+def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
     blocks: list[Block] = []
     index = 0
     while index < len(lines):
         line = lines[index]
         text = line.text.strip()
+        if articles and line.number in articles:
+            blocks.append(Heading(ARTICLE_RANK, clean_title(text) if _TITLE_PREFIXES[0].match(text) else text,
+                                  line.number))
+            index += 1
+            continue
         # Tables: two rows or more.
         if is_table_row(text) or (_separator(text) and blocks and isinstance(blocks[-1], Table)):
             end = index
@@ -181,6 +421,10 @@ def _blocks(lines: list[Line]) -> list[Block]:
                     blocks.append(ListBlock(tuple(items), True, line.number))
                     index = end
                     continue
+            if numbered.rank <= 2 and _ONE_SENTENCE.fullmatch(numbered.rest):
+                blocks.append(Heading(numbered.rank, numbered.marker + numbered.rest, line.number))
+                index += 1
+                continue
             run_in = _RUN_IN.match(numbered.rest)
             if run_in and numbered.rank <= 2 and numbered.rest[run_in.end() :].strip():
                 blocks.append(Heading(numbered.rank, numbered.marker + run_in.group(1), line.number))
@@ -192,6 +436,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
+_ONE_SENTENCE = re.compile(rf"[^。！？；]{{2,{RUN_IN_LIMIT}}}。")  # 二、加大宣传力度。 : a heading too
 _RUN_IN = re.compile(rf"([^。！？：]{{1,{RUN_IN_LIMIT}}})[。：]")
 _INLINE_POINT = re.compile(r"(?<=[。；;：:，,])\s*(?=[一二三四五六七八九十]是)|^(?=[一二三四五六七八九十]是)")
 
