@@ -339,7 +339,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.site)
     options = BuildOptions(site_dir=args.site, out_dir=args.site / "output")
-    from civicpress.unchanged import unchanged_build
+    from civicpress.rebuild.unchanged import unchanged_build
 
     result = unchanged_build(options)
     if result is None:

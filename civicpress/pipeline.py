@@ -1,7 +1,7 @@
 """The build, stage by stage: the only module that knows the order.
 
-    nothing changed? (buildstate) → load_config → read_content → assemble_site
-      → output keys (incremental) → writers, in worker processes: render, check, stage
+    nothing changed? (rebuild.unchanged) → load_config → read_content → assemble_site
+      → output keys (rebuild.keys) → writers, in worker processes: render, check, stage
       → link check, search index shards (into the new tree) → save the state of the new tree
       → commit: the complete new tree (changed files written, the others hard-linked) made live in
         one step (publish.swap_in)
@@ -282,7 +282,7 @@ class BuildSession:
 def build(options: BuildOptions, progress: Progress | None = None, session: BuildSession | None = None) -> BuildResult:
     """Build the site into ``options.out_dir``; on any error the old output stays as it was.
 
-    What the previous build made is reused (``civicpress.buildstate``): when no input changed
+    What the previous build made is reused (``civicpress.rebuild``): when no input changed
     the build stops after comparing file times; else only the outputs whose inputs changed are
     made again and only files whose bytes changed are written. With a ``session`` (``serve``),
     what is unchanged is not even read again, and the search index follows after the reload.
