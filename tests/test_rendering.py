@@ -13,8 +13,9 @@ import pytest
 from sitemaker import article, load, make_site
 
 from civicpress.errors import Location, SiteError
-from civicpress.markup import MarkdownCache, MarkdownRenderer, Rendered
+from civicpress.markup import MarkdownRenderer, Rendered
 from civicpress.model import Page, Site
+from civicpress.rebuild.memos import MarkdownCache
 from civicpress.rendering import RenderedBody, render_body
 
 
