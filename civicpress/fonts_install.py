@@ -96,8 +96,11 @@ def install_fonts(say: Say, packages: tuple[FontPackage, ...] = PRINT_FONTS, pla
         subprocess.run(["fc-cache", "-f", str(target)], check=False, capture_output=True)
     still = [f for p in packages for f in p.families if not has_family(f)]
     if still:
-        raise SiteError.single("fonts-not-found", f"字体装好后仍找不到：{'、'.join(still)}", None,
-                               f"请检查 {target} 中的文件，并运行 fc-cache -f 后重试。")
+        custom = os.environ.get("FONTCONFIG_FILE")
+        hint = (f"环境变量 FONTCONFIG_FILE 指向 {custom}，它可能不读取 {target.parent}；请在其中加入 "
+                f"<dir>{target.parent}</dir> 后重试。" if custom else
+                f"请检查 {target} 中的文件，并运行 fc-cache -f 后重试。")
+        raise SiteError.single("fonts-not-found", f"字体装好后仍找不到：{'、'.join(still)}", None, hint)
     say(f"字体已装好，放在 {target}（只有当前用户可用，不需要管理员权限）。"
         "再运行 python build.py，交流材料的 PDF 会换用这些字体重新排版。")
     return copied

@@ -33,6 +33,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
                          ("XDG_CACHE_HOME", ".cache")):
         monkeypatch.setenv(name, str(home / folder))
+    bare = os.environ.get("FONTCONFIG_FILE")
+    if bare:
+        # A machine whose fonts are hidden by its own fontconfig file (fresh-machine.sh does this):
+        # keep it, and add the user's folders as the standard configuration reads them.
+        conf = tmp_path / "fonts.conf"
+        conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                        f'<include>{bare}</include><dir prefix="xdg">fonts</dir>'
+                        f'<include ignore_missing="yes" prefix="xdg">fontconfig/conf.d</include></fontconfig>')
+        monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
     return home
 
 

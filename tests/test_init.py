@@ -35,11 +35,16 @@ def init(tmp_path: Path, *extra: str, name: str = "新社区") -> Path:
     return tmp_path / name
 
 
+# The one warning that belongs to the machine, not the site: a bare machine has no print fonts.
+MACHINE_FONT_WARNING = re.compile(r"警告：没有找到仿宋字体[^\n]*\n(?:[ \t]+提示：[^\n]*\n)?")
+
+
 def build_cleanly(site: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    """``python build.py COMMAND`` in the site: exit 0 and not one warning."""
+    """``python build.py COMMAND`` in the site: exit 0 and not one warning about the site."""
     proc = run(["build.py", *command], site)
     assert proc.returncode == 0, proc.stderr
-    assert "警告" not in proc.stderr and "错误" not in proc.stderr, proc.stderr
+    about_the_site = MACHINE_FONT_WARNING.sub("", proc.stderr)
+    assert "警告" not in about_the_site and "错误" not in about_the_site, proc.stderr
     return proc
 
 
