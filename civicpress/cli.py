@@ -137,7 +137,8 @@ def make_parser() -> argparse.ArgumentParser:
     theme = commands.add_parser(
         "theme", help="主题：theme export 文件夹，复制默认模板和样式以便修改",
         description="theme export 文件夹：把默认主题的模板（templates/）和样式、脚本（static/）复制出来以便修改；"
-                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。模板说明见 docs/theme.md",
+                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。"
+                    "模板说明见 docs/content/theme.md（操作手册的“主题模板参考”）",
     )
     theme_commands = theme.add_subparsers(dest="theme_command", metavar="操作", parser_class=_Parser, required=True)
     export = theme_commands.add_parser("export", help="复制默认模板和静态文件", description="复制默认模板和静态文件")
@@ -329,7 +330,7 @@ def _theme_export(args: argparse.Namespace) -> int:
     folder = _display(args.folder)
     print(f"已复制默认主题的 {len(written)} 个文件到 {folder}（templates/ 模板，static/ 样式和脚本）。\n"
           "把要修改的文件复制到网站文件夹的 templates/ 或 static/ 中再改，同名文件会代替默认的；"
-          "每个模板收到哪些变量，见 docs/theme.md。")
+          "每个模板收到哪些变量，见 docs/content/theme.md（操作手册的“主题模板参考”）。")
     return EXIT_OK
 
 
