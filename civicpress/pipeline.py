@@ -316,7 +316,7 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
 
     def saved(index: str, stamp: str, report: PublishReport) -> BuildState:
         manifest = Manifest(inputs, window, stamp, len(site.pages), report.files, report.bytes,
-                            tuple(findings.warnings), index)
+                            tuple(findings.warnings), index, site.drafts, site.held_back)
         return BuildState(manifest, run.records, run.bundle)
 
     def save(tree: Path, report: PublishReport) -> None:

@@ -271,6 +271,33 @@ def test_build_counts_the_drafts_it_left_out(tmp_path: Path, fixed_now: None,
     assert (site / "output/news/yi-shi-hui/index.html").exists()
 
 
+def test_a_build_in_which_nothing_changed_still_says_what_it_left_out(
+    tmp_path: Path, fixed_now: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The drafts and unapproved articles are still waiting for the editor, whatever the cache knows."""
+    site = make_site(tmp_path, {
+        "site_config.yaml": CONFIG + "require_approval: true\n",
+        "content/news/yi-shi-hui.md": article("社区召开居民议事会", "2024-03-01", "status: 已审\n"),
+        "content/news/xiao-fang.md": article("社区开展消防演练", "2024-03-05", "status: 已审\n"),
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("草稿二", "2024-03-02", "status: 草稿\n"),
+        "content/news/c.md": article("待审一", "2024-03-03", "status: 待审\n"),
+        "content/about.md": "---\ntitle: 关于我们\nstatus: 已审\n---\n永丰社区位于城区东部。\n",
+    })
+    for build in ("first", "unchanged"):
+        assert main(["build", "--site", str(site)]) == 0
+        out = capsys.readouterr().out
+        assert ("没有变化" in out) is (build == "unchanged")
+        assert "另有 2 篇草稿没有发布" in out, build
+        assert "另有 1 篇文章尚未审核通过" in out, build
+    (site / "content/news/a.md").write_text(article("草稿一", "2024-03-01", "status: 已审\n"), encoding="utf-8")
+    assert main(["build", "--site", str(site)]) == 0
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("另有 1 篇草稿没有发布") == 2  # the count follows the content, not the first build
+    assert "没有变化" in out
+
+
 def test_drafts_are_marked_when_shown(tmp_path: Path, fixed_now: None) -> None:
     site = make_site(tmp_path, {
         "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
