@@ -11,8 +11,10 @@ import argparse
 import errno
 import logging
 import os
+import re
 import sys
 import time
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,10 +42,62 @@ _ARGPARSE_MESSAGES = [
 ]
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: a Chinese character (or full-width mark) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: Chinese breaks between any two characters,
+    Latin words stay whole, and a closing mark never starts a line (it stays on the line before)."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[A-Za-z0-9_./:=+\-{},@]+|\s+|.", " ".join(text.split())):
+        if line and display_width(line + token) > width and not (token in _NO_LINE_START or token.isspace()):
+            lines.append(line.rstrip())
+            line = ""
+        if line or not token.isspace():
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+_NO_LINE_START = frozenset("，。、；：？！”’）》」』】%")
+
+
 class _Formatter(argparse.HelpFormatter):
+    """argparse's help measured in terminal columns, so the help of every option starts in one column."""
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         # argparse passes prefix="" when it only measures a sub-command's name.
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_columns(text, width - display_width(indent)))
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is argparse.SUPPRESS:
+            return
+        actions = [action, *self._iter_indented_subactions(action)]
+        longest = max(display_width(self._format_action_invocation(a)) for a in actions)
+        self._action_max_length = max(self._action_max_length, longest + self._current_indent)
+        self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        header = self._format_action_invocation(action)
+        lines = wrap_columns(self._expand_help(action), max(self._width - help_position, 11)) if action.help else []
+        room = help_position - self._current_indent - 2
+        indent = " " * self._current_indent
+        if not lines:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= room:  # the help starts on the same line, in the help column
+            parts = [f"{indent}{header}{' ' * (room - display_width(header))}  {lines[0]}\n"]
+            lines = lines[1:]
+        else:
+            parts = [f"{indent}{header}\n"]
+        parts += [f"{' ' * help_position}{line}\n" for line in lines]
+        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
+        return self._join_parts(parts)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +116,18 @@ class _Parser(argparse.ArgumentParser):
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"错误：{message}\n（用 -h 查看帮助）\n")
+
+
+def _port(text: str) -> int:
+    """``serve --port``: a TCP port, refused in Chinese (exit 2) when it is not one."""
+    hint = "端口应是 1 到 65535 之间的整数，如 --port 8001"
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是端口号：{hint}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} 不是端口号：{hint}")
+    return port
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -108,8 +174,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="本地预览网站，保存文件后自动重新生成并刷新浏览器。预览时草稿也显示，标题旁标有“草稿”。",
     )
     site_options(serve)
-    serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
-    serve.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    serve.add_argument("--port", type=_port, default=8000, metavar="端口", help="端口（默认 8000）")
+    serve.add_argument("--host", default="127.0.0.1", metavar="地址",
+                       help="监听地址（默认 127.0.0.1，仅本机可访问；0.0.0.0 让同一网络中的手机也能打开）")
     new = commands.add_parser("new", help="新建文章", description="在栏目中新建一篇文章，带好标题和今天的日期")
     new.add_argument("section", metavar="栏目", help="栏目目录名，如 events")
     new.add_argument("title", metavar="标题", help="文章标题")

@@ -551,3 +551,39 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.strip() == f"civicpress {civicpress.__version__}"
+
+
+# ---------------------------------------------------------------- help in terminal columns
+@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["deploy"], ["import"], ["init"], ["theme", "export"]])
+def test_help_columns_line_up_for_chinese_text(command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Every help text starts in one terminal column (a Chinese character is two), and no line is too wide."""
+    from civicpress.cli import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "-h"])
+    assert exited.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts: set[int] = set()
+    body = lines[next(i for i, line in enumerate(lines) if line.endswith(":")):]  # the sections, not the usage
+    for line in body:
+        assert display_width(line) <= 80, line
+        entry = re.match(r"^( +\S(?:.*?\S)?)( {2,})(\S.*)$", line)
+        if entry:
+            starts.add(display_width(entry.group(1) + entry.group(2)))
+        elif re.match(r"^ {6,}\S", line):  # a help text going on under its first line
+            starts.add(len(line) - len(line.lstrip(" ")))
+    assert len(starts) == 1, "\n".join(body)
+
+
+def test_wrapping_keeps_latin_words_whole_and_closing_marks_off_line_starts() -> None:
+    from civicpress.cli import display_width, wrap_columns
+
+    text = ("public（默认，公开版：隐藏内部内容和不公开的姓名，检查个人信息）"
+            "或 internal（内部版，默认输出到 output-internal）")
+    lines = wrap_columns(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(display_width(line) <= 22 for line in lines)  # a closing mark may hang one character over
+    assert not any(line[0] in "，。）：" for line in lines)
+    assert any(line.endswith("output-internal）") or line.startswith("output-internal") for line in lines)
