@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import sys
-import time
 import unicodedata
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -23,13 +22,13 @@ from typing import Any, NoReturn, TextIO
 from civicpress import __version__
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
+from civicpress.progress import PhaseReport
 
 # The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
 # a command needs it: a build in which nothing changed finishes before that.
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
 _TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")  # every other leading option belongs to build
-PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [
     ("the following arguments are required: ", "缺少参数："),
@@ -333,15 +332,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 
 def _build(args: argparse.Namespace) -> int:
-    progress = _Progress(sys.stderr, quiet=args.quiet)
-    from civicpress.rebuild.unchanged import unchanged_build
-
-    result = unchanged_build(_options(args))
-    if result is None:
-        from civicpress.pipeline import build
-
-        result = build(_options(args), progress=progress)
-    progress.done()
+    result = _built(_options(args), args.quiet)
     _finish(result, args.quiet)
     if not args.quiet:
         out = _display(_options(args).out_dir)
@@ -355,6 +346,23 @@ def _build(args: argparse.Namespace) -> int:
             )
         _held_back(result)
     return EXIT_OK
+
+
+def _built(options: BuildOptions, quiet: bool) -> BuildResult:
+    """The build, as ``build`` and ``deploy`` run it: each phase named with its count (not with -q)."""
+    from civicpress.rebuild.unchanged import unchanged_build
+
+    result = unchanged_build(options)
+    if result is not None:
+        return result
+    from civicpress.pipeline import build
+
+    progress = None if quiet else PhaseReport(sys.stderr)
+    try:
+        return build(options, progress=progress)
+    finally:
+        if progress:
+            progress.done()
 
 
 def _held_back(result: BuildResult) -> None:
@@ -407,13 +415,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.site)
     options = BuildOptions(site_dir=args.site, out_dir=args.site / "output")
-    from civicpress.rebuild.unchanged import unchanged_build
-
-    result = unchanged_build(options)
-    if result is None:
-        from civicpress.pipeline import build
-
-        result = build(options, progress=_Progress(sys.stderr, quiet=args.quiet))
+    result = _built(options, args.quiet)
     _finish(result, args.quiet)
     where = settings.path if settings.method == "folder" else f"{settings.user}@{settings.host}:{settings.path}"
 
@@ -506,31 +508,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
     except ValueError:
         return str(path)
-
-
-class _Progress:
-    """A progress line on the terminal, only for builds that take longer than a second."""
-
-    def __init__(self, stream: TextIO, quiet: bool) -> None:
-        self.stream = stream
-        self.enabled = not quiet and stream.isatty()
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or time.monotonic() - self.started < PROGRESS_AFTER:
-            return
-        if done % 50 and done != total:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        self.stream.write(f"\r生成中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
 
 
 def _utf8_console() -> None:

@@ -37,6 +37,7 @@ from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Page, Site, assemble_site, make_page
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs, write_print
+from civicpress.progress import CHECK, PUBLISH, READ, SEARCH, Progress
 from civicpress.publish import (
     INDEX,
     Patch,
@@ -81,7 +82,6 @@ from civicpress.writers.static_files import write_static
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]  # (files done, files expected)
 
 
 
@@ -303,6 +303,8 @@ def build(options: BuildOptions, progress: Progress | None = None, session: Buil
     inputs = input_fingerprint(options.site_dir, options.signature(), stats)
     findings = Findings()
     site, jobs, window = _load(options, findings, session)
+    if progress:
+        progress.phase(READ, len(site.pages))
     if session is None:
         # The loaded site lives until the end: the collector need not walk it (nor pypinyin's
         # dictionaries) again, and forked workers do not touch its pages' memory.
@@ -497,10 +499,10 @@ class _Run:
                                  self.finisher(guard),
                                  MarkdownCache(options.site_dir / CACHE_DIR / "markdown", site.config.allow_html,
                                                read=options.cache))
-            for done, file in enumerate(files, start=1):
+            for file in files:
                 self._take(file, guard)
                 if self.progress:
-                    self.progress(min(done, total), total)
+                    self.progress.made(file.path, total)
             for path, record in sorted(self.kept.items()):
                 self.out.keep(path, record.size)
                 findings.extend(record.problems)
@@ -508,14 +510,21 @@ class _Run:
                 self.links.add_record(LinkRecord(path, record.links, ids))
                 self.records[path] = record
             self._index_before_commit()
+            if self.progress:
+                self.progress.phase(SEARCH, sum(r.indexed for r in self.records.values()) if self.indexer else 0)
             if not findings.errors:  # else the broken links are reported with their source lines
                 findings.extend(self.links.findings())
             _stop_on_errors(findings, options.strict)
+            if self.progress:
+                self.progress.phase(CHECK, len(self.records))
         except BaseException:
             self.out.abort()
             raise
         self.written = len(self.out.changed) if isinstance(self.out, Patch) else len(self.records)
-        return self.out.commit(prepare, discard)
+        report = self.out.commit(prepare, discard)
+        if self.progress:
+            self.progress.phase(PUBLISH, self.written)
+        return report
 
     def wanted_page(self, page: Page) -> bool:
         record = self.previous.get(page.output)

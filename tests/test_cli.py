@@ -187,7 +187,7 @@ def test_command_help_is_chinese(command: str, capsys: pytest.CaptureFixture[str
         (["frobnicate"], "无效的选择"),
         (["new"], "缺少参数"),
         (["new", "news"], "缺少参数"),
-        (["serve", "--port", "abc"], "不是整数"),
+        (["serve", "--port", "abc"], "不是端口号"),
         (["build", "--nosuch"], "无法识别的参数"),
     ],
     ids=["unknown-command", "new-without-arguments", "new-without-title", "port-not-a-number", "unknown-option"],
