@@ -11,8 +11,9 @@ import argparse
 import errno
 import logging
 import os
+import re
 import sys
-import time
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,13 +22,13 @@ from typing import Any, NoReturn, TextIO
 from civicpress import __version__
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
+from civicpress.progress import PhaseReport
 
 # The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
 # a command needs it: a build in which nothing changed finishes before that.
 
 EXIT_OK, EXIT_SITE_ERROR, EXIT_USAGE = 0, 1, 2
 _TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")  # every other leading option belongs to build
-PROGRESS_AFTER = 1.0  # seconds before a progress line appears
 
 _ARGPARSE_MESSAGES = [
     ("the following arguments are required: ", "缺少参数："),
@@ -40,10 +41,62 @@ _ARGPARSE_MESSAGES = [
 ]
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: a Chinese character (or full-width mark) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: Chinese breaks between any two characters,
+    Latin words stay whole, and a closing mark never starts a line (it stays on the line before)."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[A-Za-z0-9_./:=+\-{},@]+|\s+|.", " ".join(text.split())):
+        if line and display_width(line + token) > width and not (token in _NO_LINE_START or token.isspace()):
+            lines.append(line.rstrip())
+            line = ""
+        if line or not token.isspace():
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+_NO_LINE_START = frozenset("，。、；：？！”’）》」』】%")
+
+
 class _Formatter(argparse.HelpFormatter):
+    """argparse's help measured in terminal columns, so the help of every option starts in one column."""
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         # argparse passes prefix="" when it only measures a sub-command's name.
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_columns(text, width - display_width(indent)))
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is argparse.SUPPRESS:
+            return
+        actions = [action, *self._iter_indented_subactions(action)]
+        longest = max(display_width(self._format_action_invocation(a)) for a in actions)
+        self._action_max_length = max(self._action_max_length, longest + self._current_indent)
+        self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        header = self._format_action_invocation(action)
+        lines = wrap_columns(self._expand_help(action), max(self._width - help_position, 11)) if action.help else []
+        room = help_position - self._current_indent - 2
+        indent = " " * self._current_indent
+        if not lines:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= room:  # the help starts on the same line, in the help column
+            parts = [f"{indent}{header}{' ' * (room - display_width(header))}  {lines[0]}\n"]
+            lines = lines[1:]
+        else:
+            parts = [f"{indent}{header}\n"]
+        parts += [f"{' ' * help_position}{line}\n" for line in lines]
+        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
+        return self._join_parts(parts)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +115,18 @@ class _Parser(argparse.ArgumentParser):
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"错误：{message}\n（用 -h 查看帮助）\n")
+
+
+def _port(text: str) -> int:
+    """``serve --port``: a TCP port, refused in Chinese (exit 2) when it is not one."""
+    hint = "端口应是 1 到 65535 之间的整数，如 --port 8001"
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是端口号：{hint}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} 不是端口号：{hint}")
+    return port
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -108,8 +173,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="本地预览网站，保存文件后自动重新生成并刷新浏览器。预览时草稿也显示，标题旁标有“草稿”。",
     )
     site_options(serve)
-    serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
-    serve.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    serve.add_argument("--port", type=_port, default=8000, metavar="端口", help="端口（默认 8000）")
+    serve.add_argument("--host", default="127.0.0.1", metavar="地址",
+                       help="监听地址（默认 127.0.0.1，仅本机可访问；0.0.0.0 让同一网络中的手机也能打开）")
     new = commands.add_parser("new", help="新建文章", description="在栏目中新建一篇文章，带好标题和今天的日期")
     new.add_argument("section", metavar="栏目", help="栏目目录名，如 events")
     new.add_argument("title", metavar="标题", help="文章标题")
@@ -137,7 +203,8 @@ def make_parser() -> argparse.ArgumentParser:
     theme = commands.add_parser(
         "theme", help="主题：theme export 文件夹，复制默认模板和样式以便修改",
         description="theme export 文件夹：把默认主题的模板（templates/）和样式、脚本（static/）复制出来以便修改；"
-                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。模板说明见 docs/theme.md",
+                    "改好的文件放进网站文件夹的 templates/ 或 static/ 即可代替默认的。"
+                    "模板说明见 docs/content/theme.md（操作手册的“主题模板参考”）",
     )
     theme_commands = theme.add_subparsers(dest="theme_command", metavar="操作", parser_class=_Parser, required=True)
     export = theme_commands.add_parser("export", help="复制默认模板和静态文件", description="复制默认模板和静态文件")
@@ -265,15 +332,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 
 def _build(args: argparse.Namespace) -> int:
-    progress = _Progress(sys.stderr, quiet=args.quiet)
-    from civicpress.rebuild.unchanged import unchanged_build
-
-    result = unchanged_build(_options(args))
-    if result is None:
-        from civicpress.pipeline import build
-
-        result = build(_options(args), progress=progress)
-    progress.done()
+    result = _built(_options(args), args.quiet)
     _finish(result, args.quiet)
     if not args.quiet:
         out = _display(_options(args).out_dir)
@@ -287,6 +346,23 @@ def _build(args: argparse.Namespace) -> int:
             )
         _held_back(result)
     return EXIT_OK
+
+
+def _built(options: BuildOptions, quiet: bool) -> BuildResult:
+    """The build, as ``build`` and ``deploy`` run it: each phase named with its count (not with -q)."""
+    from civicpress.rebuild.unchanged import unchanged_build
+
+    result = unchanged_build(options)
+    if result is not None:
+        return result
+    from civicpress.pipeline import build
+
+    progress = None if quiet else PhaseReport(sys.stderr)
+    try:
+        return build(options, progress=progress)
+    finally:
+        if progress:
+            progress.done()
 
 
 def _held_back(result: BuildResult) -> None:
@@ -329,7 +405,7 @@ def _theme_export(args: argparse.Namespace) -> int:
     folder = _display(args.folder)
     print(f"已复制默认主题的 {len(written)} 个文件到 {folder}（templates/ 模板，static/ 样式和脚本）。\n"
           "把要修改的文件复制到网站文件夹的 templates/ 或 static/ 中再改，同名文件会代替默认的；"
-          "每个模板收到哪些变量，见 docs/theme.md。")
+          "每个模板收到哪些变量，见 docs/content/theme.md（操作手册的“主题模板参考”）。")
     return EXIT_OK
 
 
@@ -339,13 +415,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.site)
     options = BuildOptions(site_dir=args.site, out_dir=args.site / "output")
-    from civicpress.rebuild.unchanged import unchanged_build
-
-    result = unchanged_build(options)
-    if result is None:
-        from civicpress.pipeline import build
-
-        result = build(options, progress=_Progress(sys.stderr, quiet=args.quiet))
+    result = _built(options, args.quiet)
     _finish(result, args.quiet)
     where = settings.path if settings.method == "folder" else f"{settings.user}@{settings.host}:{settings.path}"
 
@@ -438,31 +508,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
     except ValueError:
         return str(path)
-
-
-class _Progress:
-    """A progress line on the terminal, only for builds that take longer than a second."""
-
-    def __init__(self, stream: TextIO, quiet: bool) -> None:
-        self.stream = stream
-        self.enabled = not quiet and stream.isatty()
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or time.monotonic() - self.started < PROGRESS_AFTER:
-            return
-        if done % 50 and done != total:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        self.stream.write(f"\r生成中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
 
 
 def _utf8_console() -> None:

@@ -42,6 +42,7 @@ from civicpress.model import CheckedFile, OutputFile, Page, Site, assemble_site,
 from civicpress.options import BuildOptions, BuildResult, clock
 from civicpress.outputs import OutputLoop, interned_checks
 from civicpress.printing import PRINT_DIR, PrintJob, load_print_jobs
+from civicpress.progress import CHECK, PUBLISH, READ, SEARCH, Progress
 from civicpress.publish import INDEX, Patch, PublishReport, Staging, check_out_dir, recover
 from civicpress.rebuild.keys import KeyMemo, OutputKeys
 from civicpress.rebuild.memos import MarkdownCache
@@ -66,7 +67,6 @@ from civicpress.writers.search import UI_FILES, find_indexer, index_shards, plan
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]  # (files done, files expected)
 Arguments = ParamSpec("Arguments")
 Result = TypeVar("Result")
 
@@ -162,6 +162,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     inputs = input_fingerprint(options.site_dir, options.signature(), stats)
     findings = Findings()
     loaded = load(options, findings)
+    if progress:
+        progress.phase(READ, len(loaded.site.pages))
     # The loaded site lives until the end: the collector need not walk it (nor pypinyin's
     # dictionaries) again, and forked workers do not touch its pages' memory.
     gc.freeze()
@@ -208,6 +210,8 @@ def build_preview(options: BuildOptions, reuse: Reuse, progress: Progress | None
     inputs = input_fingerprint(options.site_dir, options.signature(), stats)
     findings = Findings()
     loaded = load(options, findings, reuse)
+    if progress:
+        progress.phase(READ, len(loaded.site.pages))
     state = (reuse.state or read_state(options.site_dir, options.out_dir, options.edition)) if options.cache \
         else BuildState()
     output = SiteOutput(loaded, options, state, findings, stats, reuse, progress)
@@ -270,14 +274,21 @@ class SiteOutput:
         try:
             loop = self._make_all()
             self._index_before_commit()
+            if self.progress:
+                self.progress.phase(SEARCH, sum(r.indexed for r in self.records.values()) if self.indexer else 0)
             loop.judge(((path, record.checks) for path, record in self.records.items()), self.present,
                        self.findings)
             _stop_on_errors(self.findings, self.options.strict)
+            if self.progress:
+                self.progress.phase(CHECK, len(self.records))
         except BaseException:
             self.out.abort()
             raise
         self.written = len(self.out.changed) if isinstance(self.out, Patch) else len(self.records)
-        return self.out.commit(prepare, discard)
+        report = self.out.commit(prepare, discard)
+        if self.progress:
+            self.progress.phase(PUBLISH, self.written)
+        return report
 
     def _make_all(self) -> OutputLoop:
         """Every output the keys want made, through the loop; the others kept as the previous build left them."""
@@ -288,10 +299,10 @@ class SiteOutput:
         inputs = self._inputs(loop)
         findings.extend(inputs.renderer.check_site_templates())
         total = sum(writer.expected(inputs) for writer in WRITERS)
-        for done, (file, checked) in enumerate(loop.files(inputs, WRITERS, findings), start=1):
+        for file, checked in loop.files(inputs, WRITERS, findings):
             self._take(file, checked)
             if self.progress:
-                self.progress(min(done, total), total)
+                self.progress.made(file.path, total)
         for path, record in sorted(self.kept.items()):
             self.out.keep(path, record.size)
             findings.extend(record.problems)
@@ -328,7 +339,7 @@ class SiteOutput:
     def state(self, inputs: str, stamp: str, report: PublishReport) -> BuildState:
         """What the next build needs to know of this one (civicpress.rebuild.state)."""
         manifest = Manifest(inputs, self.window, stamp, len(self.site.pages), report.files, report.bytes,
-                            tuple(self.findings.warnings), self.index)
+                            tuple(self.findings.warnings), self.index, self.site.drafts, self.site.held_back)
         return BuildState(manifest, self.records, self.bundle)
 
     def result(self, report: PublishReport, started: float) -> BuildResult:

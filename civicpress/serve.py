@@ -31,12 +31,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import errno
 import html
 import ipaddress
 import logging
 import mimetypes
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -566,9 +568,83 @@ def warn_if_exposed(host: str) -> bool:
     return True
 
 
+def listens_everywhere(host: str) -> bool:
+    return host.strip("[]") in ("", "0.0.0.0", "::")
+
+
+def lan_address() -> str | None:
+    """This computer's address on the local network (a phone on the same Wi-Fi opens it), if it has one.
+
+    Connecting a UDP socket sends nothing: the system only chooses the interface it would route
+    through, whose address is the one the phone can reach. Without such a route, the addresses
+    the computer's own name resolves to.
+    """
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.254.254.254", 9))
+        address = str(probe.getsockname()[0])
+        if _on_lan(address):
+            return address
+    with contextlib.suppress(OSError):
+        for address in socket.gethostbyname_ex(socket.gethostname())[2]:
+            if _on_lan(address):
+                return address
+    return None
+
+
+def _on_lan(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
+
+
+def free_port(host: str, after: int) -> int | None:
+    """A port near ``after`` that nothing listens on at ``host`` (to suggest instead of a busy one)."""
+    bind_host = "" if listens_everywhere(host) else host.strip("[]")
+    family = socket.AF_INET6 if ":" in bind_host else socket.AF_INET
+    for port in [*range(after + 1, min(after + 20, 65535) + 1), 0]:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((bind_host, port))
+            except OSError:
+                continue
+            found: int = probe.getsockname()[1]
+            return found
+    return None
+
+
+def address_problem(exc: OSError, host: str, port: int) -> SiteError:
+    """Why the preview cannot listen at host:port, in Chinese, with the command that works."""
+    other = free_port(host, port)
+    instead = f"python build.py serve --port {other}" if other else "python build.py serve --port 8001"
+    if exc.errno == errno.EADDRINUSE:
+        message = f"端口 {port} 已被占用（可能是另一个预览窗口，或别的程序）"
+        hint = f"请换一个空闲的端口：{instead}；或关闭正在使用端口 {port} 的预览窗口。"
+    elif exc.errno == errno.EACCES:
+        message = f"没有权限使用端口 {port}（1024 以下的端口要管理员权限）"
+        hint = f"请用 1024 以上的端口：{instead}。"
+    elif exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        message = f"这台电脑没有地址 {host}"
+        hint = "只在本机预览请去掉 --host；要用手机看，写 --host 0.0.0.0。"
+    else:
+        message = f"无法在 {host}:{port} 启动预览（{exc.strerror or exc}）"
+        hint = f"请换一个端口再试：{instead}。"
+    return SiteError.single("serve-address", message, None, hint)
+
+
+def phone_line(port: int) -> str:
+    """Where a phone on the same network opens the preview (``--host 0.0.0.0``)."""
+    address = lan_address()
+    if address is None:
+        return ("没有找到这台电脑的局域网地址：请确认已连上网络"
+                f"（Windows 上运行 ipconfig、Linux 上运行 ip addr 可查看），手机上打开 http://这个地址:{port}/")
+    return f"手机上打开：http://{address}:{port}/（手机和这台电脑要连同一个网络）"
+
+
 def preview_url(host: str, port: int) -> str:
     shown = host.strip("[]")
-    if shown in ("", "0.0.0.0", "::"):  # listening everywhere: this computer reaches it at loopback
+    if listens_everywhere(host):  # this computer reaches it at loopback
         shown = "127.0.0.1"
     if ":" in shown:
         shown = f"[{shown}]"
@@ -630,6 +706,8 @@ class Preview:
             if not self._watcher.wait_ready(STOP_SECONDS):
                 log.warning("文件监视没有按时启动，保存后可能不会自动刷新。")
             say(f"预览地址：{preview_url(self.host, self.port)}（按 Ctrl+C 停止）")
+            if listens_everywhere(self.host):
+                say(phone_line(self.port))
             self.ready.set()
             loop.run_forever()
         finally:
@@ -655,12 +733,7 @@ class Preview:
             # debug=False: livereload's default restarts the whole process when a Python file changes.
             server.application(self.port, self.host, debug=False)
         except OSError as exc:
-            raise SiteError.single(
-                "serve-address",
-                f"无法在 {self.host}:{self.port} 启动预览：{exc.strerror or exc}",
-                None,
-                "端口可能已被另一个程序（或另一个预览）占用，请用 --port 换一个，如 --port 8001。",
-            ) from exc
+            raise address_problem(exc, self.host, self.port) from exc
         return IOLoop.current()
 
     def _changed_threadsafe(self, paths: frozenset[str], detected: float) -> None:

@@ -2,7 +2,7 @@
 
 The copy has the site folder's layout (``templates/``, ``static/``): copy the files to change into
 the site's own ``templates/`` or ``static/`` folder, where a file of the same name replaces the
-theme's (docs/theme.md lists every template and what it receives). A folder that already has
+theme's (docs/content/theme.md lists every template and what it receives). A folder that already has
 files is refused unless ``--force``, and then only the theme's own files are written; nothing is
 ever written outside the folder, not even through a symbolic link inside it.
 """

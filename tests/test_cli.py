@@ -187,7 +187,7 @@ def test_command_help_is_chinese(command: str, capsys: pytest.CaptureFixture[str
         (["frobnicate"], "无效的选择"),
         (["new"], "缺少参数"),
         (["new", "news"], "缺少参数"),
-        (["serve", "--port", "abc"], "不是整数"),
+        (["serve", "--port", "abc"], "不是端口号"),
         (["build", "--nosuch"], "无法识别的参数"),
     ],
     ids=["unknown-command", "new-without-arguments", "new-without-title", "port-not-a-number", "unknown-option"],
@@ -269,6 +269,33 @@ def test_build_counts_the_drafts_it_left_out(tmp_path: Path, fixed_now: None,
     assert not (site / "output/news/b/index.html").exists()
     assert not (site / "output/news/a/index.html").exists()
     assert (site / "output/news/yi-shi-hui/index.html").exists()
+
+
+def test_a_build_in_which_nothing_changed_still_says_what_it_left_out(
+    tmp_path: Path, fixed_now: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The drafts and unapproved articles are still waiting for the editor, whatever the cache knows."""
+    site = make_site(tmp_path, {
+        "site_config.yaml": CONFIG + "require_approval: true\n",
+        "content/news/yi-shi-hui.md": article("社区召开居民议事会", "2024-03-01", "status: 已审\n"),
+        "content/news/xiao-fang.md": article("社区开展消防演练", "2024-03-05", "status: 已审\n"),
+        "content/news/a.md": article("草稿一", "2024-03-01", "draft: true\n"),
+        "content/news/b.md": article("草稿二", "2024-03-02", "status: 草稿\n"),
+        "content/news/c.md": article("待审一", "2024-03-03", "status: 待审\n"),
+        "content/about.md": "---\ntitle: 关于我们\nstatus: 已审\n---\n永丰社区位于城区东部。\n",
+    })
+    for build in ("first", "unchanged"):
+        assert main(["build", "--site", str(site)]) == 0
+        out = capsys.readouterr().out
+        assert ("没有变化" in out) is (build == "unchanged")
+        assert "另有 2 篇草稿没有发布" in out, build
+        assert "另有 1 篇文章尚未审核通过" in out, build
+    (site / "content/news/a.md").write_text(article("草稿一", "2024-03-01", "status: 已审\n"), encoding="utf-8")
+    assert main(["build", "--site", str(site)]) == 0
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("另有 1 篇草稿没有发布") == 2  # the count follows the content, not the first build
+    assert "没有变化" in out
 
 
 def test_drafts_are_marked_when_shown(tmp_path: Path, fixed_now: None) -> None:
@@ -524,3 +551,39 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.strip() == f"civicpress {civicpress.__version__}"
+
+
+# ---------------------------------------------------------------- help in terminal columns
+@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["deploy"], ["import"], ["init"], ["theme", "export"]])
+def test_help_columns_line_up_for_chinese_text(command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Every help text starts in one terminal column (a Chinese character is two), and no line is too wide."""
+    from civicpress.cli import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "-h"])
+    assert exited.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts: set[int] = set()
+    body = lines[next(i for i, line in enumerate(lines) if line.endswith(":")):]  # the sections, not the usage
+    for line in body:
+        assert display_width(line) <= 80, line
+        entry = re.match(r"^( +\S(?:.*?\S)?)( {2,})(\S.*)$", line)
+        if entry:
+            starts.add(display_width(entry.group(1) + entry.group(2)))
+        elif re.match(r"^ {6,}\S", line):  # a help text going on under its first line
+            starts.add(len(line) - len(line.lstrip(" ")))
+    assert len(starts) == 1, "\n".join(body)
+
+
+def test_wrapping_keeps_latin_words_whole_and_closing_marks_off_line_starts() -> None:
+    from civicpress.cli import display_width, wrap_columns
+
+    text = ("public（默认，公开版：隐藏内部内容和不公开的姓名，检查个人信息）"
+            "或 internal（内部版，默认输出到 output-internal）")
+    lines = wrap_columns(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(display_width(line) <= 22 for line in lines)  # a closing mark may hang one character over
+    assert not any(line[0] in "，。）：" for line in lines)
+    assert any(line.endswith("output-internal）") or line.startswith("output-internal") for line in lines)

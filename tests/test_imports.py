@@ -22,6 +22,7 @@ LAYERS: dict[str, float] = {
     "urls": 1,
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
+    "progress": 1,  # the build's phases and their counts, told by the pipeline, shown by the command line
     # The rebuild package wraps the stages from the outside, so its modules sit at different
     # layers (a dotted key: the longest listed prefix of a module names its layer).
     "rebuild": 0,  # the package itself: a docstring, no imports (the command line's shortcut passes it)

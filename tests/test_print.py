@@ -584,3 +584,17 @@ def test_the_qr_code_is_printed_in_the_top_margin_with_its_quiet_zone(tmp_path: 
     assert top > 5 and bottom < 37  # in the top margin, away from the edge many printers cannot print
     assert right <= 210 - 26 + 0.5  # within the text block's right edge
     assert any(abs(r["width"] * MM - 26) < 0.5 for r in white)  # the light quiet zone around the ink
+
+
+def test_a_fenced_code_block_is_printed_line_by_line() -> None:
+    """A command or a configuration in a material (the handbook's) is printed as written, one line each."""
+    text = '运行：\n\n```\npython build.py new events "标题"\nlocation / { a < b & c; }\n```\n\n'
+    blocks = MarkdownReader().blocks(text + "完。\n\n    indented one\n    indented two\n")
+    assert [(b.text, b.align) for b in blocks if isinstance(b, Paragraph)] == [
+        ("运行：", "justify"),
+        ('python build.py new events "标题"', "left"),
+        ("location / { a < b & c; }", "left"),
+        ("完。", "justify"),
+        ("indented one", "left"),
+        ("indented two", "left"),
+    ]

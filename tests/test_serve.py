@@ -11,10 +11,12 @@ import asyncio
 import contextlib
 import http.client
 import inspect
+import ipaddress
 import json
 import logging
 import os
 import queue
+import re
 import socket
 import threading
 import time
@@ -559,13 +561,74 @@ def test_an_edit_gives_one_rebuild_and_a_reload(site: Path, caplog: pytest.LogCa
 
 
 def test_cli_serve_reports_a_busy_port(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Address already in use" said in Chinese, with a port that is free to use instead."""
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         code = main(["serve", "--site", str(site), "--port", str(port)])
-    assert code == 1
-    assert "--port" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert code == 1
+        assert f"端口 {port} 已被占用" in err
+        assert "Address already in use" not in err and "Traceback" not in err
+        suggested = re.search(r"python build.py serve --port (\d+)", err)
+        assert suggested is not None, err
+        other = int(suggested.group(1))
+        assert other != port
+        with socket.socket() as probe:  # the port it names is one the preview can take
+            probe.bind(("127.0.0.1", other))
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "八千", "80.5"])
+def test_cli_serve_refuses_an_invalid_port_in_chinese(site: Path, port: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--site", str(site), "--port", port])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "不是端口号" in err and "1 到 65535" in err
+    assert not (site / "output").exists()  # nothing was built
+
+
+def test_cli_serve_on_all_addresses_prints_the_address_a_phone_opens(site: Path) -> None:
+    """`serve --host 0.0.0.0` names this computer's LAN address; the preview answers there."""
+    import signal
+    import subprocess
+    import sys
+
+    port = free_port()
+    build_py = Path(__file__).resolve().parent.parent / "build.py"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen([sys.executable, str(build_py), "serve", "--site", str(site), "--host", "0.0.0.0",
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            text=True, encoding="utf-8")
+    try:
+        assert proc.stdout is not None
+        shown = ""
+        while "手机" not in shown:
+            line = proc.stdout.readline()
+            assert line, proc.communicate()
+            shown = line
+        found = re.search(r"http://([0-9.]+):(\d+)/", shown)
+        if found is None:  # a machine with no network at all: the line says how to find the address
+            assert "ipconfig" in shown and str(port) in shown
+            return
+        address = found.group(1)
+        assert int(found.group(2)) == port
+        assert not ipaddress.ip_address(address).is_loopback
+        conn = http.client.HTTPConnection(address, port, timeout=TIMEOUT)
+        try:
+            conn.request("GET", "/")
+            response = conn.getresponse()
+            assert response.status == 200
+            assert "<html" in response.read().decode("utf-8")
+        finally:
+            conn.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "其他电脑也能看到" in err  # the warning that unpublished pages are visible on the network
 
 
 def test_serve_refuses_to_serve_the_site_folder(site: Path) -> None:

@@ -1,4 +1,4 @@
-"""``theme export``: the default theme copied out for editing, and docs/theme.md that cannot drift.
+"""``theme export``: the default theme copied out for editing, and docs/content/theme.md that cannot drift.
 
 The docs are checked against the templates themselves: Jinja's own parser lists every variable each
 template takes from outside, and each must be named in that template's section.
@@ -20,7 +20,7 @@ from civicpress.templating import FILTERS, GLOBALS
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "civicpress" / "theme"
-DOCS = ROOT / "docs" / "theme.md"
+DOCS = ROOT / "docs" / "content" / "theme.md"
 TEMPLATES = sorted(p.name for p in (THEME / "templates").glob("*.html"))
 
 
@@ -39,7 +39,7 @@ def test_export_copies_every_template_and_static_file(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert files_under(tmp_path / "我的主题") == theme_tree()
-    assert "docs/theme.md" in proc.stdout
+    assert "docs/content/theme.md" in proc.stdout
 
 
 def test_an_exported_template_placed_in_the_site_replaces_the_theme(tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_never_writes_outside_the_folder(tmp_path: Path, capsys: pytest.CaptureF
     assert not (folder / "static").exists(), "refused before the first write"
 
 
-# ---------------------------------------------------------------- docs/theme.md
+# ---------------------------------------------------------------- docs/content/theme.md
 
 
 def sections_of_docs() -> dict[str, str]:
@@ -110,14 +110,14 @@ def outside_names(name: str) -> set[str]:
 
 def test_every_template_has_a_section_in_the_docs() -> None:
     documented = sections_of_docs()
-    assert sorted(documented) == TEMPLATES, "docs/theme.md: one ### section per template, no other"
+    assert sorted(documented) == TEMPLATES, "docs/content/theme.md: one ### section per template, no other"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_the_docs_name_every_variable_a_template_uses(name: str) -> None:
     section = sections_of_docs()[name]
     missing = sorted(v for v in outside_names(name) if f"`{v}`" not in section)
-    assert not missing, f"docs/theme.md, ### {name}: 用到的变量没有写 {missing}"
+    assert not missing, f"docs/content/theme.md, ### {name}: 用到的变量没有写 {missing}"
 
 
 def test_every_filter_and_function_is_documented() -> None:

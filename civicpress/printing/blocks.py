@@ -17,6 +17,7 @@ A heading that already starts with a number of any of these forms (an editor typ
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -116,8 +117,24 @@ class MarkdownReader:
         root = self._capture.capture.root
         blocks: list[Block] = []
         for element in root:
-            _element_blocks(element, blocks)
+            code = self._stashed_code(element)
+            if code is not None:
+                _code_blocks(code, blocks)
+            else:
+                _element_blocks(element, blocks)
         return blocks
+
+    def _stashed_code(self, element: etree.Element) -> str | None:
+        """The text of a fenced code block: fenced_code keeps it as raw HTML, a placeholder in the tree."""
+        assert self._md is not None
+        if element.tag != "p" or len(element) or not _STASH.fullmatch((element.text or "").strip()):
+            return None
+        index = int(re.sub(r"\D", "", element.text or "") or -1)
+        stash = self._md.htmlStash.rawHtmlBlocks
+        html = str(stash[index]) if 0 <= index < len(stash) else ""
+        if not html.startswith("<pre"):
+            return None
+        return htmllib.unescape(re.sub(r"<[^>]*>", "", html))
 
 
 _STASH = re.compile("\x02[^\x03]*\x03")
@@ -171,9 +188,14 @@ def _element_blocks(element: etree.Element, out: list[Block]) -> None:
         for child in element:
             _element_blocks(child, out)
     elif tag == "pre":
-        for line in _plain(element).splitlines():
-            if line.strip():
-                out.append(Paragraph((Run(line.strip()),), align="left"))
+        _code_blocks("".join(element.itertext()), out)
+
+
+def _code_blocks(code: str, out: list[Block]) -> None:
+    """A code block (a command, a configuration): one flush-left line per line, as it is written."""
+    for line in code.splitlines():
+        if line.strip():
+            out.append(Paragraph((Run(line.strip()),), align="left"))
 
 
 def _align(cell: etree.Element) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 from civicpress.checks.links import LinkCheck
 from civicpress.checks.protocol import Check
 from civicpress.options import BuildOptions, BuildResult
-from civicpress.pipeline import Preview, Progress, Reuse, build_preview
+from civicpress.pipeline import Preview, Reuse, build_preview
+from civicpress.progress import Progress
 from civicpress.publish import (
     PublishFailed,
     PublishReport,

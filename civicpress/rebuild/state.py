@@ -34,7 +34,7 @@ from civicpress.sitefolder import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS
 
 log = logging.getLogger(__name__)
 
-FORMAT = f"civicpress {__version__} state 2"  # a new version or format ignores older caches
+FORMAT = f"civicpress {__version__} state 3"  # a new version or format ignores older caches
 MATERIALS_PREFIX = b"content/materials/"  # input_stats lines of the exchange materials
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the theme and the code: a developer's edit counts
 
@@ -64,6 +64,9 @@ class Manifest:
     bytes: int
     warnings: tuple[Finding, ...] = ()
     index: str = ""  # digest of the pages the search index was made from ("" = none)
+    # what the build left out, said again when nothing changed (the editor still has to act on it)
+    drafts: tuple[str, ...] = ()  # sources of the drafts (draft: true, status: 草稿)
+    held_back: tuple[str, ...] = ()  # sources of the pages not yet approved (require_approval)
 
 
 @dataclass
@@ -210,6 +213,8 @@ def read_manifest(path: Path) -> Manifest | None:
             bytes=int(raw["bytes"]),
             warnings=tuple(Finding.from_json(w) for w in raw["warnings"]),
             index=str(raw.get("index", "")),
+            drafts=tuple(str(source) for source in raw["drafts"]),
+            held_back=tuple(str(source) for source in raw["held_back"]),
         )
     except (KeyError, TypeError, ValueError, IndexError):
         return None
@@ -289,6 +294,8 @@ def write_state(site_dir: Path, out_dir: Path, edition: str, state: BuildState) 
             "bytes": manifest.bytes,
             "warnings": [w.as_json() for w in manifest.warnings],
             "index": manifest.index,
+            "drafts": list(manifest.drafts),
+            "held_back": list(manifest.held_back),
         })
     except OSError as exc:
         log.warning("无法保存构建缓存 %s：%s（下次构建会慢一些）", manifest_path.parent, exc)

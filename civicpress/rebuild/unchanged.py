@@ -22,4 +22,4 @@ def unchanged_build(options: BuildOptions) -> BuildResult | None:
     if done is None or (options.strict and done.warnings):
         return None
     return BuildResult(done.pages, done.files, done.bytes, time.perf_counter() - started, done.warnings,
-                       unchanged=True)
+                       held_back=done.held_back, drafts_left_out=done.drafts, unchanged=True)
