@@ -44,8 +44,8 @@ def test_no_body_line_and_no_must_keep_sentence_is_removed(results: list[Result]
 def test_corpus_score_meets_its_floors(results: list[Result]) -> None:
     total = figures(results)
     print()
-    print(figures([r for r in results if not r.expectation.held_out]).line("tuning (odd)"))
-    print(figures([r for r in results if r.expectation.held_out]).line("held-out (even)"))
+    print(figures([r for r in results if not r.expectation.held_out]).line("tuned on"))
+    print(figures([r for r in results if r.expectation.held_out]).line("held out"))
     print(total.line("all"))
     assert total.precision == 1.0
     assert total.recall >= RECALL_FLOOR
