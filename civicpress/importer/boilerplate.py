@@ -194,7 +194,9 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     return out, meta
 
 
-_DOCUMENT_NAME = re.compile(r"^(?:文档名称\s*[:：]\s*)?([^\s.。，,:：]{4,40}?)\.(?:docx?|pdf|wps|pptx?)$", re.IGNORECASE)
+_DOCUMENT_NAME = re.compile(
+    r"^(?:文档名称\s*[:：]\s*)?([^\s.。，,:：]{4,40}?)\.(?:docx?|pdf|wps|pptx?)$", re.IGNORECASE
+)
 _PIPES = re.compile(r"[|｜]")
 _LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
 _PREVIEW_LABEL = re.compile(r"^\s*(?:摘要|内容摘要|导语|导读|简介|文档简介)\s*[:：]\s*")
