@@ -34,6 +34,7 @@ from civicpress.importer.repair_log import Line, RepairLog
 THRESHOLD = 3.0  # tuned on the odd-numbered half of tests/import_corpus/ (bench/import_corpus.py)
 HEAD_LINES = 12  # lines at either end of a text where sites put their chrome
 TAIL_LINES = 12
+PARAGRAPH_LENGTH = 150  # a line this long with several sentences is a paragraph, whatever its words
 
 _SEP = r"[，,、；;：:。.！!\s]*"
 # Phrases cut out of a paragraph (the rest of it stays).
@@ -266,7 +267,9 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     own = 0.0
     words = {m.group(0).lower() for m in _SITE_WORDS.finditer(stripped)}
     own += 1.0 * len(words)
-    voice = bool(_SITE_VOICE.search(stripped)) and (rank < HEAD_LINES or rank >= total - TAIL_LINES)
+    # The site's voice ends the line it stands in (its preface); text glued after it is the report's.
+    last = re.split(r"(?<=[。！？!?])(?=.)", stripped)[-1]
+    voice = bool(_SITE_VOICE.search(last)) and (rank < HEAD_LINES or rank >= total - TAIL_LINES)
     if voice:
         own += 3.0
     if _DOMAIN.search(stripped):
@@ -283,6 +286,8 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         score += 0.5
     if numbering(stripped) is not None and han >= 4 and not words:
         score -= 3.0
+    if marks >= 3 and len(stripped) >= PARAGRAPH_LENGTH and not voice and not _DOMAIN.search(stripped):
+        return 0.0  # a paragraph of several sentences is the report's: never dropped whole
     if marks >= 3 and len(stripped) >= 60 and not voice:
         score -= 1.5 if words else 3.0
     # Where it stands: sites put chrome at the head and the tail of a page.
