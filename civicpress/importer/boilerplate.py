@@ -34,7 +34,8 @@ from civicpress.importer.repair_log import Line, RepairLog
 THRESHOLD = 3.0  # tuned on the odd-numbered half of tests/import_corpus/ (bench/import_corpus.py)
 HEAD_LINES = 12  # lines at either end of a text where sites put their chrome
 TAIL_LINES = 12
-PARAGRAPH_LENGTH = 150  # a line this long with several sentences is a paragraph, whatever its words
+PARAGRAPH_LENGTH = 150  # a line this long with several sentences is a paragraph…
+SITE_DENSITY = 0.5  # …unless it has a site's word for every other clause (a notice, not a report)
 
 _SEP = r"[，,、；;：:。.！!\s]*"
 # Phrases cut out of a paragraph (the rest of it stays).
@@ -80,7 +81,7 @@ _SITE_VOICE = re.compile(
     r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
 )
 _DOMAIN = re.compile(
-    r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)\b", re.IGNORECASE
+    r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)(?![a-z0-9])", re.IGNORECASE
 )
 _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -286,8 +287,9 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         score += 0.5
     if numbering(stripped) is not None and han >= 4 and not words:
         score -= 3.0
-    if marks >= 3 and len(stripped) >= PARAGRAPH_LENGTH and not voice and not _DOMAIN.search(stripped):
-        return 0.0  # a paragraph of several sentences is the report's: never dropped whole
+    if marks >= 3 and len(stripped) >= PARAGRAPH_LENGTH and not voice and not _DOMAIN.search(stripped) \
+            and len(words) < marks * SITE_DENSITY:
+        return 0.0  # a paragraph of sentences with a site's word here and there is the report's
     if marks >= 3 and len(stripped) >= 60 and not voice:
         score -= 1.5 if words else 3.0
     # Where it stands: sites put chrome at the head and the tail of a page.
