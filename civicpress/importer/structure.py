@@ -164,6 +164,7 @@ _TITLE_SUFFIXES = [
     re.compile(r"\.(?:docx?|pdf|txt|wps)\s*(?:VIP)?\s*$", re.IGNORECASE),
     re.compile(r"_第\s*\d+\s*页\s*$"),
     re.compile(r"\s*范文\s*$"),
+    re.compile(r"\d{4}\s*(?:[\u4e00-\u9fff]{0,2})大全\s*$"),  # 2023职责大全: the farm's heading of its list
 ]
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
 _GLUED_TITLE = re.compile(
@@ -207,7 +208,8 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
             skipped += 1
             continue  # the site's, not the report's: look past it
         following = lines[index + 1].number if index + 1 < len(lines) else line.number + 10**6
-        candidate, rest, score = _candidate(line, index, metadata, following)
+        over = _over_subtitle(lines, index, metadata) and chrome_score(text, 0, len(lines), words) == 0
+        candidate, rest, score = _candidate(line, index, metadata, following, over)
         if candidate and (best is None or score > best[0]):
             best = (score, index, candidate, rest)
         if not heading_like(text, TITLE_LIMIT + 20) and not rest:
@@ -232,20 +234,32 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
 
 
+def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
+    """This line stands over a short heading-like line that stands over a metadata line."""
+    if index + 1 >= len(lines):
+        return False
+    below = lines[index + 1]
+    after = lines[index + 2].number if index + 2 < len(lines) else below.number + 10**6
+    return heading_like(below.text, TITLE_LIMIT) and numbering(below.text) is None and any(
+        below.number < number < after for number in metadata.lines)
+
+
 TITLE_LINES = 4  # head lines that may hold the title (besides the site's lines skipped)
 TITLE_CHROME = 2.5  # a head line with this much evidence of chrome is not a title candidate
 _LABEL = re.compile(r"[\u4e00-\u9fffA-Za-z\s]{1,10}[:：]")  # 温馨提示： a label, not a title
 _INNER_SENTENCE = re.compile(r"[。！？!?]")
 
 
-def _candidate(line: Line, index: int, metadata: Metadata, next_number: int) -> tuple[str, str, float]:
+def _candidate(
+    line: Line, index: int, metadata: Metadata, next_number: int, subtitle_above: bool = False
+) -> tuple[str, str, float]:
     """A title this line offers, what remains of the line after it, and how likely it is."""
     text = line.text.strip()
     bracketed = _BRACKET_TITLE.match(text)
     if bracketed:
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
     if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
-            and not _FORM_FIELD.match(text):
+            and not _FORM_FIELD.match(clean_title(text)):
         title = clean_title(text)
         if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(title):
             return "", "", 0.0
@@ -254,6 +268,8 @@ def _candidate(line: Line, index: int, metadata: Metadata, next_number: int) -> 
             score += 1.0
         if any(line.number < number < next_number for number in metadata.lines):
             score += 2.0  # the line before a date or source line
+        elif subtitle_above:
+            score += 2.5  # a title over its subtitle, the two over the date or source line
         if _TITLE_PREFIXES[0].match(text):
             score -= 2.0  # a compilation's article name, not this page's title
         return title, "", score
