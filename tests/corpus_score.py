@@ -13,6 +13,7 @@ where it came from and what a clean import must give:
     remove             strings that must not reach the article (title or body)
     chrome             the source lines that are site chrome: a line matches an entry equal to it,
                        or starting with it when the entry has four characters or more
+    chrome_exact       chrome lines matched whole only (a label whose words also begin a body line)
     compilation        the article titles of a compilation that holds several articles
     duplicate_title    the title is repeated in the text
     tables             how many tables the article must have
@@ -59,6 +60,7 @@ class Expectation:
     keep: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     chrome: tuple[str, ...] = ()
+    chrome_exact: tuple[str, ...] = ()
     compilation: tuple[str, ...] = ()
     duplicate_title: bool = False
     tables: int | None = None
@@ -82,7 +84,7 @@ class Expectation:
         found: set[int] = set()
         for number, line in enumerate(lines, start=1):
             stripped = line.strip()
-            if stripped and any(_matches(entry, stripped) for entry in self.chrome):
+            if stripped and (stripped in self.chrome_exact or any(_matches(entry, stripped) for entry in self.chrome)):
                 found.add(number)
         return found
 
@@ -108,6 +110,7 @@ def load() -> list[Expectation]:
             keep=tuple(str(k) for k in data.get("keep") or ()),
             remove=tuple(str(r) for r in data.get("remove") or ()),
             chrome=tuple(str(c) for c in data.get("chrome") or ()),
+            chrome_exact=tuple(str(c) for c in data.get("chrome_exact") or ()),
             compilation=tuple(str(c) for c in data.get("compilation") or ()),
             duplicate_title=bool(data.get("duplicate_title")),
             tables=data.get("tables"),

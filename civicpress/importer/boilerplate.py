@@ -60,7 +60,9 @@ _PAGE_MARKS = [
     re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
     re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
     # A site's label standing alone over the text it shows.
-    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
+    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
+    re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
+    re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
     re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
 ]
@@ -94,7 +96,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
-    "关键词|标签"
+    "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
     rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?<![\u4e00-\u9fff])(?:{_META_KEYS})\s*[:：]|$)"
@@ -109,6 +111,7 @@ _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
 _MARKED_BYLINE = re.compile(r"^\s*[■●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
+_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
 _PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
 _BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
@@ -375,9 +378,10 @@ def _metadata(text: str) -> Metadata | None:
 
 
 def _first_name(value: str) -> str:
-    """``Anonyme 工作总结`` → ``Anonyme`` (the site's column follows the name); ``王 承`` stays."""
+    """``Anonyme 工作总结`` → ``Anonyme`` (the site's column follows the name); ``王 承`` and
+    ``张沁 李艳潇 韩璇`` (names all) stay."""
     tokens = value.split()
-    if len(tokens) >= 2 and len(tokens[0]) >= 2 and any(len(t) >= 2 for t in tokens[1:]):
+    if len(tokens) >= 2 and len(tokens[0]) >= 2 and not all(_NAME.fullmatch(t) for t in tokens[1:]):
         return tokens[0]
     return value
 
