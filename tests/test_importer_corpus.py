@@ -17,14 +17,14 @@ from civicpress.importer import import_files, read_inputs
 
 EXPECTATIONS = load()
 # Floors under the figures measured when this test was written (bench/import_corpus.py): a
-# change that loses ground fails here. Precision and must-keep have no slack: a removed
-# sentence is lost to the editor.
-CLEAN_FLOOR = 0.76
-RECALL_FLOOR = 0.90
-# Two must-keep sentences are still lost in the tuned set, both to damage the text cannot undo
-# (59_opkks: a quotation mark shifted into the next character; 56_sqrb: a subtitle taken as the
-# title). Lowering this is the goal; raising it is a regression.
-KEEP_MISSES = 2
+# change that loses ground fails here. Precision has no slack: a removed sentence is lost to
+# the editor.
+CLEAN_FLOOR = 0.84
+RECALL_FLOOR = 0.93
+# One must-keep sentence is still lost in the tuned set, to damage the text cannot undo
+# (59_opkks: a closing quotation mark and the next character fused by a byte shift). Lowering
+# this is the goal; raising it is a regression.
+KEEP_MISSES = 1
 
 
 @pytest.fixture(scope="module")

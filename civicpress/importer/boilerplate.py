@@ -209,14 +209,17 @@ PREVIEW_LENGTH = 30
 
 
 def _previews(lines: list[Line], content: list[int]) -> set[int]:
-    """Head lines that a later line repeats whole: the site's preview of the text (its summary,
-    or the first page cut off mid-word) standing above the text itself."""
+    """Head lines that a later line repeats whole: the site's preview of the text (its 摘要:, or
+    its first page cut off mid-word) standing above the text itself."""
     squashed = {index: "".join(lines[index].text.split()) for index in content}
     found: set[int] = set()
     for rank, index in enumerate(content[:HEAD_LINES]):
         text = _PREVIEW_LABEL.sub("", squashed[index])
+        labelled = text != squashed[index]
         if len(text) < PREVIEW_LENGTH or not _SENTENCE_MARK.search(text):
             continue
+        if not labelled and text[-1] in "。！？!?”…":
+            continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
         if any(text in squashed[later] and text != squashed[later] for later in content[rank + 1 :]):
             found.add(index)
     return found

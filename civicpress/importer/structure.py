@@ -20,7 +20,7 @@ from datetime import date
 from civicpress.importer.boilerplate import Metadata, chrome_score, names_line, vocabulary
 from civicpress.importer.dates import find_date, is_date_line
 from civicpress.importer.headings import heading_like, numbering, point
-from civicpress.importer.paragraphs import is_table_row
+from civicpress.importer.paragraphs import is_table_row, table_cells
 from civicpress.importer.repair_log import Line
 
 TITLE_LIMIT = 50
@@ -404,11 +404,20 @@ def _compilation_title(
 
 
 def _cells(text: str) -> tuple[str, ...]:
-    stripped = text.strip()
-    if "|" in stripped:
-        stripped = stripped.strip("|")
-        return tuple(cell.strip() for cell in stripped.split("|"))
-    return tuple(cell.strip() for cell in stripped.split("\t") if cell.strip())
+    return table_cells(text) or (text.strip(),)
+
+
+def _table_end(lines: list[Line], start: int) -> int:
+    """Where the table starting at ``start`` ends: its rows have as many cells as its first (a
+    row of another width starts another table), with rules between them."""
+    width = next((len(_cells(line.text)) for line in lines[start:] if not _separator(line.text)), 0)
+    end = start
+    while end < len(lines):
+        text = lines[end].text
+        if not (_separator(text) or (is_table_row(text) and len(_cells(text)) == width)):
+            break
+        end += 1
+    return end
 
 
 def _separator(text: str) -> bool:
@@ -429,9 +438,7 @@ def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
             continue
         # Tables: two rows or more.
         if is_table_row(text) or (_separator(text) and blocks and isinstance(blocks[-1], Table)):
-            end = index
-            while end < len(lines) and (is_table_row(lines[end].text) or _separator(lines[end].text)):
-                end += 1
+            end = _table_end(lines, index)
             rows = [_cells(lines[i].text) for i in range(index, end) if not _separator(lines[i].text)]
             if len(rows) >= 2:
                 blocks.append(Table(tuple(rows), line.number))

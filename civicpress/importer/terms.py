@@ -16,7 +16,7 @@ import rjieba
 
 MAX_TAGS = 4
 MIN_COUNT = 3
-_NOUNS = ("n", "nz", "nt", "ns", "vn", "j", "l")  # not nr (a person's name)
+_NOUNS = frozenset({"n", "nz", "nt", "ns", "vn", "j", "l"})  # never nr, nrt, nrfg: a person's name
 _GENERIC = {
     "工作", "我们", "他们", "社区", "居民", "群众", "问题", "活动", "情况", "方面", "作用", "时间", "同志",
     "全体", "发展", "建设", "服务", "管理", "单位", "部门", "领导", "人员", "大家", "地方", "过程", "基础",
@@ -28,7 +28,7 @@ LONGEST = 8  # a compound longer than this reads as a phrase, not a tag
 
 def _nouns(text: str) -> list[str | None]:
     """The text's words in order: each noun, or None for any other word (it breaks a compound)."""
-    return [word if flag.startswith(_NOUNS) and len(word) >= 2 and _han(word) else None
+    return [word if flag in _NOUNS and len(word) >= 2 and _han(word) else None
             for word, flag in rjieba.tag(text)]
 
 
