@@ -62,6 +62,7 @@ _PAGE_MARKS = [
     # A site's label standing alone over the text it shows.
     re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
+    re.compile(r"^\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*$"),  # 01-15 16:58: no year
     re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
     re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
@@ -74,7 +75,7 @@ _SITE_WORDS = re.compile(
     "喜欢就|复制|整理|精选|范文|写作|珍藏版|未经许可|转载|编辑|二审|三审|视频|网友|English|TOP|"
     r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
     "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
-    r"页数|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
+    r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
 # The site's own voice presenting the text it collected: at the head or the tail, whatever its length.
@@ -111,6 +112,8 @@ _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
 _MARKED_BYLINE = re.compile(r"^\s*[■●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
+# A newspaper, a site or a station named alone under the date: the source (深圳特区报).
+_MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报|新闻网|网|电视台|广播电台)$")
 _NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
 _PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
@@ -144,7 +147,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     verdicts: dict[int, float] = {}  # content rank → score of a line still undecided
     texts: dict[int, str] = {}
     removed: set[int] = set()  # content ranks removed
-    previews = _previews(lines, content)
+    previews = _previews(lines, content) | _word_column(lines, content)
     for rank, index in enumerate(content):
         line = lines[index]
         text = line.text
@@ -176,6 +179,15 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             continue
         texts[rank] = cut
         verdicts[rank] = chrome_score(cut, rank, len(content), body_words)
+    for rank in sorted(verdicts):
+        medium = _MEDIUM.match(texts[rank].strip())
+        if medium and rank < HEAD_LINES and rank - 1 in removed:
+            meta = replace(meta, origin=meta.origin or medium.group(0))
+            line = lines[content[rank]]
+            _drop(line, log)
+            log.breaks.add(line.number)
+            removed.add(rank)
+            del verdicts[rank]
     for rank in _chrome_runs(verdicts, texts, removed):
         line = lines[content[rank]]
         named = _DOCUMENT_NAME.match(texts[rank].strip())
@@ -222,6 +234,28 @@ def _previews(lines: list[Line], content: list[int]) -> set[int]:
             continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
         if any(text in squashed[later] and text != squashed[later] for later in content[rank + 1 :]):
             found.add(index)
+    return found
+
+
+WORD_COLUMN = 4  # this many one-word lines in a row at the head: a keyword list, not a report
+
+
+def _word_column(lines: list[Line], content: list[int]) -> set[int]:
+    """A run of one-word lines at the head (``2023`` ``社区`` ``开展`` ``志愿`` …): a document site's
+    keywords, or its title broken into words."""
+    found: set[int] = set()
+    run: list[int] = []
+    for rank, index in enumerate([*content, -1]):
+        text = lines[index].text.strip() if index >= 0 else ""
+        word = 0 < len(text) <= 4 and _HAS_TEXT.search(text) and not _SENTENCE_MARK.search(text)
+        if index >= 0 and word and (run or rank < HEAD_LINES):
+            run.append(index)  # a run starts in the head and goes on as long as it goes on
+            continue
+        if len(run) >= WORD_COLUMN:
+            found.update(run)
+        if rank >= HEAD_LINES:
+            break
+        run = []
     return found
 
 

@@ -165,7 +165,11 @@ _TITLE_SUFFIXES = [
     re.compile(r"_第\s*\d+\s*页\s*$"),
     re.compile(r"\s*范文\s*$"),
     re.compile(r"\d{4}\s*(?:[\u4e00-\u9fff]{0,2})大全\s*$"),  # 2023职责大全: the farm's heading of its list
+    re.compile(r"\s*[（(]\s*\d{4}\s*年?\s*[)）]\s*$"),  # (2024年): the farm's freshness stamp
 ]
+_TWO_TITLES = re.compile(
+    r"(\S{4,30}?(?:总结|报告|汇报|材料))\s+\S{4,30}?(?:总结|报告|汇报|材料)(?:[（(][^（）()]*[)）])?"
+)
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
 _GLUED_TITLE = re.compile(
     r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
@@ -182,6 +186,9 @@ def clean_title(text: str) -> str:
     wrapped = re.fullmatch(r"《([^《》]+)》", text)
     if wrapped:
         text = wrapped.group(1)
+    paired = _TWO_TITLES.fullmatch(text)
+    if paired:
+        text = paired.group(1)  # 垃圾分类工作总结报告 小区垃圾分类工作总结: the page's two names
     changed = True
     while changed:
         before = text
