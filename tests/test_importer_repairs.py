@@ -21,7 +21,8 @@ from civicpress.importer.pinyin_marks import remove, strip_notes
 from civicpress.importer.punctuation import normalise_text
 from civicpress.importer.repair_log import Line, RepairLog
 from civicpress.importer.simplify import convert, to_simplified
-from civicpress.importer.structure import Heading, ListBlock, Paragraph, parse
+from civicpress.importer.structure import Heading, ListBlock, Paragraph, Table, parse
+from civicpress.importer.terms import suggest_tags
 from civicpress.sources import load_yaml
 
 # Sentences of our own, in the register of community reports.
@@ -354,3 +355,61 @@ def test_clean_simplified_text_passes_through_unchanged(paragraphs: list[str]) -
 @given(_paragraph)
 def test_clean_text_survives_the_byte_shift_repair(paragraph: str) -> None:
     assert repair_text(paragraph) == (paragraph, [], False)
+
+
+# -- tables -----------------------------------------------------------------------------------------
+
+_TABLES = """社区服务统计
+一、服务情况
+全年服务情况如下表。
+项目 | 数量
+志愿者 | 120人
+服务时长 | 5600小时
+
+| 项目 | 2022年 | 2023年 |
+
+| 志愿者人数 | 80 | 120 |
+
+| 服务时长 | 4000 | 5600 |
+
+服务项目    次数
+理发    24
+义诊　　12
+以上数据由社区统计。
+"""
+
+
+def test_two_column_blank_line_separated_and_space_aligned_tables() -> None:
+    log = RepairLog()
+    lines = [Line(i, text) for i, text in enumerate(_TABLES.split("\n"), start=1)]
+    cleaned, found = clean(lines, log)
+    report = parse(cleaned, found.date, "", None, metadata=found)
+    tables = [b.rows for b in report.blocks if isinstance(b, Table)]
+    assert tables == [
+        (("项目", "数量"), ("志愿者", "120人"), ("服务时长", "5600小时")),  # two columns, one bar
+        (("项目", "2022年", "2023年"), ("志愿者人数", "80", "120"), ("服务时长", "4000", "5600")),  # blank lines
+        (("服务项目", "次数"), ("理发", "24"), ("义诊", "12")),  # aligned with spaces
+    ]
+    paragraphs = [b.text for b in report.blocks if isinstance(b, Paragraph)]
+    assert paragraphs == ["全年服务情况如下表。", "以上数据由社区统计。"]
+
+
+def test_a_sentence_with_a_bar_or_wide_spaces_is_no_table() -> None:
+    log = RepairLog()
+    text = ["社区开展活动", "编者按  社会力量参与养老服务业发展，面临许可难、用地难等问题。",
+            "活动分为上午和下午两场 | 居民踊跃参加，现场气氛热烈。"]
+    cleaned, found = clean([Line(i, t) for i, t in enumerate(text, start=1)], log)
+    report = parse(cleaned, found.date, "", None, metadata=found)
+    assert not [b for b in report.blocks if isinstance(b, Table)]
+
+
+# -- tags -------------------------------------------------------------------------------------------
+
+
+def test_tags_are_segmented_nouns_and_never_a_persons_name() -> None:
+    text = ("红星社区推进垃圾分类，王建国书记带领志愿者宣传垃圾分类知识。王建国说，垃圾分类要从娃娃抓起。"
+            "社区设置垃圾分类投放点12个，志愿者每天值守。王建国还组织志愿者上门宣传。")
+    tags = suggest_tags(text)
+    assert tags[:2] == ["垃圾分类", "志愿者"]  # 垃圾 + 分类 written together: one term
+    assert "王建国" not in tags and "社区" not in tags
+    assert suggest_tags(text) == tags  # the same text, the same tags

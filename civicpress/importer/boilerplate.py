@@ -34,6 +34,8 @@ from civicpress.importer.repair_log import Line, RepairLog
 THRESHOLD = 3.0  # tuned on the odd-numbered half of tests/import_corpus/ (bench/import_corpus.py)
 HEAD_LINES = 12  # lines at either end of a text where sites put their chrome
 TAIL_LINES = 12
+PARAGRAPH_LENGTH = 150  # a line this long with several sentences is a paragraph…
+SITE_DENSITY = 0.5  # …unless it has a site's word for every other clause (a notice, not a report)
 
 _SEP = r"[，,、；;：:。.！!\s]*"
 # Phrases cut out of a paragraph (the rest of it stays).
@@ -44,6 +46,8 @@ _PHRASES = [
     re.compile(rf"本文由[^，。！\n]{{1,30}}(?:整理|提供|发布|编辑|收集|上传)(?:而成)?{_SEP}"),
     re.compile(rf"(?:版权归原作者所有|如有侵权[^。\n]{{0,20}}删除|仅供参考学习|下载文档到电脑[^。\n]{{0,20}}){_SEP}"),
     re.compile(rf"(?:展开全文|阅读全文|点击下载|免费下载|下载本文档|本文档共\d+页){_SEP}"),
+    re.compile(rf"图片来源于网络{_SEP}(?:如有侵权(?:请)?联系删除{_SEP})?"),
+    re.compile(r"^\s*(?:文档介绍|文本内容|内容简介|文档简介)\s*[:：]\s*(?=\S)"),
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
 ]
@@ -55,6 +59,13 @@ _PAGE_MARKS = [
     re.compile(r"^\s*[-—–－]\s*\d{1,3}\s*[-—–－]\s*$"),
     re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
     re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
+    # A site's label standing alone over the text it shows.
+    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
+    re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
+    re.compile(r"^\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*$"),  # 01-15 16:58: no year
+    re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
+    # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
+    re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
 ]
 # Words of site navigation, accounts and document sharing, and of a site presenting a text.
 _SITE_WORDS = re.compile(
@@ -62,12 +73,20 @@ _SITE_WORDS = re.compile(
     "热榜|浏览|评论|人气|栏目|关键词|资料图片|温馨提示|文本内容|当前位置|阅读|打印|关闭|返回|设为|"
     "加入|进入旧版|网站|本站|付费|权益|申诉|小编|为您|为大家|供大家|供您|参考|借鉴|感谢您|希望对|"
     "喜欢就|复制|整理|精选|范文|写作|珍藏版|未经许可|转载|编辑|二审|三审|视频|网友|English|TOP|"
-    r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf",
+    r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
+    "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
+    r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
-_DOMAIN = re.compile(
-    r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)\b", re.IGNORECASE
+# The site's own voice presenting the text it collected: at the head or the tail, whatever its length.
+_SITE_VOICE = re.compile(
+    r"小编|以下是[^。！？]{0,40}?(?:整理|收集|分享)的|(?:供大家|仅供|供您)参考|欢迎(?:大家)?(?:阅读|参考)|"
+    r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
 )
+_DOMAIN = re.compile(
+    r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)(?![a-z0-9])", re.IGNORECASE
+)
+_TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;，,：:]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -78,9 +97,11 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
-    "关键词|标签"
+    "关键词|标签|TIME|Time|DATE|Date"
 )
-_META_PAIR = re.compile(rf"({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEYS})\s*[:：]|$)")
+_META_PAIR = re.compile(
+    rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*(.*?)(?=\s*(?<![\u4e00-\u9fff])(?:{_META_KEYS})\s*[:：]|$)"
+)
 _DATETIME = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _ISSUE = re.compile(r"^\s*(\S{2,20}?)\s*\d{4}\s*年\s*(?:第\s*)?\d{1,2}\s*期\s*$")
@@ -89,6 +110,12 @@ _BYLINE = re.compile(
 )
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
+_BULLET = re.compile(r"^\s*[-•·*]\s+")
+_MARKED_BYLINE = re.compile(r"^\s*[■●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
+# A newspaper, a site or a station named alone under the date: the source (深圳特区报).
+_MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报|新闻网|网|电视台|广播电台)$")
+_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
+_PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
 _BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
 _VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
@@ -103,6 +130,7 @@ class Metadata:
     author: str = ""
     origin: str = ""
     lines: frozenset[int] = frozenset()  # the source lines they stood on
+    document: str = ""  # the file name a document site shows (社区服务活动总结.doc), a title's last resort
 
 
 def strip(lines: list[Line], log: RepairLog) -> tuple[list[Line], date | None]:
@@ -114,15 +142,21 @@ def strip(lines: list[Line], log: RepairLog) -> tuple[list[Line], date | None]:
 def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     """Remove the chrome; return the lines left and what the metadata lines said."""
     content = [index for index, line in enumerate(lines) if line.text.strip()]
-    vocabulary = _vocabulary(lines)
+    body_words = vocabulary(lines)
     meta = Metadata()
     verdicts: dict[int, float] = {}  # content rank → score of a line still undecided
     texts: dict[int, str] = {}
     removed: set[int] = set()  # content ranks removed
+    previews = _previews(lines, content) | _word_column(lines, content)
     for rank, index in enumerate(content):
         line = lines[index]
         text = line.text
         at_edge = rank < HEAD_LINES or rank >= len(content) - TAIL_LINES
+        if index in previews:
+            _drop(line, log)
+            log.breaks.add(line.number)
+            removed.add(rank)
+            continue
         found = _metadata(text) if at_edge else None
         if found is not None:
             meta = _merge(meta, replace(found, lines=frozenset({line.number})))
@@ -135,7 +169,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             removed.add(rank)
             continue
         text = _strip_noise(text)
-        cut = text
+        cut = _LONE_BORDER.sub("", text) if len(_PIPES.findall(text)) == 1 else text
         for pattern in _PHRASES:
             cut, changes = pattern.subn("", cut)
             log.count("boilerplate", changes)
@@ -144,9 +178,21 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             removed.add(rank)
             continue
         texts[rank] = cut
-        verdicts[rank] = chrome_score(cut, rank, len(content), vocabulary)
+        verdicts[rank] = chrome_score(cut, rank, len(content), body_words)
+    for rank in sorted(verdicts):
+        medium = _MEDIUM.match(texts[rank].strip())
+        if medium and rank < HEAD_LINES and rank - 1 in removed:
+            meta = replace(meta, origin=meta.origin or medium.group(0))
+            line = lines[content[rank]]
+            _drop(line, log)
+            log.breaks.add(line.number)
+            removed.add(rank)
+            del verdicts[rank]
     for rank in _chrome_runs(verdicts, texts, removed):
         line = lines[content[rank]]
+        named = _DOCUMENT_NAME.match(texts[rank].strip())
+        if named and not meta.document:
+            meta = replace(meta, document=named.group(1))
         if texts[rank] == _strip_noise(line.text):
             log.count("boilerplate")  # one removal per line, whatever it took
         log.dropped.add(line.number)
@@ -163,6 +209,54 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             continue
         out.append(replace(line, text=texts[rank]) if texts[rank] != line.text else line)
     return out, meta
+
+
+_DOCUMENT_NAME = re.compile(
+    r"^(?:文档名称\s*[:：]\s*)?([^\s.。，,:：]{4,40}?)\.(?:docx?|pdf|wps|pptx?)$", re.IGNORECASE
+)
+_PIPES = re.compile(r"[|｜]")
+_LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
+_PREVIEW_LABEL = re.compile(r"^\s*(?:摘要|内容摘要|导语|导读|简介|文档简介)\s*[:：]\s*")
+PREVIEW_LENGTH = 30
+
+
+def _previews(lines: list[Line], content: list[int]) -> set[int]:
+    """Head lines that a later line repeats whole: the site's preview of the text (its 摘要:, or
+    its first page cut off mid-word) standing above the text itself."""
+    squashed = {index: "".join(lines[index].text.split()) for index in content}
+    found: set[int] = set()
+    for rank, index in enumerate(content[:HEAD_LINES]):
+        text = _PREVIEW_LABEL.sub("", squashed[index])
+        labelled = text != squashed[index]
+        if len(text) < PREVIEW_LENGTH or not _SENTENCE_MARK.search(text):
+            continue
+        if not labelled and text[-1] in "。！？!?”…":
+            continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
+        if any(text in squashed[later] and text != squashed[later] for later in content[rank + 1 :]):
+            found.add(index)
+    return found
+
+
+WORD_COLUMN = 4  # this many one-word lines in a row at the head: a keyword list, not a report
+
+
+def _word_column(lines: list[Line], content: list[int]) -> set[int]:
+    """A run of one-word lines at the head (``2023`` ``社区`` ``开展`` ``志愿`` …): a document site's
+    keywords, or its title broken into words."""
+    found: set[int] = set()
+    run: list[int] = []
+    for rank, index in enumerate([*content, -1]):
+        text = lines[index].text.strip() if index >= 0 else ""
+        word = 0 < len(text) <= 4 and _HAS_TEXT.search(text) and not _SENTENCE_MARK.search(text)
+        if index >= 0 and word and (run or rank < HEAD_LINES):
+            run.append(index)  # a run starts in the head and goes on as long as it goes on
+            continue
+        if len(run) >= WORD_COLUMN:
+            found.update(run)
+        if rank >= HEAD_LINES:
+            break
+        run = []
+    return found
 
 
 def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[int]) -> list[int]:
@@ -207,11 +301,18 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     scores above zero: position, shape and vocabulary weigh that evidence, they never make it,
     so a title or a short heading that shares few words with the body stays."""
     stripped = text.strip()
+    if _TABLE_RULE.fullmatch(stripped):
+        return 0.0  # the rule under a table's header
     han = len(_HAN.findall(stripped))
     marks = len(_SENTENCE_MARK.findall(stripped))
     own = 0.0
     words = {m.group(0).lower() for m in _SITE_WORDS.finditer(stripped)}
     own += 1.0 * len(words)
+    # The site's voice ends the line it stands in (its preface); text glued after it is the report's.
+    last = re.split(r"(?<=[。！？!?])(?=.)", stripped)[-1]
+    voice = bool(_SITE_VOICE.search(last)) and (rank < HEAD_LINES or rank >= total - TAIL_LINES)
+    if voice:
+        own += 3.0
     if _DOMAIN.search(stripped):
         own += 3.0
     if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
@@ -226,7 +327,10 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         score += 0.5
     if numbering(stripped) is not None and han >= 4 and not words:
         score -= 3.0
-    if marks >= 3 and len(stripped) >= 60:
+    if marks >= 3 and len(stripped) >= PARAGRAPH_LENGTH and not voice and not _DOMAIN.search(stripped) \
+            and len(words) < marks * SITE_DENSITY:
+        return 0.0  # a paragraph of sentences with a site's word here and there is the report's
+    if marks >= 3 and len(stripped) >= 60 and not voice:
         score -= 1.5 if words else 3.0
     # Where it stands: sites put chrome at the head and the tail of a page.
     score += 0.5 if rank < HEAD_LINES or rank >= total - TAIL_LINES else -1.0
@@ -236,7 +340,7 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     return score
 
 
-def _vocabulary(lines: list[Line]) -> dict[str, int]:
+def vocabulary(lines: list[Line]) -> dict[str, int]:
     """Character pairs of the text and how many lines have each: the body's vocabulary."""
     counts: dict[str, int] = {}
     for line in lines:
@@ -271,7 +375,10 @@ def _strip_noise(text: str) -> str:
 
 def _metadata(text: str) -> Metadata | None:
     """The date, author and source of a metadata line; None when the line is something else."""
-    stripped = text.strip()
+    stripped = _BULLET.sub("", text.strip())
+    marked = _MARKED_BYLINE.match(stripped)
+    if marked:
+        return Metadata(author=" ".join(marked.group(1).split()))
     issue = _ISSUE.match(stripped)
     if issue:
         return Metadata(origin=stripped)
@@ -290,24 +397,35 @@ def _metadata(text: str) -> Metadata | None:
     for pair in pairs:
         key, value = pair.group(1), _VALUE_JUNK.sub(" ", pair.group(2)).strip()
         if key == "作者":
-            author = value
+            author = _first_name(value)
         elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):
             origin = value
         elif key in ("时间", "日期", "发布时间", "发布日期") and found is None:
             found = find_date(value)
     if not pairs:
-        # A date with a time, and perhaps the author's name after it (2021-06-20 03:29李胜基).
-        if not re.fullmatch(r"[\u4e00-\u9fff]{0,4}", rest):
+        # A date with a time, and perhaps the author's name (2021-06-20 03:29李胜基) or the
+        # site's column (2025-12-17 14:42:05年度工作总结) after it.
+        rest = _PUBLISHED.sub("", rest).strip()
+        if not re.fullmatch(r"[\u4e00-\u9fff]{0,8}", rest):
             return None
-        return Metadata(found, rest)
+        return Metadata(found, rest if len(rest) <= 4 else "")
     if len(rest) > 12 or _SENTENCE_MARK.search(rest):
         return None  # a sentence that mentions a source is not a metadata line
     return Metadata(found, author, origin)
 
 
+def _first_name(value: str) -> str:
+    """``Anonyme 工作总结`` → ``Anonyme`` (the site's column follows the name); ``王 承`` and
+    ``张沁 李艳潇 韩璇`` (names all) stay."""
+    tokens = value.split()
+    if len(tokens) >= 2 and len(tokens[0]) >= 2 and not all(_NAME.fullmatch(t) for t in tokens[1:]):
+        return tokens[0]
+    return value
+
+
 def _merge(first: Metadata, second: Metadata) -> Metadata:
     return Metadata(first.date or second.date, first.author or second.author, first.origin or second.origin,
-                    first.lines | second.lines)
+                    first.lines | second.lines, first.document or second.document)
 
 
 def names_line(text: str) -> bool:

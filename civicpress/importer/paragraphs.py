@@ -16,6 +16,7 @@ join without a space; two Latin words get one, and a word hyphenated at the brea
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -31,9 +32,33 @@ def _width(text: str) -> int:
     return sum(1 if char.isascii() else 2 for char in text.strip())
 
 
-def is_table_row(text: str) -> bool:
+CELL_LIMIT = 20  # a cell of a two-column or space-aligned table is short; a sentence is not a cell
+_SPACE_GAP = re.compile(r"\s{2,}|\u3000+")
+_SENTENCE_STOP = re.compile(r"[。！？!?；;]")
+
+
+def table_cells(text: str) -> tuple[str, ...] | None:
+    """The cells of a table row, or None: ``| a | b |`` (two bars or more), ``a | b`` (two short
+    cells), cells between tabs, or short cells aligned with runs of spaces (``理发    24``)."""
     stripped = text.strip()
-    return stripped.count("|") >= 2 or ("\t" in stripped and len([c for c in stripped.split("\t") if c.strip()]) >= 2)
+    if "|" in stripped:
+        cells = tuple(cell.strip() for cell in stripped.strip("|").split("|"))
+        if stripped.count("|") >= 2 or _short_cells(cells, stripped):
+            return cells
+        return None
+    if "\t" in stripped:
+        found = tuple(cell.strip() for cell in stripped.split("\t") if cell.strip())
+        return found if len(found) >= 2 else None
+    parts = tuple(part for part in _SPACE_GAP.split(stripped) if part)
+    return parts if _short_cells(parts, stripped) else None
+
+
+def _short_cells(cells: tuple[str, ...], text: str) -> bool:
+    return len(cells) >= 2 and all(0 < len(cell) <= CELL_LIMIT for cell in cells) and not _SENTENCE_STOP.search(text)
+
+
+def is_table_row(text: str) -> bool:
+    return table_cells(text) is not None
 
 
 def _structural(line: Line) -> bool:

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from civicpress.importer.boilerplate import Metadata, names_line
+from civicpress.importer.boilerplate import Metadata, chrome_score, names_line, vocabulary
 from civicpress.importer.dates import find_date, is_date_line
 from civicpress.importer.headings import heading_like, numbering, point
-from civicpress.importer.paragraphs import is_table_row
+from civicpress.importer.paragraphs import is_table_row, table_cells
 from civicpress.importer.repair_log import Line
 
 TITLE_LIMIT = 50
@@ -148,22 +148,32 @@ _TITLE_PREFIXES = [
     re.compile(rf"^\s*[【\[]?第\s*[{_CN_ORDINAL}\d]+\s*篇[】\]]?\s*[:：.、]?\s*"),
     re.compile(r"^\s*(?:前言|序言|目录)\s*[:：]\s*"),
     re.compile(r"^\s*[-•·*]\s+"),
+    re.compile(rf"^\s*篇\s*[{_CN_ORDINAL}\d]+\s*[:：]\s*"),  # 篇一：
+    re.compile(r"^\s*(?:精编|精选)\s*"),  # the site's praise of its own copy
 ]
 _TITLE_SUFFIXES = [
     re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
     re.compile(rf"\s*[【\[]第[\d{_CN_ORDINAL}]+篇[】\]]\s*$"),
     re.compile(r"(?:范文)?\s*[\d]+\s*篇\s*$"),
-    re.compile(r"篇\s*\d{1,2}\s*$"),
+    re.compile(rf"篇\s*(?:\d{{1,2}}|[{_CN_ORDINAL}])\s*$"),
+    re.compile(rf"\s*[（(]\s*[{_CN_ORDINAL}]\s*[)）]\s*$"),
+    re.compile(r"\s*[（(]\s*汇总\s*\d+\s*篇\s*[)）]\s*$"),
     re.compile(r"\s*[（(](?:全文完整|完整版|精选|范文|通用|全文)[^（）()]{0,6}[)）]\s*$"),
     re.compile(r"\s*[（(][^（）()]{0,12}(?:风采|专栏|专题|精选)[)）]\s*$"),
     re.compile(r"\s*[（(]\s*\d{1,3}\s*[)）]\s*$"),
     re.compile(r"\.(?:docx?|pdf|txt|wps)\s*(?:VIP)?\s*$", re.IGNORECASE),
     re.compile(r"_第\s*\d+\s*页\s*$"),
     re.compile(r"\s*范文\s*$"),
+    re.compile(r"\d{4}\s*(?:[\u4e00-\u9fff]{0,2})大全\s*$"),  # 2023职责大全: the farm's heading of its list
+    re.compile(r"\s*[（(]\s*\d{4}\s*年?\s*[)）]\s*$"),  # (2024年): the farm's freshness stamp
 ]
+_TWO_TITLES = re.compile(
+    r"(\S{4,30}?(?:总结|报告|汇报|材料))\s+\S{4,30}?(?:总结|报告|汇报|材料)(?:[（(][^（）()]*[)）])?"
+)
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
 _GLUED_TITLE = re.compile(
     r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
+    r"|^([^，。！？；：,.!?;:\s]{4,40}?)(?=(?:引言|前言|摘要|导语)\s*[:：])"
 )
 _FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
@@ -173,6 +183,12 @@ def clean_title(text: str) -> str:
     """A title without the compilation's numbering, the site's counters and its file name tail:
     ``第1篇 2023年社区党建工作总结报告`` → ``2023年社区党建工作总结报告``."""
     text = text.strip()
+    wrapped = re.fullmatch(r"《([^《》]+)》", text)
+    if wrapped:
+        text = wrapped.group(1)
+    paired = _TWO_TITLES.fullmatch(text)
+    if paired:
+        text = paired.group(1)  # 垃圾分类工作总结报告 小区垃圾分类工作总结: the page's two names
     changed = True
     while changed:
         before = text
@@ -187,13 +203,20 @@ def clean_title(text: str) -> str:
 def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, list[int], list[Line], date | None]:
     """(title, the lines it came from, the lines left, a date written with it)."""
     best: tuple[float, int, str, str] | None = None  # (score, index, title, rest of its line)
-    for index, line in enumerate(lines[:3]):
+    words = vocabulary(lines)
+    skipped = 0
+    for index, line in enumerate(lines[: TITLE_LINES + skipped]):
         text = line.text.strip()
         if line.hint == 0 or (line.hint is not None and index == 0):
             return text, [line.number], lines[:index] + lines[index + 1 :], None
         if is_date_line(text):
             continue
-        candidate, rest, score = _candidate(line, index, metadata)
+        if chrome_score(text, 0, len(lines), words) >= TITLE_CHROME or _LABEL.fullmatch(text):
+            skipped += 1
+            continue  # the site's, not the report's: look past it
+        following = lines[index + 1].number if index + 1 < len(lines) else line.number + 10**6
+        over = _over_subtitle(lines, index, metadata) and chrome_score(text, 0, len(lines), words) == 0
+        candidate, rest, score = _candidate(line, index, metadata, following, over)
         if candidate and (best is None or score > best[0]):
             best = (score, index, candidate, rest)
         if not heading_like(text, TITLE_LIMIT + 20) and not rest:
@@ -205,38 +228,61 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
         if leading:
             stamp, title = find_date(leading.group(1)), title[leading.end() :].strip()
         line = lines[index]
-        remaining = lines[:index] + lines[index + 1 :]
+        above = [above for above in lines[:index] if chrome_score(above.text, 0, len(lines), words) > 0]
+        remaining = [kept for kept in lines[:index] if kept not in above] + lines[index + 1 :]
         if rest:
-            remaining.insert(index, Line(line.number, rest, line.hint))
-        return title, ([] if rest else [line.number]), remaining, stamp
+            remaining.insert(index - len(above), Line(line.number, rest, line.hint))
+        title_lines = [above.number for above in above] + ([] if rest else [line.number])
+        return title, title_lines, remaining, stamp
+    fallback = metadata.document or fallback
     if fallback:
         return fallback, [], lines, None
     first = re.split(r"[。！？]", lines[0].text, maxsplit=1)[0] if lines else ""
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
 
 
-def _candidate(line: Line, index: int, metadata: Metadata) -> tuple[str, str, float]:
+def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
+    """This line stands over a short heading-like line that stands over a metadata line."""
+    if index + 1 >= len(lines):
+        return False
+    below = lines[index + 1]
+    after = lines[index + 2].number if index + 2 < len(lines) else below.number + 10**6
+    return heading_like(below.text, TITLE_LIMIT) and numbering(below.text) is None and any(
+        below.number < number < after for number in metadata.lines)
+
+
+TITLE_LINES = 4  # head lines that may hold the title (besides the site's lines skipped)
+TITLE_CHROME = 2.5  # a head line with this much evidence of chrome is not a title candidate
+_LABEL = re.compile(r"[\u4e00-\u9fffA-Za-z\s]{1,10}[:：]")  # 温馨提示： a label, not a title
+_INNER_SENTENCE = re.compile(r"[。！？!?]")
+
+
+def _candidate(
+    line: Line, index: int, metadata: Metadata, next_number: int, subtitle_above: bool = False
+) -> tuple[str, str, float]:
     """A title this line offers, what remains of the line after it, and how likely it is."""
     text = line.text.strip()
     bracketed = _BRACKET_TITLE.match(text)
     if bracketed:
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
     if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
-            and not _FORM_FIELD.match(text):
+            and not _FORM_FIELD.match(clean_title(text)):
         title = clean_title(text)
-        if not title or len(title) > TITLE_LIMIT + 10:
+        if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(title):
             return "", "", 0.0
         score = 1.0 - 0.5 * index
         if _GENRE.search(title):
             score += 1.0
-        if line.number + 1 in metadata.lines:
+        if any(line.number < number < next_number for number in metadata.lines):
             score += 2.0  # the line before a date or source line
+        elif subtitle_above:
+            score += 2.5  # a title over its subtitle, the two over the date or source line
         if _TITLE_PREFIXES[0].match(text):
             score -= 2.0  # a compilation's article name, not this page's title
         return title, "", score
     glued = _GLUED_TITLE.match(text)
     if glued and index == 0 and len(text) > 60:
-        title = glued.group(1)
+        title = glued.group(1) or glued.group(2)
         rest = text[glued.end() :]
         while rest.startswith(title):
             rest = rest[len(title) :]  # the title written twice
@@ -248,7 +294,7 @@ def _duplicate(text: str, title: str) -> bool:
     """A repetition of the title: ``某某社区…总结``, ``…总结5篇``, ``…总结篇1``, ``第一篇：…``."""
     if _SENTENCE_END.search(text) or len(text) > TITLE_LIMIT + 20:
         return False
-    core = re.sub(r"(?<=[\u4e00-\u9fff])\d{1,2}$", "", clean_title(text))
+    core = re.sub(r"(?<=[\u4e00-\u9fff])\d{1,2}$", "", clean_title(re.sub(r"^\s*\d{1,2}\s*[.、．]\s*", "", text)))
     if not core:
         return False
     if core == title or (len(core) >= 4 and core in title):
@@ -365,11 +411,20 @@ def _compilation_title(
 
 
 def _cells(text: str) -> tuple[str, ...]:
-    stripped = text.strip()
-    if "|" in stripped:
-        stripped = stripped.strip("|")
-        return tuple(cell.strip() for cell in stripped.split("|"))
-    return tuple(cell.strip() for cell in stripped.split("\t") if cell.strip())
+    return table_cells(text) or (text.strip(),)
+
+
+def _table_end(lines: list[Line], start: int) -> int:
+    """Where the table starting at ``start`` ends: its rows have as many cells as its first (a
+    row of another width starts another table), with rules between them."""
+    width = next((len(_cells(line.text)) for line in lines[start:] if not _separator(line.text)), 0)
+    end = start
+    while end < len(lines):
+        text = lines[end].text
+        if not (_separator(text) or (is_table_row(text) and len(_cells(text)) == width)):
+            break
+        end += 1
+    return end
 
 
 def _separator(text: str) -> bool:
@@ -390,9 +445,7 @@ def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
             continue
         # Tables: two rows or more.
         if is_table_row(text) or (_separator(text) and blocks and isinstance(blocks[-1], Table)):
-            end = index
-            while end < len(lines) and (is_table_row(lines[end].text) or _separator(lines[end].text)):
-                end += 1
+            end = _table_end(lines, index)
             rows = [_cells(lines[i].text) for i in range(index, end) if not _separator(lines[i].text)]
             if len(rows) >= 2:
                 blocks.append(Table(tuple(rows), line.number))
