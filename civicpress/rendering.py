@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from civicpress.attachment_links import Attachment, attachments_block, kind_of, label_links
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.images import alt_texts, no_alt_warning
@@ -74,7 +75,41 @@ def render_body(
     rendered, resolver = remembered or _rendered(text, page_url, site, markdown, memo)
     images = [(url, href) for href, is_image, url in resolver.links if is_image]
     problems = [*resolver.problems, *_images_without_alt(rendered.html, images, text)]
-    return RenderedBody(Markup(rendered.html), rendered.toc, tuple(problems))
+    html = label_links(rendered.html, _linked_attachments(resolver))
+    if isinstance(text, Page) and text.front.attachments:
+        listed, missing = _listed_attachments(text, resolver)
+        html += attachments_block(listed)
+        problems += missing
+    return RenderedBody(Markup(html), rendered.toc, tuple(problems))
+
+
+def _linked_attachments(resolver: SiteLinkResolver) -> dict[str, Attachment]:
+    """The attachments the text links (by the address written into the page), with their kind and size."""
+    found = {}
+    for href, is_image, url in resolver.links:
+        kind = "" if is_image else kind_of(href)
+        size = resolver.size_of(href) if kind else None
+        if size is not None:
+            found[url] = Attachment(0, "", url, kind, size)
+    return found
+
+
+def _listed_attachments(page: Page, resolver: SiteLinkResolver) -> tuple[list[Attachment], list[Finding]]:
+    """The front matter's ``attachments:``, numbered, as the 附件 block shows them; a missing file is an error."""
+    listed: list[Attachment] = []
+    missing: list[Finding] = []
+    for item in page.front.attachments:
+        size = resolver.size_of(item.file)
+        if size is None:
+            missing.append(Finding(
+                "missing-attachment", f"附件 {item.file} 不存在", page.location("attachments"),
+                "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。",
+            ))
+            continue
+        url = resolver.file_url(item.file)
+        title = item.title or posixpath.basename(item.file)
+        listed.append(Attachment(len(listed) + 1, title, url, kind_of(item.file), size))
+    return listed, missing
 
 
 def _remembered(
@@ -179,13 +214,31 @@ class SiteLinkResolver:
             self._report("link-unpublished", f"链接 {href} 指向的文章{why}，不会发布", href,
                          "发布那篇文章，或删去这个链接。")
             return href
-        if is_image:
+        if kind_of(href) and not is_image:
+            self._report("missing-attachment", f"附件 {href} 不存在", href,
+                         "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。")
+        elif is_image:
             self._report("missing-image", f"图片 {href} 不存在", href,
                          "检查文件名（含扩展名和大小写），图片应放在文章旁边或 content/ 的共用图片文件夹中。")
         else:
             self._report("broken-link", f"链接 {href} 指向的文件不存在", href,
                          "链接其他文章请写相对路径，如 ../events/yang-ge.md，检查文件名和目录。")
         return href
+
+    def _target(self, href: str) -> str:
+        """The path inside content/ that a relative ``href`` of this text names."""
+        return posixpath.normpath(posixpath.join(self.base, unquote(urlsplit(href).path)))
+
+    def size_of(self, href: str) -> int | None:
+        """The bytes of the published attachment ``href`` names, None when there is none."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or parts.path.startswith("/"):
+            return None
+        return self.site.asset_sizes.get(self._target(href))
+
+    def file_url(self, href: str) -> str:
+        """The address of the published file ``href`` names (``size_of`` found it)."""
+        return self._link(self.site.assets[self._target(href)])
 
     def _listing(self, target: str) -> str | None:
         """The home page or a section list, linked as ``_index.md``, ``../news/`` or ``../news``."""
