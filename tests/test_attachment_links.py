@@ -77,7 +77,8 @@ def test_front_matter_attachments_make_a_numbered_block_at_the_end(tmp_path: Pat
     items = re.findall(r'<li><span class="attachment-number">(附件\d)</span> <a class="attachment" href="([^"]+)">'
                        r'([^<]+)</a><span class="attachment-info">([^<]+)</span></li>', block)
     assert items == [
-        ("附件1", "../files/%E5%B1%85%E6%B0%91%E5%85%AC%E7%BA%A6.pdf", "居民公约.pdf", f"（PDF，{size_text(len(rules))}）"),
+        ("附件1", "../files/%E5%B1%85%E6%B0%91%E5%85%AC%E7%BA%A6.pdf", "居民公约.pdf",
+         f"（PDF，{size_text(len(rules))}）"),
         ("附件2", "../files/baoming.docx", "志愿者报名表", f"（Word，{size_text(len(form))}）"),
     ]
     assert page.index("现将有关事项通知如下") < page.index('<h2 id="attachments-title">附件</h2>')
@@ -114,7 +115,8 @@ def test_a_missing_attachment_stops_the_command_with_a_chinese_message(
      ("{file: a.pdf, name: x}", "写法不对")],
 )
 def test_a_bad_attachments_field_names_its_line(tmp_path: Path, value: str, message: str) -> None:
-    site = make_site(tmp_path, {"content/news/a.md": f"---\ntitle: 通知\ndate: 2024-01-02\nattachments: {value}\n---\n正文。\n"})
+    text = f"---\ntitle: 通知\ndate: 2024-01-02\nattachments: {value}\n---\n正文。\n"
+    site = make_site(tmp_path, {"content/news/a.md": text})
     with pytest.raises(BuildFailed) as caught:
         build_site(site, tmp_path / "out")
     [finding] = [f for f in caught.value.findings if f.code == "bad-field"]
