@@ -27,6 +27,7 @@ from civicpress.expressions import ContentSandbox, expand, expression_context, m
 from civicpress.markup import plain_text
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
+from civicpress.video import is_video, poster_candidates, video_markdown
 
 READING_SPEED = 400  # Chinese characters per minute
 TAGS_PATH = "/tags/"
@@ -409,6 +410,7 @@ def linked_files(rel: str, body: str, cover: str, assets: frozenset[str], attach
         path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
         if path in assets:
             found.add(path)
+            found.update(poster for poster in poster_candidates(path) if is_video(path) and poster in assets)
     return found
 
 
@@ -451,6 +453,7 @@ def _expand(
     front = document.front
     page = {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra}
     context = expression_context(data, config, edition, page)
+    context["video"] = video_markdown  # articles only: a printed material cannot play one
     body, problem = expand(env, document.body, context, document.location(), document.body_line)
     if problem:
         findings.add(problem)

@@ -30,6 +30,7 @@ from civicpress.images import alt_texts, no_alt_warning
 from civicpress.markup import Heading, MarkdownRenderer, MarkupTooDeep, Rendered
 from civicpress.model import Intro, Page, Site
 from civicpress.urls import relative_url, root_url
+from civicpress.video import add_posters, is_video, poster_candidates
 
 DEEP_HINT = "请减少列表和引用的层数，删去连成一串的 * _ [ 符号；要原样显示这些符号，在每个前面加 \\。"
 
@@ -75,7 +76,7 @@ def render_body(
     rendered, resolver = remembered or _rendered(text, page_url, site, markdown, memo)
     images = [(url, href) for href, is_image, url in resolver.links if is_image]
     problems = [*resolver.problems, *_images_without_alt(rendered.html, images, text)]
-    html = label_links(rendered.html, _linked_attachments(resolver))
+    html = add_posters(label_links(rendered.html, _linked_attachments(resolver)), _posters(resolver))
     if isinstance(text, Page) and text.front.attachments:
         listed, missing = _listed_attachments(text, resolver)
         html += attachments_block(listed)
@@ -91,6 +92,16 @@ def _linked_attachments(resolver: SiteLinkResolver) -> dict[str, Attachment]:
         size = resolver.size_of(href) if kind else None
         if size is not None:
             found[url] = Attachment(0, "", url, kind, size)
+    return found
+
+
+def _posters(resolver: SiteLinkResolver) -> dict[str, str]:
+    """The poster of each video file the text shows (by its address in the page): a picture of its name beside it."""
+    found = {}
+    for href, is_image, url in resolver.links:
+        poster = resolver.poster_of(href) if not is_image and is_video(href) else None
+        if poster is not None:
+            found[url] = poster
     return found
 
 
@@ -214,7 +225,10 @@ class SiteLinkResolver:
             self._report("link-unpublished", f"链接 {href} 指向的文章{why}，不会发布", href,
                          "发布那篇文章，或删去这个链接。")
             return href
-        if kind_of(href) and not is_image:
+        if is_video(href) and not is_image:
+            self._report("missing-video", f"视频 {href} 不存在", href,
+                         "检查文件名（含扩展名和大小写）；视频文件应放在文章旁边，如 videos/huiyan.mp4。")
+        elif kind_of(href) and not is_image:
             self._report("missing-attachment", f"附件 {href} 不存在", href,
                          "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。")
         elif is_image:
@@ -235,6 +249,14 @@ class SiteLinkResolver:
         if parts.scheme or parts.netloc or parts.path.startswith("/"):
             return None
         return self.site.asset_sizes.get(self._target(href))
+
+    def poster_of(self, href: str) -> str | None:
+        """The address of the picture beside the video file ``href`` names and of its name, None without one."""
+        if href.startswith("/") or urlsplit(href).scheme:
+            return None
+        assets = self.site.assets
+        poster = next((p for p in poster_candidates(self._target(href)) if p in assets), None)
+        return None if poster is None else self._link(assets[poster])
 
     def file_url(self, href: str) -> str:
         """The address of the published file ``href`` names (``size_of`` found it)."""
