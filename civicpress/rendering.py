@@ -229,7 +229,7 @@ class SiteLinkResolver:
             self._report("missing-video", f"视频 {href} 不存在", href,
                          "检查文件名（含扩展名和大小写）；视频文件应放在文章旁边，如 videos/huiyan.mp4。")
         elif kind_of(href) and not is_image:
-            self._report("missing-attachment", f"附件 {href} 不存在", href,
+            self._report("broken-link", f"附件 {href} 不存在", href,
                          "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。")
         elif is_image:
             self._report("missing-image", f"图片 {href} 不存在", href,

@@ -95,7 +95,7 @@ def test_a_missing_attachment_is_an_error_at_its_line(tmp_path: Path) -> None:
     key_line = next(n for n, line in enumerate(lines, 1) if line.startswith("attachments:"))
     link_line = next(n for n, line in enumerate(lines, 1) if "报名表" in line)
     assert ("missing-attachment", Location("content/news/a.md", key_line), "附件 files/没有.pdf 不存在") in found
-    assert ("missing-attachment", Location("content/news/a.md", link_line), "附件 files/报名表.docx 不存在") in found
+    assert ("broken-link", Location("content/news/a.md", link_line), "附件 files/报名表.docx 不存在") in found
 
 
 def test_a_missing_attachment_stops_the_command_with_a_chinese_message(
