@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from civicpress.attachment_links import AttachmentField, kind_of, parse_attachments
 from civicpress.config import SiteConfig, freeze
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.fields import BadValue, FieldTable, Parse, choice, switch
@@ -51,6 +52,7 @@ class FrontMatter:
     status: str = ""  # 草稿 / 待审 / 已审: with require_approval, only 已审 is published
     reviewer: str = ""
     reviewed: datetime | None = None
+    attachments: tuple[AttachmentField, ...] = ()  # the 附件 block at the end of the article
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -98,13 +100,14 @@ class Content:
     data: Mapping[str, Any]
     assets: tuple[str, ...]  # non-Markdown files inside content/, as paths inside content/
     materials: tuple[MaterialSource, ...] = ()  # content/materials/*.md, for print
+    sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # attachments' bytes, by path
 
 
 HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
 COMMON_FIELDS = (
     "title", "date", "summary", "tags", "cover", "draft",
     "publish_date", "expiry_date", "slug", "weight", "extra",
-    "visibility", "status", "reviewer", "reviewed",
+    "visibility", "status", "reviewer", "reviewed", "attachments",
 )
 VISIBILITY = {"public": "public", "公开": "public", "internal": "internal", "内部": "internal"}
 VISIBILITY_HINT = "写 visibility: internal（仅内部版）或 public"
@@ -145,6 +148,8 @@ class ContentFiles:
     links: tuple[str, ...]  # symbolic links in content/, static/ and templates/, as site paths: refused
     # path inside content/ -> (size, modification time in ns), data files included; only when asked
     stamps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
+    # attachments (PDF, Word … by suffix) -> their size in bytes, shown beside their links
+    sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     def data_stamps(self) -> tuple[tuple[str, tuple[int, int]], ...]:
         """The stamps of the files in content/_data/: the data is read again when one of them changes."""
@@ -180,7 +185,9 @@ def content_files(site_dir: Path, stamped: bool = False) -> ContentFiles:
     paths = [f"{CONTENT_DIR}/{link}" for link in links]
     for folder in SITE_FOLDERS:
         _walk(site_dir / folder, None, paths, f"{folder}/")
-    return ContentFiles(tuple(markdown), tuple(assets), tuple(paths), MappingProxyType(stamps or {}))
+    sizes = {rel: (root / rel).stat().st_size for rel in assets if kind_of(rel)}
+    return ContentFiles(tuple(markdown), tuple(assets), tuple(paths), MappingProxyType(stamps or {}),
+                        MappingProxyType(sizes))
 
 
 def is_material(rel: str) -> bool:
@@ -204,7 +211,7 @@ def content_of(files: ContentFiles, read: Iterable[Document | MaterialSource | N
     findings.extend([link_refused(path) for path in files.links])
     documents = tuple(item for item in read if isinstance(item, Document))
     materials = tuple(item for item in read if isinstance(item, MaterialSource))
-    return Content(documents, data, files.assets, materials)
+    return Content(documents, data, files.assets, materials, files.sizes)
 
 
 def link_refused(path: str) -> Finding:
@@ -417,6 +424,7 @@ def front_matter_table(section: str, timezone_text: str) -> FieldTable:
         "visibility": choice(VISIBILITY, "visibility 的值 {value!r} 不正确", VISIBILITY_HINT),
         "status": _status,
         "level": _level,
+        "attachments": parse_attachments,
     })
     allowed = COMMON_FIELDS + SECTION_FIELDS.get(section, ())
     return FieldTable({name: fields[name] for name in allowed}, unknown_code="front-matter-unknown-key",

@@ -32,6 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from civicpress.config import SiteConfig
 from civicpress.editions import Edition
 from civicpress.errors import Finding, Location
+from civicpress.video import VideoRefused
 
 _MARKERS = ("{{", "{%")
 
@@ -297,6 +298,9 @@ def expand(
         reason = {RecursionError: "嵌套过深", MemoryError: "需要的内存过多"}.get(type(exc), str(exc))
         message = f"数据表达式的计算量过大，已停止：{reason}"
         return text, Finding("expression-too-costly", message, location.at(line), COSTLY_HINT)
+    except VideoRefused as exc:  # video("…") with an address of a host not allowed
+        line = first_line + _template_line(exc, name) - 1
+        return text, Finding("video-refused", exc.message, location.at(line), exc.hint)
     except (TemplateError, ArithmeticError, TypeError, ValueError) as exc:
         line = first_line + _template_line(exc, name) - 1
         return text, Finding("expression-error", f"数据表达式出错：{exc}", location.at(line))

@@ -25,6 +25,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from civicpress.video import VideoBlocks
+
 # (href, is_image) -> the URL to write
 LinkResolver = Callable[[str, bool], str]
 
@@ -210,6 +212,11 @@ class ChineseExtension(Extension):
         # After inline patterns (20), so <strong> and <a> exist; before toc (5).
         md.treeprocessors.register(_CjkBreaks(md), "cjk_breaks", 15)
         md.treeprocessors.register(self.links, "civicpress_links", 14)
+        self._register_video(md)
+
+    def _register_video(self, md: markdown.Markdown) -> None:
+        """Video files and platform facades (civicpress.video): before links are resolved and images captioned."""
+        md.treeprocessors.register(VideoBlocks(md, lambda: self.links.resolve), "civicpress_video", 17)
 
 
 class _SanitizeRawHtml(Postprocessor):

@@ -27,6 +27,7 @@ from civicpress.expressions import ContentSandbox, expand, expression_context, m
 from civicpress.markup import plain_text
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
+from civicpress.video import is_video, poster_candidates, video_markdown
 
 READING_SPEED = 400  # Chinese characters per minute
 TAGS_PATH = "/tags/"
@@ -175,6 +176,7 @@ class Site:
     held_back: tuple[str, ...] = ()  # content files this edition leaves out until they are approved
     drafts: tuple[str, ...] = ()  # content files left out as drafts (draft: true, status: 草稿)
     data_pages: tuple[DataPage, ...] = ()
+    asset_sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # published attachments' bytes
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
@@ -357,6 +359,7 @@ def assemble_site(
         held_back=tuple(held_back),
         drafts=tuple(drafts),
         data_pages=data_pages,
+        asset_sizes=MappingProxyType({rel: n for rel, n in content.sizes.items() if rel not in withheld_files}),
     )
 
 
@@ -371,16 +374,18 @@ def _withheld_files(content: Content, unpublished: Mapping[str, str], published:
     candidates: set[str] = set()
     for document in content.documents:
         if document.rel in unpublished:
-            candidates |= linked_files(document.rel, document.body, document.front.cover, assets)
+            candidates |= linked_files(document.rel, document.body, document.front.cover, assets,
+                                       _attachment_files(document.front))
     if not candidates:
         return candidates
     names = {posixpath.basename(rel) for rel in candidates}
     names |= {quote(name) for name in names}
     for made in published:
-        if any(name in made.body for name in names) or (isinstance(made, Page) and made.cover):
+        front = made.front if isinstance(made, Page) else None
+        if any(name in made.body for name in names) or (front and (front.cover or front.attachments)):
             rel = made.source.removeprefix(CONTENT_PREFIX)
-            cover = made.front.cover if isinstance(made, Page) else ""
-            candidates -= linked_files(rel, made.body, cover, assets)
+            cover, attached = (front.cover, _attachment_files(front)) if front else ("", ())
+            candidates -= linked_files(rel, made.body, cover, assets, attached)
     return candidates
 
 
@@ -397,9 +402,14 @@ _LINK_TARGETS = re.compile(
 )
 
 
-def linked_files(rel: str, body: str, cover: str, assets: frozenset[str]) -> set[str]:
-    """The files of ``assets`` (paths inside content/) that the page at ``rel`` links or shows as its cover."""
-    targets = [cover] if cover else []
+def _attachment_files(front: FrontMatter) -> tuple[str, ...]:
+    return tuple(attachment.file for attachment in front.attachments)
+
+
+def linked_files(rel: str, body: str, cover: str, assets: frozenset[str], attached: tuple[str, ...] = ()) -> set[str]:
+    """The files of ``assets`` (paths inside content/) that the page at ``rel`` links, shows as its cover or
+    lists as its attachments (``attached``, as written in its front matter)."""
+    targets = [cover, *attached] if cover else list(attached)
     targets += [next(g for g in match.groups() if g is not None) for match in _LINK_TARGETS.finditer(body)]
     base = posixpath.dirname(rel)
     found = set()
@@ -411,6 +421,7 @@ def linked_files(rel: str, body: str, cover: str, assets: frozenset[str]) -> set
         path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
         if path in assets:
             found.add(path)
+            found.update(poster for poster in poster_candidates(path) if is_video(path) and poster in assets)
     return found
 
 
@@ -453,6 +464,7 @@ def _expand(
     front = document.front
     page = {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra}
     context = expression_context(data, config, edition, page)
+    context["video"] = video_markdown  # articles only: a printed material cannot play one
     body, problem = expand(env, document.body, context, document.location(), document.body_line)
     if problem:
         findings.add(problem)

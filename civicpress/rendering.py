@@ -23,12 +23,14 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from civicpress.attachment_links import Attachment, attachments_block, kind_of, label_links
 from civicpress.content import INDEX_FILE
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.images import alt_texts, no_alt_warning
 from civicpress.markup import Heading, MarkdownRenderer, MarkupTooDeep, Rendered
 from civicpress.model import Intro, Page, Site
 from civicpress.urls import relative_url, root_url
+from civicpress.video import add_posters, is_video, poster_candidates
 
 DEEP_HINT = "请减少列表和引用的层数，删去连成一串的 * _ [ 符号；要原样显示这些符号，在每个前面加 \\。"
 
@@ -74,7 +76,51 @@ def render_body(
     rendered, resolver = remembered or _rendered(text, page_url, site, markdown, memo)
     images = [(url, href) for href, is_image, url in resolver.links if is_image]
     problems = [*resolver.problems, *_images_without_alt(rendered.html, images, text)]
-    return RenderedBody(Markup(rendered.html), rendered.toc, tuple(problems))
+    html = add_posters(label_links(rendered.html, _linked_attachments(resolver)), _posters(resolver))
+    if isinstance(text, Page) and text.front.attachments:
+        listed, missing = _listed_attachments(text, resolver)
+        html += attachments_block(listed)
+        problems += missing
+    return RenderedBody(Markup(html), rendered.toc, tuple(problems))
+
+
+def _linked_attachments(resolver: SiteLinkResolver) -> dict[str, Attachment]:
+    """The attachments the text links (by the address written into the page), with their kind and size."""
+    found = {}
+    for href, is_image, url in resolver.links:
+        kind = "" if is_image else kind_of(href)
+        size = resolver.size_of(href) if kind else None
+        if size is not None:
+            found[url] = Attachment(0, "", url, kind, size)
+    return found
+
+
+def _posters(resolver: SiteLinkResolver) -> dict[str, str]:
+    """The poster of each video file the text shows (by its address in the page): a picture of its name beside it."""
+    found = {}
+    for href, is_image, url in resolver.links:
+        poster = resolver.poster_of(href) if not is_image and is_video(href) else None
+        if poster is not None:
+            found[url] = poster
+    return found
+
+
+def _listed_attachments(page: Page, resolver: SiteLinkResolver) -> tuple[list[Attachment], list[Finding]]:
+    """The front matter's ``attachments:``, numbered, as the 附件 block shows them; a missing file is an error."""
+    listed: list[Attachment] = []
+    missing: list[Finding] = []
+    for item in page.front.attachments:
+        size = resolver.size_of(item.file)
+        if size is None:
+            missing.append(Finding(
+                "missing-attachment", f"附件 {item.file} 不存在", page.location("attachments"),
+                "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。",
+            ))
+            continue
+        url = resolver.file_url(item.file)
+        title = item.title or posixpath.basename(item.file)
+        listed.append(Attachment(len(listed) + 1, title, url, kind_of(item.file), size))
+    return listed, missing
 
 
 def _remembered(
@@ -179,13 +225,42 @@ class SiteLinkResolver:
             self._report("link-unpublished", f"链接 {href} 指向的文章{why}，不会发布", href,
                          "发布那篇文章，或删去这个链接。")
             return href
-        if is_image:
+        if is_video(href) and not is_image:
+            self._report("missing-video", f"视频 {href} 不存在", href,
+                         "检查文件名（含扩展名和大小写）；视频文件应放在文章旁边，如 videos/huiyan.mp4。")
+        elif kind_of(href) and not is_image:
+            self._report("broken-link", f"附件 {href} 不存在", href,
+                         "附件的路径相对于文章所在的文件夹（如 files/居民公约.docx），检查文件名、扩展名和大小写。")
+        elif is_image:
             self._report("missing-image", f"图片 {href} 不存在", href,
                          "检查文件名（含扩展名和大小写），图片应放在文章旁边或 content/ 的共用图片文件夹中。")
         else:
             self._report("broken-link", f"链接 {href} 指向的文件不存在", href,
                          "链接其他文章请写相对路径，如 ../events/yang-ge.md，检查文件名和目录。")
         return href
+
+    def _target(self, href: str) -> str:
+        """The path inside content/ that a relative ``href`` of this text names."""
+        return posixpath.normpath(posixpath.join(self.base, unquote(urlsplit(href).path)))
+
+    def size_of(self, href: str) -> int | None:
+        """The bytes of the published attachment ``href`` names, None when there is none."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or parts.path.startswith("/"):
+            return None
+        return self.site.asset_sizes.get(self._target(href))
+
+    def poster_of(self, href: str) -> str | None:
+        """The address of the picture beside the video file ``href`` names and of its name, None without one."""
+        if href.startswith("/") or urlsplit(href).scheme:
+            return None
+        assets = self.site.assets
+        poster = next((p for p in poster_candidates(self._target(href)) if p in assets), None)
+        return None if poster is None else self._link(assets[poster])
+
+    def file_url(self, href: str) -> str:
+        """The address of the published file ``href`` names (``size_of`` found it)."""
+        return self._link(self.site.assets[self._target(href)])
 
     def _listing(self, target: str) -> str | None:
         """The home page or a section list, linked as ``_index.md``, ``../news/`` or ``../news``."""

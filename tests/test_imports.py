@@ -30,7 +30,9 @@ LAYERS: dict[str, float] = {
     "rebuild.unchanged": 1.5,  # the "nothing changed" shortcut: options and rebuild.state only
     "sources": 2,
     "fields": 2,  # the one reader of every YAML mapping an editor writes (config, front matter, materials)
+    "attachment_links": 2.5,  # attachments' kinds and sizes, the front matter's attachments: list, the 附件 block
     "config": 3,
+    "video": 3.5,  # video files and platform facades: markup turns them into HTML, articles call video()
     "content": 4,
     "markup": 4,
     "editions": 4.5,

@@ -87,6 +87,10 @@ ALLOWED = {
     "https://beian.mps.gov.cn/": "public security filing link the footer must carry (公安备案)",
     "http://www.w3.org/": "XML and SVG namespaces, not fetched",
     "http://www.sitemaps.org/schemas/sitemap/0.9": "sitemap namespace, not fetched",
+    # The sample event's video facade (civicpress.video): the link to the video's page and, in data-embed,
+    # the player the theme's script loads only when the reader taps it (tests/test_video_browser.py).
+    "https://www.bilibili.com/video/": "a video facade's link to the video's page, followed only on a tap",
+    "https://player.bilibili.com/player.html": "a video facade's player (data-embed), loaded only after a tap",
 }
 # In Pagefind's own bundle (the files the search page uses; writers/search.py drops the others):
 # credits in the UI's language tables and the dummy base of its URL parsing.

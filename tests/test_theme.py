@@ -32,6 +32,10 @@ ALLOWED_URLS = {
     "http://www.w3.org/2000/svg": "SVG namespace of the QR code and chart files, an identifier",
     "http://www.w3.org/2005/Atom": "Atom namespace in atom.xml, an identifier",
     "http://www.sitemaps.org/schemas/sitemap/0.9": "sitemap namespace in sitemap.xml, an identifier",
+    # A video facade (civicpress.video) links the video's page and names its player in data-embed: site.js
+    # loads the player only when the reader taps (tests/test_video_browser.py watches the requests).
+    "https://www.bilibili.com/video/": "the sample event's video facade: the video's page, followed on a tap",
+    "https://player.bilibili.com/player.html?": "the sample event's video facade: the player, loaded after a tap",
 }
 TEXT_FILES = (".html", ".css", ".js", ".xml", ".txt", ".svg", ".json")
 # Not pages of the website: the printable materials (their own A4 layout) and the search library's files.

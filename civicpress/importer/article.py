@@ -32,6 +32,15 @@ _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』]?")
 
 
 @dataclass(frozen=True)
+class PlacedPicture:
+    """A picture as the article shows it: the source line it stood at, its alt text, its path from the article."""
+
+    line: int
+    alt: str
+    path: str  # images/<article>/图1.jpg
+
+
+@dataclass(frozen=True)
 class Article:
     title: str
     date: date | None
@@ -42,6 +51,7 @@ class Article:
     part_of: tuple[str, str] | None = None  # (title, file name) of the overview, for a part
     source_digest: str = ""  # files.source_digest of the imported file ("" : not recorded)
     part: int | None = None  # with --split: 0 the overview, 1… the parts
+    pictures: tuple[PlacedPicture, ...] = ()  # placed before the first block below their line
 
 
 def escape_text(text: str, log: RepairLog | None = None) -> str:
@@ -84,8 +94,12 @@ def render_blocks(article: Article, log: RepairLog | None) -> str:
         return _numbered_literal(escape_text(text, log))
 
     parts: list[str] = []
+    pending = sorted(article.pictures, key=lambda picture: picture.line)
     for block in article.report.blocks:
+        while pending and pending[0].line < block.line:
+            parts.append(_picture(pending.pop(0)))
         parts.append(_render(block, levels, esc))
+    parts += [_picture(picture) for picture in pending]
     if article.links:
         items = "\n".join(f"- [{escape_text(title)}]({name})" for title, name in article.links)
         parts.append("本文分为以下几个部分：\n\n" + items)
@@ -93,6 +107,10 @@ def render_blocks(article: Article, log: RepairLog | None) -> str:
         title, name = article.part_of
         parts.append(f"（本文是[《{escape_text(title)}》]({name})的一部分。）")
     return "\n\n".join(part for part in parts if part)
+
+
+def _picture(picture: PlacedPicture) -> str:
+    return f"![{escape_text(picture.alt)}]({picture.path})"
 
 
 def _render(block: Block, levels: dict[int, int], escape: Callable[[str], str]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from civicpress.config import load_config
 from civicpress.errors import Finding, Findings, Location, SiteError
-from civicpress.importer.article import Article, render
+from civicpress.importer.article import Article, PlacedPicture, render
 from civicpress.importer.cleaning import clean
 from civicpress.importer.files import (
     Destination,
@@ -27,8 +27,9 @@ from civicpress.importer.files import (
     remove_leftovers,
     source_digest,
     write,
+    write_picture,
 )
-from civicpress.importer.reading import Source, read_source
+from civicpress.importer.reading import Source, SourcePicture, read_source
 from civicpress.importer.repair_log import RepairLog
 from civicpress.importer.structure import Report, parse, split
 
@@ -44,6 +45,7 @@ class Output:
     title: str
     text: str  # the article as this run made it (not written when skipped)
     skipped: bool = False  # an earlier import of the same source made it: kept as it is, nothing written
+    pictures: tuple[tuple[Path, bytes], ...] = ()  # the Word file's pictures it shows, written before it
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,11 @@ def convert(source: Source) -> tuple[Report, RepairLog]:
     fallback = source.stem if _HAN.search(source.stem) else ""
     report = parse(lines, source.date or metadata.date, fallback, source.file_date, known_title=source.title,
                    metadata=metadata)
+    for thing in source.unsupported:
+        repair_log.flag(thing.line, thing.reason, thing.text)
+    for picture in source.pictures:
+        if not picture.alt:
+            repair_log.flag(picture.line, "图片没有说明文字：请在文章中 ![ ] 的方括号里写上图片说明", "")
     return report, repair_log
 
 
@@ -160,6 +167,8 @@ def import_files(
                 if output.skipped:
                     log.info("%s already imported as %s", imported.source.name, output.destination.rel)
                     continue
+                for path, data in output.pictures:  # first: an article never shows a picture not yet there
+                    write_picture(path, data)
                 write(output.destination, output.text)
                 log.info("imported %s → %s", imported.source.name, output.destination.rel)
     return ImportRun(section, tuple(items), dry_run)
@@ -194,29 +203,62 @@ def _import_one(source: Source, digest: str, places: _Places, split_sections: bo
         if len(parts) == 1 and intro is None and parts[0] is report:
             note = "没有一级标题（如“一、”），未拆分"
         else:
-            return Imported(source, report, repair_log, _split_outputs(report, intro, parts, name, markdown, digest,
-                                                                       places, repair_log))
+            outputs = _split_outputs(report, intro, parts, name, markdown, digest, places, repair_log,
+                                     source.pictures)
+            return Imported(source, report, repair_log, outputs)
     if report.articles and not split_sections:
         note = f"这是一份汇编，共 {report.articles} 篇文章；加上 --split 可按篇拆分为 {report.articles} 篇文章"
     destination, skipped = places.of(report.title, digest, None)
-    article = Article(report.title, report.date, report, name, markdown, source_digest=digest)
-    output = Output(destination, report.title, render(article, repair_log), skipped)
+    placed, files = _pictures(source.pictures, destination)
+    article = Article(report.title, report.date, report, name, markdown, source_digest=digest, pictures=placed)
+    output = Output(destination, report.title, render(article, repair_log), skipped, files)
     return Imported(source, report, repair_log, (output,), note)
 
 
+PICTURES_DIR = "images"  # beside the articles of a section, as editors keep theirs (images/xxx.jpg)
+
+
+def _pictures(pictures: Sequence[SourcePicture], destination: Destination
+              ) -> tuple[tuple[PlacedPicture, ...], tuple[tuple[Path, bytes], ...]]:
+    """Where the pictures of one article go: ``images/<article>/图1.jpg`` … beside it, never over another file."""
+    folder = destination.path.parent / PICTURES_DIR / destination.path.stem
+    placed: list[PlacedPicture] = []
+    files: list[tuple[Path, bytes]] = []
+    for number, picture in enumerate(pictures, start=1):
+        path, again = folder / f"图{number}{picture.suffix}", 1
+        while path.exists() and path.read_bytes() != picture.data:
+            again += 1
+            path = folder / f"图{number}-{again}{picture.suffix}"
+        files.append((path, picture.data))
+        placed.append(PlacedPicture(picture.line, picture.alt, f"{PICTURES_DIR}/{folder.name}/{path.name}"))
+    return tuple(placed), tuple(files)
+
+
+def _in_range(pictures: Sequence[SourcePicture], start: int, end: int | None) -> list[SourcePicture]:
+    """The pictures that stood between source line ``start`` (included) and ``end`` (excluded, None: the end)."""
+    return [p for p in pictures if p.line >= start and (end is None or p.line < end)]
+
+
 def _split_outputs(report: Report, intro: Report | None, parts: list[Report], name: str, markdown: bool,
-                   digest: str, places: _Places, repair_log: RepairLog) -> tuple[Output, ...]:
+                   digest: str, places: _Places, repair_log: RepairLog,
+                   pictures: Sequence[SourcePicture] = ()) -> tuple[Output, ...]:
     """An overview (when the report has an introduction) linking to one article per section."""
     home = places.of(report.title, digest, 0) if intro is not None else None
     part_of = (report.title, home[0].path.name) if home is not None else None
     placed = [places.of(part.title, digest, number) for number, part in enumerate(parts, start=1)]
     outputs: list[Output] = []
+    starts = [part.blocks[0].line if part.blocks else 0 for part in parts]
     if intro is not None and home is not None:
         links = tuple((part.title, place.path.name) for part, (place, _) in zip(parts, placed, strict=True))
-        overview = Article(report.title, report.date, intro, name, markdown, links, source_digest=digest, part=0)
-        outputs.append(Output(home[0], report.title, render(overview, repair_log), home[1]))
+        shown, files = _pictures(_in_range(pictures, 0, starts[0] if starts else None), home[0])
+        overview = Article(report.title, report.date, intro, name, markdown, links, source_digest=digest, part=0,
+                           pictures=shown)
+        outputs.append(Output(home[0], report.title, render(overview, repair_log), home[1], files))
     for number, (part, (place, skipped)) in enumerate(zip(parts, placed, strict=True), start=1):
+        start = 0 if number == 1 and intro is None else starts[number - 1]
+        end = starts[number] if number < len(parts) else None
+        shown, files = _pictures(_in_range(pictures, start, end), place)
         article = Article(part.title, part.date, part, name, markdown, part_of=part_of, source_digest=digest,
-                          part=number)
-        outputs.append(Output(place, part.title, render(article, repair_log), skipped))
+                          part=number, pictures=shown)
+        outputs.append(Output(place, part.title, render(article, repair_log), skipped, files))
     return tuple(outputs)

@@ -122,6 +122,25 @@ def remove_leftovers(site_dir: Path, section: str) -> None:
             stale.unlink(missing_ok=True)
 
 
+def write_picture(path: Path, data: bytes) -> None:
+    """A picture of an imported Word file, written whole or not at all; one already there with these bytes is kept."""
+    if path.exists() and path.read_bytes() == data:
+        return  # an interrupted import run again: the picture was written before its article
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            raise FileExistsError(f"{path.name} 已存在")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def write(destination: Destination, text: str) -> None:
     """Create the article whole or not at all; refuses to replace a file that appeared meanwhile.
 

@@ -5,6 +5,9 @@
 - ``.md``: the same, and its own front matter (title, date) and ``#`` headings are used.
 - ``.docx``: paragraphs with their heading styles (Title, Heading 1–6, 标题 1–6) and tables,
   in document order; a line break inside a paragraph (text pasted from a web page) is mended.
+  Its pictures are kept with the line they stood at and their alt text, or the caption line
+  under them (``图1 …``, then not a paragraph of its own); what else it embeds (charts, text
+  boxes, embedded sheets …) is listed for the repair log (``docx_images``).
 
 Every source becomes a list of :class:`~civicpress.importer.repair_log.Line`; problems raise
 a SiteError that names the file.
@@ -23,6 +26,7 @@ from pathlib import PurePath
 
 from civicpress.errors import Location, SiteError
 from civicpress.importer.dates import date_in_name, find_date
+from civicpress.importer.docx_images import Picture, Unsupported, caption, embedded
 from civicpress.importer.paragraphs import join_text
 from civicpress.importer.repair_log import Line
 from civicpress.sources import check_size, decode, load_yaml
@@ -35,6 +39,33 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class SourcePicture:
+    """A picture of a Word file: the line (paragraph) it stood at, its bytes and suffix, its alt text."""
+
+    line: int
+    data: bytes
+    suffix: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    """Something a Word file embeds that is not imported: where, why (Chinese), and the text around it."""
+
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class _WordParts:
+    """What reading a Word file's body gives besides its lines."""
+
+    pictures: list[SourcePicture]
+    unsupported: list[SourceObject]
+
+
+@dataclass(frozen=True)
 class Source:
     name: str  # as the editor named it (the file name, or 标准输入)
     lines: tuple[Line, ...]
@@ -43,6 +74,8 @@ class Source:
     title: str = ""  # from a Markdown file's front matter
     date: datetime.date | None = None  # from a Markdown file's front matter
     file_date: tuple[datetime.date, str] | None = None  # (date, how it was found) from the file itself
+    pictures: tuple[SourcePicture, ...] = ()  # a Word file's pictures, in order
+    unsupported: tuple[SourceObject, ...] = ()  # what else a Word file embeds, which the article cannot carry
 
     @property
     def stem(self) -> str:
@@ -61,7 +94,10 @@ def read_source(name: str, data: bytes, modified: date | None = None) -> Source:
         file_date = (modified, "文件日期")
     suffix = PurePath(name).suffix.lower()
     if suffix in DOCX_SUFFIXES:
-        return Source(name, tuple(_docx_lines(data, location)), "docx", "docx", file_date=file_date)
+        parts = _WordParts([], [])
+        lines = tuple(_docx_lines(data, location, parts))
+        return Source(name, lines, "docx", "docx", file_date=file_date, pictures=tuple(parts.pictures),
+                      unsupported=tuple(parts.unsupported))
     if suffix == ".doc":
         raise SiteError.single(
             "import-doc", "不能读取旧版 Word 文件（.doc）", location, "请在 Word 或 WPS 中“另存为”.docx 格式后再导入。"
@@ -115,7 +151,7 @@ def _markdown(
     return Source(name, tuple(out), "markdown", encoding, title=title, date=found, file_date=file_date)
 
 
-def _docx_lines(data: bytes, location: Location) -> list[Line]:
+def _docx_lines(data: bytes, location: Location, parts: _WordParts) -> list[Line]:
     import docx  # python-docx: only when a Word file is imported
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -128,19 +164,50 @@ def _docx_lines(data: bytes, location: Location) -> list[Line]:
         ) from None
     lines: list[Line] = []
     number = 0
-    for item in document.iter_inner_content():
+    items = list(document.iter_inner_content())
+    consumed: set[int] = set()  # caption paragraphs, which went into their picture's alt text
+    for index, item in enumerate(items):
         if isinstance(item, Paragraph):
             number += 1
+            if index in consumed:
+                continue
             hint = _style_level(item.style.name if item.style is not None else "")
             text = functools.reduce(join_text, item.text.split("\n"))  # a line break inside a paragraph
+            following = items[index + 1] if index + 1 < len(items) else None
+            below = following.text if isinstance(following, Paragraph) else ""
+            text, used_below = _take_embedded(embedded(item._p, document.part), number, text, below, parts)
+            if used_below:
+                consumed.add(index + 1)
             lines.append(Line(number, text, hint))
         elif isinstance(item, Table):
             for row in item.rows:
                 number += 1
                 cells = [" ".join(cell.text.split()).replace("|", "｜") for cell in row.cells]
-                lines.append(Line(number, "| " + " | ".join(cells) + " |"))
+                row_text = "| " + " | ".join(cells) + " |"
+                _take_embedded(embedded(row._tr, document.part), number, row_text, "", parts)
+                lines.append(Line(number, row_text))
         lines.append(Line(number, ""))  # paragraphs are separated as by a blank line
     return lines
+
+
+def _take_embedded(found: list[Picture | Unsupported], number: int, text: str, below: str,
+                   parts: _WordParts) -> tuple[str, bool]:
+    """Note the pictures and objects of line ``number``; (its text, whether the line below was their caption).
+
+    A caption is the picture's own paragraph's text (``图1 …`` beside the picture) or the
+    paragraph right under theirs; it becomes their alt text.
+    """
+    pictures = [item for item in found if isinstance(item, Picture)]
+    parts.unsupported += [SourceObject(number, item.reason, text) for item in found if isinstance(item, Unsupported)]
+    if not pictures:
+        return text, False
+    own = caption(text) if text.strip() else None
+    below_caption = caption(below) if own is None else None
+    words = own if own is not None else below_caption
+    for item in pictures:
+        alt = words if words is not None and (len(pictures) == 1 or not item.alt) else item.alt
+        parts.pictures.append(SourcePicture(number, item.data, item.suffix, alt))
+    return ("" if own is not None else text), below_caption is not None
 
 
 def _style_level(style: str) -> int | None:

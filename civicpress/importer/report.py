@@ -45,6 +45,10 @@ def format_item(item: Imported, dry_run: bool) -> str:
         lines.append(f"  {verb}：{output.destination.rel}")
         if output.destination.renamed:
             lines.append(f"    （{output.destination.wanted} 已存在，改用 {output.destination.path.name}）")
+        if output.pictures:
+            folder = output.pictures[0][0].parent
+            rel = f"{output.destination.rel.rsplit('/', 1)[0]}/{folder.parent.name}/{folder.name}/"
+            lines.append(f"    图片 {len(output.pictures)} 张{verb[0]}写入 {rel}，放在原文中的位置")
     if item.split_note:
         lines.append(f"  {item.split_note}")
     report = item.report

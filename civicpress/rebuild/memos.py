@@ -40,6 +40,7 @@ from civicpress.environment import library_versions
 from civicpress.errors import Finding, Findings
 from civicpress.markup import Heading, LinkResolver, MarkdownRenderer, Rendered
 from civicpress.model import Intro, Page, PageInputs, make_page
+from civicpress.video import VideoBlocks
 
 T = TypeVar("T")
 
@@ -148,7 +149,7 @@ class MarkdownCache:
         self.folder = folder
         self.read = read  # False: only write (a build asked to make everything anew)
         hasher = hashlib.blake2b(digest_size=8)
-        for path in (inspect.getfile(MarkdownRenderer), __file__):
+        for path in (inspect.getfile(MarkdownRenderer), inspect.getfile(VideoBlocks), __file__):
             hasher.update(Path(path).read_bytes())
         self._salt = f"{hasher.hexdigest()}\0{allow_html}\0{library_versions()}\0"  # a new Markdown renders anew
 

@@ -48,3 +48,49 @@
     ready();
   }
 }());
+
+/* Videos on a platform (哔哩哔哩, 腾讯视频 …): the page shows a link styled as a play button
+   (a facade) and asks nothing of the platform when it loads. Tapping it puts the platform's
+   player (an iframe) in its place; without this script the link opens the video's page. */
+(function () {
+  "use strict";
+  var FACADE = "a.video-play[data-embed]";
+
+  function facadeOf(target) {
+    return target && target.closest ? target.closest(FACADE) : null;
+  }
+  function play(link) {
+    var frame = document.createElement("iframe");
+    frame.className = "video-frame";
+    frame.title = link.getAttribute("data-title") || "视频";
+    frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media");
+    frame.setAttribute("allowfullscreen", "");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    frame.src = link.getAttribute("data-embed");
+    link.parentNode.replaceChild(frame, link);
+    frame.focus();
+  }
+  function marked() {
+    var links = document.querySelectorAll(FACADE);
+    for (var i = 0; i < links.length; i++) { links[i].setAttribute("role", "button"); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = facadeOf(event.target);
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    event.preventDefault();
+    play(link);
+  });
+  document.addEventListener("keydown", function (event) {  // a button also answers the space bar
+    var link = facadeOf(event.target);
+    if (link && (event.key === " " || event.key === "Spacebar")) {
+      event.preventDefault();
+      play(link);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", marked);
+  } else {
+    marked();
+  }
+}());
