@@ -25,6 +25,7 @@ from civicpress.editions import Edition, is_draft
 from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.markup import plain_text
+from civicpress.photo_formats import published_path
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
 
@@ -336,7 +337,9 @@ def assemble_site(
         sections=sections,
         tags=_tags(config, ordered),
         data=data,
-        assets=MappingProxyType({rel: "/" + rel for rel in content.assets if rel not in withheld_files}),
+        assets=MappingProxyType(
+            {rel: "/" + published_path(rel) for rel in content.assets if rel not in withheld_files}
+        ),
         home_intro=intros.get(""),
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
@@ -456,7 +459,7 @@ def _cover(document: Document, assets: tuple[str, ...], findings: Findings) -> s
     base = posixpath.dirname(document.rel)
     target = posixpath.normpath(posixpath.join(base, cover))
     if target in assets:
-        return "/" + target
+        return "/" + published_path(target)
     findings.error(
         "missing-image",
         f"封面图片 {cover} 不存在",
@@ -535,7 +538,7 @@ def _check_unique_urls(pages: list[Page], findings: Findings) -> None:
 def _taken_outputs(config: SiteConfig, assets: tuple[str, ...]) -> dict[str, str]:
     """Output paths that no page may take, as a page's file or as a folder on its way: what is there."""
     taken = {name: f"网站自带的 {name}" for name in RESERVED_NAMES}
-    taken.update((rel, f"content/{rel}") for rel in assets)
+    taken.update((published_path(rel), f"content/{rel}") for rel in assets)
     taken.update((f"{s.key}/index.html", f"栏目“{s.title}”的列表") for s in config.sections)
     return taken
 

@@ -33,6 +33,7 @@ from civicpress.config import load_config
 from civicpress.content import Content, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Finding, Findings, SiteError
+from civicpress.image_cache import ImageCache
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Page, Site, assemble_site, make_page
 from civicpress.options import PUBLIC, BuildOptions, BuildResult, clock
@@ -77,7 +78,7 @@ from civicpress.writers.search import (
     write_search,
 )
 from civicpress.writers.sitemap import write_sitemap
-from civicpress.writers.static_files import write_static
+from civicpress.writers.static_files import IMAGE_CACHE, write_static
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ def output_files(
     renderer: Renderer | None = None,
     finish: Callable[[OutputFile], OutputFile] | None = None,
     markdown_cache: MarkdownCache | None = None,
+    image_cache: ImageCache | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of the built site, one at a time (the writer registry, in order).
 
@@ -170,7 +172,7 @@ def output_files(
     """
     renderer = renderer or Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
-    images = yield from write_static(site, site_dir, findings)
+    images = yield from write_static(site, site_dir, findings, image_cache)
     tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images, finish, markdown_cache)
     yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)
@@ -496,7 +498,8 @@ class _Run:
                                  self.session.renderer(options.site_dir) if self.session else None,
                                  self.finisher(guard),
                                  MarkdownCache(options.site_dir / CACHE_DIR / "markdown", site.config.allow_html,
-                                               read=options.cache))
+                                               read=options.cache),
+                                 ImageCache(options.site_dir / IMAGE_CACHE, read=options.cache))
             for done, file in enumerate(files, start=1):
                 self._take(file, guard)
                 if self.progress:

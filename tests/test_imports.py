@@ -22,6 +22,7 @@ LAYERS: dict[str, float] = {
     "urls": 1,
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
+    "photo_formats": 1,  # which files are photos and the name each is published under (HEIC → .jpg)
     # The rebuild package wraps the stages from the outside, so its modules sit at different
     # layers (a dotted key: the longest listed prefix of a module names its layer).
     "rebuild": 0,  # the package itself: a docstring, no imports (the command line's shortcut passes it)
@@ -36,6 +37,7 @@ LAYERS: dict[str, float] = {
     "expressions": 4.75,  # the sandbox and what it sees: the edition decides private() and internal
     "model": 5,
     "images": 5.5,
+    "image_cache": 5.6,  # published images kept on disk by the hash of their source and settings
     "rebuild.memos": 5.8,  # serve's memory around content, model and markup: above them, below the writers
     "templating": 6,
     "rendering": 6,  # the body-rendering stage: Markdown + link resolution → HTML, toc, problems
