@@ -23,7 +23,8 @@ from civicpress.config import DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition, is_draft
 from civicpress.errors import Finding, Findings, Location, warning
-from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
+from civicpress.expressions import expand, expression_context, make_environment
+from civicpress.galleries import Captions, gallery_function
 from civicpress.markup import plain_text
 from civicpress.photo_formats import published_path
 from civicpress.sitefolder import CONFIG_FILE
@@ -259,10 +260,12 @@ class PageInputs:
     assets: tuple[str, ...]
     data: Mapping[str, Any]  # this edition's view of it: what the pages' expressions see
     env: Any  # the sandbox the pages' expressions run in
+    captions: Captions = field(default_factory=lambda: MappingProxyType({}))  # the galleries' photo captions
 
     @classmethod
     def of(cls, config: SiteConfig, content: Content, edition: Edition) -> PageInputs:
-        return cls(config, edition, content.data, content.assets, edition.redact_data(content.data), make_environment())
+        return cls(config, edition, content.data, content.assets, edition.redact_data(content.data), make_environment(),
+                   content.captions)
 
 
 def make_page(document: Document, inputs: PageInputs, findings: Findings) -> Page | Intro:
@@ -271,7 +274,7 @@ def make_page(document: Document, inputs: PageInputs, findings: Findings) -> Pag
     A pure function of the document and the inputs: its problems go to ``findings``.
     """
     edition = inputs.edition
-    body = edition.redact(_expand(inputs.env, document, inputs.data, inputs.config, edition, findings))
+    body = edition.redact(_expand(inputs, document, findings))
     if document.is_index:
         return Intro(document.source, edition.redact(document.front.title), body, document.body_line)
     return _page(inputs.config, document, body, _cover(document, inputs.assets, findings), edition)
@@ -433,19 +436,16 @@ def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool)
     return ""
 
 
-def _expand(
-    env: ContentSandbox,
-    document: Document,
-    data: Mapping[str, Any],
-    config: SiteConfig,
-    edition: Edition,
-    findings: Findings,
-) -> str:
-    """The document's body with its data expressions evaluated; a failure goes to ``findings``."""
+def _expand(inputs: PageInputs, document: Document, findings: Findings) -> str:
+    """The document's body with its data expressions evaluated; a failure goes to ``findings``.
+
+    Besides what every text sees, an article may show the photos of a folder: ``gallery(…)``.
+    """
     front = document.front
     page = {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra}
-    context = expression_context(data, config, edition, page)
-    body, problem = expand(env, document.body, context, document.location(), document.body_line)
+    context = expression_context(inputs.data, inputs.config, inputs.edition, page)
+    context["gallery"] = gallery_function(document.rel, inputs.assets, inputs.captions)
+    body, problem = expand(inputs.env, document.body, context, document.location(), document.body_line)
     if problem:
         findings.add(problem)
     return body

@@ -31,6 +31,7 @@ LAYERS: dict[str, float] = {
     "sources": 2,
     "fields": 2,  # the one reader of every YAML mapping an editor writes (config, front matter, materials)
     "config": 3,
+    "galleries": 3.5,  # gallery(): the photos of a folder as a gallery paragraph; their caption files
     "content": 4,
     "markup": 4,
     "editions": 4.5,
