@@ -45,7 +45,8 @@ def browser() -> Iterator[Browser]:
 
 
 def open_article(browser: Browser, site: Path, javascript: bool = True) -> Page:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", java_script_enabled=javascript)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  java_script_enabled=javascript)
     tab = context.new_page()
     outside: list[str] = []
     tab.on("request", lambda request: outside.append(request.url) if not request.url.startswith("file:") else None)
