@@ -46,6 +46,7 @@ from urllib.parse import quote, unquote, urlsplit
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from civicpress.errors import Finding, Location, SiteError, warning
+from civicpress.markup import GALLERY_PHOTO
 from civicpress.model import OutputFile
 from civicpress.photo_formats import PHOTO_SUFFIXES
 
@@ -59,6 +60,8 @@ WEBP_QUALITY = 85
 # How wide an image shows, for the browser's choice from srcset: the default theme's article column
 # (.article { max-width: var(--measure) } = 40em at 17 px = 680 px), else the window less its padding.
 SIZES = "(min-width: 45rem) 680px, calc(100vw - 2rem)"
+# A gallery's thumbnail: the theme's grid of 2 columns on a phone, 3 from 30rem, in the same column.
+GALLERY_SIZES = "(min-width: 45rem) 220px, (min-width: 30rem) 33vw, 50vw"
 
 _FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF", "HEIF": "JPEG"}
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
@@ -414,7 +417,8 @@ def size_img_tags(page: str, page_output: str, base_url: str, images: Mapping[st
         if info.variants and "srcset" not in attrs:
             extra.append(f'srcset="{info.srcset(attrs["src"])}"')
             if "sizes" not in attrs:
-                extra.append(f'sizes="{SIZES}"')
+                thumbnail = GALLERY_PHOTO in attrs.get("class", "").split()
+                extra.append(f'sizes="{GALLERY_SIZES if thumbnail else SIZES}"')
         if "decoding" not in attrs:
             extra.append('decoding="async"')
         if "loading" not in attrs and not first:

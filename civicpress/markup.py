@@ -258,16 +258,14 @@ def _gallery(paragraph: etree.Element) -> etree.Element:
         figure = etree.SubElement(item, "figure")
         link = etree.SubElement(figure, "a", {"href": image.get("src", ""), "class": "gallery-link"})
         image.tail = None
-        image.set("sizes", GALLERY_SIZES)
+        image.set("class", GALLERY_PHOTO)  # images.size_img_tags gives it the thumbnail's sizes
         link.append(image)
         if caption:
             etree.SubElement(figure, "figcaption").text = caption
     return grid
 
 
-# How wide a thumbnail shows, for the browser's choice from srcset: the theme's grid of 2 columns
-# on a phone, 3 from 30rem, in the 680 px article column.
-GALLERY_SIZES = "(min-width: 45rem) 220px, (min-width: 30rem) 33vw, 50vw"
+GALLERY_PHOTO = "gallery-photo"
 
 
 class ChineseExtension(Extension):
