@@ -55,12 +55,14 @@ class ImageCache:
     """``images.publish_image`` with memory on disk: an image already published is read back, not encoded.
 
     ``read=False`` (a build asked to make everything anew) encodes every image and writes the
-    entries. ``publish`` is the function that does the work (a test may count its calls).
+    entries; ``write=False`` (``check``, which writes no file) only reads them. ``publish`` is the
+    function that does the work (a test may count its calls).
     """
 
-    def __init__(self, folder: Path, read: bool = True, publish: Publish | None = None) -> None:
+    def __init__(self, folder: Path, read: bool = True, publish: Publish | None = None, write: bool = True) -> None:
         self.folder = folder
         self.read = read
+        self.write = write
         self._publish: Publish = publish or images.publish_image
         self._salt = _code_salt()
         self._stamps = self._read_stamps() if read else {}
@@ -89,12 +91,13 @@ class ImageCache:
             return found
         info, files = self._publish(path, data, source, widths, max_width)
         self.encoded += 1
-        self._store(entry, info, files)
+        if self.write:
+            self._store(entry, info, files)
         return info, files
 
     def save(self) -> None:
         """Write the index of the source files seen by this build (those no longer there are forgotten)."""
-        if not self._seen or self._seen == self._stamps:
+        if not self.write or not self._seen or self._seen == self._stamps:
             return
         path = self.folder / STAMPS
         text = json.dumps({k: list(v) for k, v in sorted(self._seen.items())}, ensure_ascii=False)

@@ -193,3 +193,17 @@ def shutil_rmtree(path: Path) -> None:
     import shutil
 
     shutil.rmtree(path)
+
+
+def test_check_reads_the_cache_and_writes_nothing(tmp_path: Path, encodes: Callable[[], int]) -> None:
+    from civicpress.pipeline import check
+
+    site = photo_site(tmp_path)
+    options = BuildOptions(site_dir=site, out_dir=tmp_path / "output", now=NOW)
+    check(options)
+    assert encodes() >= 6
+    assert not (site / ".civicpress-cache" / "images").exists()  # check writes no file
+    build_site(site)
+    encodes()
+    check(options)
+    assert encodes() == 0

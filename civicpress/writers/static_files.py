@@ -41,9 +41,10 @@ def write_static(
     """Every static file and content asset; returns the published images by output path.
 
     An image that cannot be published is an error in ``findings`` (raised without them).
-    ``cache``: where published images are kept (by default the site's ``.civicpress-cache/images/``).
+    ``cache``: where published images are kept; by default the site's ``.civicpress-cache/images/``,
+    only read (``check`` writes no file).
     """
-    cache = cache or ImageCache(site_dir / IMAGE_CACHE)
+    cache = cache or ImageCache(site_dir / IMAGE_CACHE, write=False)
     files: dict[str, Path] = {}
     for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
         for rel in _files(root):
