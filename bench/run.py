@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark civicpress on a generated Chinese corpus, against a baseline run in the same command.
 
-    python bench/run.py --pages 1000 [--vs hugo] [--runs 5] [--cases cold,rebuild,unchanged,serve,pdf]
+    python bench/run.py --pages 1000 [--vs hugo] [--runs 5] [--cases cold,rebuild,unchanged,serve,pdf,photos]
 
 The corpus comes from ../shared/bench/make_corpus.py (flavor ``civicpress``, wrapped with a
 site_config.yaml; flavor ``hugo`` for Hugo) and is kept in ``--work`` for the next run. With
@@ -19,6 +19,10 @@ The cases (``--cases`` picks some, so that a 10,000-page run can be done in part
                (bench/serve_latency.py, ``--edits`` saves)
     pdf        the exchange materials of the repository's own site (content/materials/): seconds of
                ``civicpress.printing.write_print`` per PDF page, in one process after a warm-up
+    photos     (only when asked) cold build, one-article edit and serve save → reload on sites with
+               photos, each against the same site without them in the same command: an event site
+               with 12 camera photos of 4000×3000 (bench/photo_sites.py) against its articles
+               without the photos, and the corpus with its images against the corpus ``--no-images``
 
 Every case runs in a fresh process: a build case once as a warm-up, then ``--runs`` times. The
 table gives the median and the worst, the median CPU time, and the peak memory of the largest
@@ -40,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -50,7 +54,8 @@ DEFAULT_TOOL = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 SAMPLE_SITE = ROOT  # the repository's own site: content/materials/ and print.booklet in site_config.yaml
 EDITED = "news"  # the section whose first article the rebuild and serve cases edit
 PRISTINE = ".edited-article.orig"  # in a corpus: the edited article as generated
-CASES = ("cold", "rebuild", "unchanged", "serve", "pdf")
+CASES = ("cold", "rebuild", "unchanged", "serve", "pdf", "photos")
+DEFAULT_CASES = ("cold", "rebuild", "unchanged", "serve", "pdf")
 CORPUS_CASES = {"cold", "rebuild", "unchanged", "serve"}  # pdf uses the repository's own site
 STARTED = time.perf_counter()
 
@@ -352,6 +357,40 @@ def pdf_case(runs: int) -> Result:
     return result
 
 
+def photo_results(args: argparse.Namespace, outs: Path) -> tuple[list[Result], dict[str, Result]]:
+    """Sites with photos, each case against the same site without them: (results, baseline by result name)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from photo_sites import PHOTOS, make_event_site, photo_megabytes
+
+    progress("generating the event sites (12 camera photos, once)")
+    event = make_event_site(args.work, photos=True)
+    pairs = [
+        (f"event site, {PHOTOS} photos ({photo_megabytes(event):.0f} MB)", event,
+         "event site, no photos", make_event_site(args.work, photos=False)),
+        (f"corpus {args.pages:,} pages, with images",
+         make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", True),
+         f"corpus {args.pages:,} pages, --no-images",
+         make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", False)),
+    ]
+    results: list[Result] = []
+    baseline: dict[str, Result] = {}
+    for label, site, base_label, base_site in pairs:
+        made: dict[str, list[Result]] = {}
+        for name, folder in ((label, site), (base_label, base_site)):
+            cases = civicpress_cases(folder, outs / folder.name)
+            made[name] = [
+                run(replace(cases["cold"], name=f"{name}: cold build", goal=""), args.runs),
+                run(replace(cases["rebuild"], name=f"{name}: rebuild, one article edited",
+                            goal="≤ 1.2× without photos" if name == label else ""), args.runs),
+                replace(serve_case(folder, args.edits), name=f"{name}: serve, save → reload",
+                        goal="≤ 100 ms" if folder == site and site.name.startswith("event") else ""),
+            ]
+        results += made[label]
+        baseline.update((ours.name, theirs) for ours, theirs in zip(made[label], made[base_label], strict=True))
+        results += made[base_label]
+    return results, baseline
+
+
 def shown(seconds: float | None, unit: str) -> str:
     if seconds is None:
         return "—"
@@ -412,8 +451,8 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--vs", choices=["hugo", "baseline"], default="baseline")
-    parser.add_argument("--cases", type=case_list, default=list(CASES),
-                        help=f"comma-separated, among {','.join(CASES)} (default: all)")
+    parser.add_argument("--cases", type=case_list, default=list(DEFAULT_CASES),
+                        help=f"comma-separated, among {','.join(CASES)} (default: all but photos)")
     parser.add_argument("--edits", type=int, default=10, help="saves timed by the serve case (default 10)")
     parser.add_argument("--corpus-only", action="store_true", help="generate (and keep) the corpora, then stop")
     parser.add_argument("--corpus-tool", type=Path, default=DEFAULT_TOOL)
@@ -448,9 +487,17 @@ def main() -> int:
         results += theirs.values()
     if "pdf" in cases:
         results.append(pdf_case(args.runs))
+    if "photos" in cases:
+        outs = Path(tempfile.mkdtemp(prefix="out-", dir=args.work))
+        try:
+            photos, against_photos = photo_results(args, outs)
+        finally:
+            shutil.rmtree(outs, ignore_errors=True)
+        results += photos
+        baseline.update(against_photos)
 
-    pages = args.pages if set(cases) & CORPUS_CASES else None
-    against = "Hugo" if args.vs == "hugo" else "plain loop"
+    pages = args.pages if set(cases) & (CORPUS_CASES | {"photos"}) else None
+    against = "Hugo" if args.vs == "hugo" else "plain loop" if set(cases) != {"photos"} else "without photos"
     print(table(results, baseline, against, pages, args.runs, args.edits))
     print(f"\n(the benchmark took {time.perf_counter() - STARTED:.0f} s)")
     return 0

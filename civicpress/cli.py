@@ -179,6 +179,8 @@ def make_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="新建文章", description="在栏目中新建一篇文章，带好标题和今天的日期")
     new.add_argument("section", metavar="栏目", help="栏目目录名，如 events")
     new.add_argument("title", metavar="标题", help="文章标题")
+    new.add_argument("--photos", type=Path, metavar="文件夹",
+                     help="把这个文件夹里的照片复制到文章旁边（改名为 01.jpg、02.jpg…），并在文章中加上相册")
     new.add_argument("--site", type=Path, default=Path("."), metavar="目录", help="网站文件夹（默认：当前文件夹）")
     check_parser = commands.add_parser(
         "check", help="检查全部内容，不写任何文件", description="检查全部内容，不写任何文件"
@@ -257,8 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "new":
             from civicpress.scaffold import new_document
 
-            path = new_document(args.site, args.section, args.title, datetime.now(timezone.utc))
+            path = new_document(args.site, args.section, args.title, datetime.now(timezone.utc), args.photos)
             print(f"已新建：{_display(path)}")
+            if args.photos is not None:
+                gallery = path.parent / "images" / path.stem
+                count = sum(1 for p in gallery.iterdir()) - 1
+                print(f"已复制 {count} 张照片到 {_display(gallery)}（照片说明写在其中的 说明.yaml 里）")
             return EXIT_OK
         if args.command == "serve":
             from civicpress.serve import serve

@@ -23,6 +23,7 @@ from civicpress.attachment_links import AttachmentField, kind_of, parse_attachme
 from civicpress.config import SiteConfig, freeze
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.fields import BadValue, FieldTable, Parse, choice, switch
+from civicpress.galleries import Captions, is_caption_file, read_captions
 from civicpress.sitefolder import CONTENT_DIR, DATA_DIR, MATERIALS_DIR, STATIC_DIR, TEMPLATES_DIR
 from civicpress.sources import YamlDocument, check_size, decode, load_yaml
 from civicpress.urls import slug_problem
@@ -101,6 +102,7 @@ class Content:
     assets: tuple[str, ...]  # non-Markdown files inside content/, as paths inside content/
     materials: tuple[MaterialSource, ...] = ()  # content/materials/*.md, for print
     sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # attachments' bytes, by path
+    captions: Captions = field(default_factory=lambda: MappingProxyType({}))  # galleries' photo captions
 
 
 HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
@@ -144,12 +146,13 @@ class ContentFiles:
     """
 
     markdown: tuple[str, ...]  # articles, pages and exchange materials, paths inside content/, in listing order
-    assets: tuple[str, ...]  # every other file but the data files
+    assets: tuple[str, ...]  # every other file but the data files and the galleries' caption files
     links: tuple[str, ...]  # symbolic links in content/, static/ and templates/, as site paths: refused
     # path inside content/ -> (size, modification time in ns), data files included; only when asked
     stamps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
     # attachments (PDF, Word … by suffix) -> their size in bytes, shown beside their links
     sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    captions: tuple[str, ...] = ()  # the galleries' caption files (galleries.CAPTION_FILES): read, not published
 
     def data_stamps(self) -> tuple[tuple[str, tuple[int, int]], ...]:
         """The stamps of the files in content/_data/: the data is read again when one of them changes."""
@@ -160,7 +163,13 @@ def read_content(site_dir: Path, config: SiteConfig, findings: Findings) -> Cont
     """Read all of ``content/``. Problems go to ``findings``; readable files are kept."""
     files = content_files(site_dir)
     read = [read_source(site_dir, rel, config, findings) for rel in files.markdown]
-    return content_of(files, read, read_data(site_dir, findings), findings)
+    captions = read_gallery_captions(site_dir, files, findings)
+    return content_of(files, read, read_data(site_dir, findings), findings, captions)
+
+
+def read_gallery_captions(site_dir: Path, files: ContentFiles, findings: Findings) -> Captions:
+    """The caption files of the galleries, checked against the photos beside them (small: read every build)."""
+    return read_captions(site_dir, files.captions, files.assets, findings)
 
 
 def content_files(site_dir: Path, stamped: bool = False) -> ContentFiles:
@@ -178,16 +187,17 @@ def content_files(site_dir: Path, stamped: bool = False) -> ContentFiles:
     links: list[str] = []
     markdown: list[str] = []
     assets: list[str] = []
+    captions: list[str] = []
     for rel in _walk(root, stamps, links):
         if rel.startswith(DATA_DIR + "/"):
             continue
-        (markdown if rel.endswith(MARKDOWN_SUFFIXES) else assets).append(rel)
+        (markdown if rel.endswith(MARKDOWN_SUFFIXES) else captions if is_caption_file(rel) else assets).append(rel)
     paths = [f"{CONTENT_DIR}/{link}" for link in links]
     for folder in SITE_FOLDERS:
         _walk(site_dir / folder, None, paths, f"{folder}/")
     sizes = {rel: (root / rel).stat().st_size for rel in assets if kind_of(rel)}
     return ContentFiles(tuple(markdown), tuple(assets), tuple(paths), MappingProxyType(stamps or {}),
-                        MappingProxyType(sizes))
+                        MappingProxyType(sizes), tuple(captions))
 
 
 def is_material(rel: str) -> bool:
@@ -203,7 +213,7 @@ def read_source(site_dir: Path, rel: str, config: SiteConfig, findings: Findings
 
 
 def content_of(files: ContentFiles, read: Iterable[Document | MaterialSource | None], data: Mapping[str, Any],
-               findings: Findings) -> Content:
+               findings: Findings, captions: Captions | None = None) -> Content:
     """The content, from what was read of ``files.markdown`` (in its order) and the data.
 
     The symbolic links the listing found are reported here, after the files' own problems.
@@ -211,7 +221,7 @@ def content_of(files: ContentFiles, read: Iterable[Document | MaterialSource | N
     findings.extend([link_refused(path) for path in files.links])
     documents = tuple(item for item in read if isinstance(item, Document))
     materials = tuple(item for item in read if isinstance(item, MaterialSource))
-    return Content(documents, data, files.assets, materials, files.sizes)
+    return Content(documents, data, files.assets, materials, files.sizes, captions or MappingProxyType({}))
 
 
 def link_refused(path: str) -> Finding:

@@ -31,6 +31,7 @@ from civicpress import __version__
 OUTPUT_LIBRARIES = (
     "Jinja2", "MarkupSafe", "Markdown", "PyYAML", "pypinyin", "nh3", "segno", "pillow",
     "weasyprint", "pydyf", "fonttools", "python-docx", "pagefind", "pagefind_bin_extended", "pagefind_bin",
+    "pillow-heif",
 )
 PAGEFIND_PROGRAMS = ("pagefind_extended", "pagefind")  # on PATH, when the Python packages are absent
 FONTCONFIG_FILES = ("/etc/fonts/fonts.conf", "/etc/fonts/conf.d")  # fontconfig's own configuration

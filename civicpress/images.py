@@ -13,13 +13,18 @@ XMP, comments or text chunks:
 - Content images (not those of ``static/``) also get narrower copies for ``srcset``
   (``photo.jpg`` → ``photo-480w.jpg``, ``photo-960w.jpg`` …): only widths below the original's,
   and only copies smaller in bytes than it (a flat drawing can grow when smoothed).
-- TIFF, HEIC, HEIF and AVIF are refused: the build asks for a JPEG instead.
+- HEIC/HEIF photos (what phones save) are read through pillow-heif and published as JPEG,
+  like any JPEG (``photo_formats.published_path`` names the file ``.jpg``).
+- Content photos wider than MAX_WIDTH are published at that width: a camera's 4000 px
+  original is several megabytes a reader on a phone never needs.
+- TIFF and AVIF are refused: the build asks for a JPEG instead.
 - SVGs are published as they are, but only when they can neither run code nor fetch anything
   (``svg_problems``): a browser opening one from the site's address would run its scripts with
   the site's origin (stored XSS). Compressed ``.svgz`` is refused.
 
 Fixed encoder settings make the bytes a pure function of the input (Pillow's encoders are
-deterministic), so two builds are identical. Nothing is cached between calls.
+deterministic), so two builds are identical. Nothing is cached between calls here: the
+build keeps the results by the hash of the source (``image_cache``).
 
 ``size_img_tags`` then gives every ``<img>`` of a rendered page whose file is known here its
 ``width``/``height`` (no layout jump), ``srcset``/``sizes``, ``decoding`` and ``loading``.
@@ -41,19 +46,25 @@ from urllib.parse import quote, unquote, urlsplit
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from civicpress.errors import Finding, Location, SiteError, warning
+from civicpress.markup import GALLERY_PHOTO
 from civicpress.model import OutputFile
+from civicpress.photo_formats import PHOTO_SUFFIXES
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+IMAGE_SUFFIXES = PHOTO_SUFFIXES
 # Formats that carry EXIF/GPS which the build does not re-encode: refused with a hint.
-REFUSED_SUFFIXES = (".tif", ".tiff", ".heic", ".heif", ".avif")
+REFUSED_SUFFIXES = (".tif", ".tiff", ".avif")
 WIDTHS = (480, 960, 1440)
+MAX_WIDTH = 2560  # a content photo's published "original": wider than any screen shows it in the article
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
 # How wide an image shows, for the browser's choice from srcset: the default theme's article column
 # (.article { max-width: var(--measure) } = 40em at 17 px = 680 px), else the window less its padding.
 SIZES = "(min-width: 45rem) 680px, calc(100vw - 2rem)"
+# A gallery's thumbnail: the theme's grid of 2 columns on a phone, 3 from 30rem, in the same column.
+GALLERY_SIZES = "(min-width: 45rem) 220px, (min-width: 30rem) 33vw, 50vw"
 
-_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF"}
+_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF", "HEIF": "JPEG"}
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
 @dataclass(frozen=True)
@@ -105,13 +116,16 @@ def variant_path(path: str, width: int) -> str:
 
 
 def publish_image(
-    path: str, data: bytes, source: str, widths: tuple[int, ...] = WIDTHS
+    path: str, data: bytes, source: str, widths: tuple[int, ...] = WIDTHS, max_width: int | None = None
 ) -> tuple[ImageInfo, list[OutputFile]]:
     """The cleaned image at ``path`` and its narrower copies (one per width below its own).
 
     ``source`` names the file for the editor. An image that cannot be read raises SiteError:
-    it is not published, since what cannot be read cannot be cleaned.
+    it is not published, since what cannot be read cannot be cleaned. A still image wider than
+    ``max_width`` is published at that width.
     """
+    if is_heif(data):
+        _register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # too many pixels, corrupt EXIF: what is dropped anyway
@@ -121,13 +135,25 @@ def publish_image(
                     raise SiteError(_unreadable(source, f"它实际是 {image.format} 格式"))
                 if kind == "GIF" or (kind != "JPEG" and getattr(image, "is_animated", False)):
                     return _strip_container(path, data, kind, image.size)
-                return _still(path, data, image, kind, widths)
+                return _still(path, data, image, kind, widths, max_width)
     except SiteError:
         raise
     except Image.DecompressionBombError:
         raise SiteError(_unreadable(source, "像素太多")) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error, EOFError):
         raise SiteError(_unreadable(source, "文件已损坏或不是图片")) from None
+
+
+def is_heif(data: bytes) -> bool:
+    """An ISO media file of the HEIF family (what an iPhone saves), by its ``ftyp`` brand."""
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+def _register_heif() -> None:
+    """Teach Pillow to open HEIF (idempotent); only when a HEIF photo is met, as it loads libheif."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 def _unreadable(source: str, why: str) -> Finding:
@@ -140,11 +166,12 @@ def _unreadable(source: str, why: str) -> Finding:
 
 
 def _still(
-    path: str, data: bytes, image: Image.Image, kind: str, widths: tuple[int, ...]
+    path: str, data: bytes, image: Image.Image, kind: str, widths: tuple[int, ...], max_width: int | None
 ) -> tuple[ImageInfo, list[OutputFile]]:
     """A still image: JPEG re-encoded; PNG and WebP rewritten without metadata blocks unless
-    they must be turned upright. Copies narrower than the image, and smaller in bytes, follow."""
-    kept = None if kind == "JPEG" or _orientation(kind, data, image) != 1 else _strip(kind, data)
+    they must be turned upright or narrowed. Copies narrower than the image, and smaller in bytes, follow."""
+    upright = kind != "JPEG" and _orientation(kind, data, image) == 1
+    kept = _strip(kind, data) if upright and (max_width is None or image.size[0] <= max_width) else None
     width, height = image.size  # upright when kept (orientation 1)
     if kept is not None and not any(w < width for w in widths):
         return ImageInfo(path, width, height), [OutputFile(path, kept)]
@@ -154,6 +181,9 @@ def _still(
     icc = image.info.get("icc_profile")
     transparency = image.info.get("transparency")
     image.info = {}  # EXIF, XMP, comments, text chunks, dpi: none of it is written
+    mode = image.mode
+    if max_width is not None and image.size[0] > max_width:
+        image = _narrowed(image, max_width, transparency)
     options: dict[str, object] = {}
     if icc:
         options["icc_profile"] = icc
@@ -166,20 +196,28 @@ def _still(
     else:
         options.update(quality=100 if lossless else WEBP_QUALITY, lossless=lossless, method=4)
     width, height = image.size
-    original = kept if kept is not None else _encode(image, kind, options, False)
+    original = kept if kept is not None else _encode(image, kind, options, image.mode != mode)
     files = [OutputFile(path, original)]
     variants = []
     small = _resizable(image, transparency)
     for target in sorted(w for w in widths if w < width):
         target_height = max(1, round(height * target / width))
         resized = small.resize((target, target_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        encoded = _encode(resized, kind, options, small.mode != image.mode)
+        encoded = _encode(resized, kind, options, small.mode != mode)
         if len(encoded) >= len(original):
             break  # a flat drawing can grow when smoothed: the original serves every width
         name = variant_path(path, target)
         files.append(OutputFile(name, encoded))
         variants.append(Variant(name, target, target_height))
     return ImageInfo(path, width, height, tuple(variants)), files
+
+
+def _narrowed(image: Image.Image, width: int, transparency: object) -> Image.Image:
+    """``image`` at ``width`` (height in proportion), in a mode that keeps its transparency."""
+    height = max(1, round(image.size[1] * width / image.size[0]))
+    narrowed = _resizable(image, transparency).resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    narrowed.info = {}
+    return narrowed
 
 
 def _orientation(kind: str, data: bytes, image: Image.Image) -> int:
@@ -379,7 +417,8 @@ def size_img_tags(page: str, page_output: str, base_url: str, images: Mapping[st
         if info.variants and "srcset" not in attrs:
             extra.append(f'srcset="{info.srcset(attrs["src"])}"')
             if "sizes" not in attrs:
-                extra.append(f'sizes="{SIZES}"')
+                thumbnail = GALLERY_PHOTO in attrs.get("class", "").split()
+                extra.append(f'sizes="{GALLERY_SIZES if thumbnail else SIZES}"')
         if "decoding" not in attrs:
             extra.append('decoding="async"')
         if "loading" not in attrs and not first:

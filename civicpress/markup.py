@@ -7,6 +7,10 @@
   ``../events/a.md`` and ``images/x.png`` to output URLs and reports missing targets.
 - Text Python-Markdown cannot handle in bounded time and stack (lists or quotes nested
   hundreds deep, thousands of ``*`` in a row) is refused with its line before it is parsed.
+- A photo alone in its paragraph, with alt text, is a ``<figure>`` whose visible
+  ``<figcaption>`` is its title (``![alt](a.jpg "说明")``) or else its alt text; a paragraph
+  of photos marked ``{: .gallery}`` (what ``{{ gallery(…) }}`` writes, see ``galleries``) is a
+  grid of thumbnails, each linked to its photo.
 
 This module never imports the site model: the resolver is the only link to it.
 """
@@ -206,6 +210,66 @@ class _Links(Treeprocessor):
                 element.set(attr, self.resolve(value, element.tag == "img"))
 
 
+GALLERY_CLASS = "gallery"
+
+
+class _Figures(Treeprocessor):
+    """Photos with captions: a lone ``<img>`` (or a linked one) becomes a figure; a gallery paragraph a grid."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag != "p":
+                    continue
+                made = _gallery(child) if GALLERY_CLASS in (child.get("class") or "").split() else _figure(child)
+                if made is not None:
+                    made.tail = child.tail
+                    parent[index] = made
+
+
+def _only_child(element: etree.Element) -> etree.Element | None:
+    """The one child of ``element`` when it holds nothing else (no text around it)."""
+    if len(element) != 1 or (element.text or "").strip() or (element[0].tail or "").strip():
+        return None
+    return element[0]
+
+
+def _figure(paragraph: etree.Element) -> etree.Element | None:
+    child = _only_child(paragraph)
+    image = _only_child(child) if child is not None and child.tag == "a" else child
+    if image is None or image.tag != "img":
+        return None
+    caption = (image.get("title") or image.get("alt") or "").strip()
+    if not caption:
+        return None
+    image.attrib.pop("title", None)  # shown under the photo: not again as a tooltip
+    figure = etree.Element("figure", {k: v for k, v in paragraph.attrib.items()})
+    assert child is not None
+    child.tail = None
+    figure.append(child)
+    etree.SubElement(figure, "figcaption").text = caption
+    return figure
+
+
+def _gallery(paragraph: etree.Element) -> etree.Element:
+    """``<ul class="gallery">``: one item per photo, the thumbnail linked to the photo, its caption under it."""
+    grid = etree.Element("ul", {k: v for k, v in paragraph.attrib.items()})
+    for image in paragraph.iter("img"):
+        caption = (image.attrib.pop("title", None) or "").strip()
+        item = etree.SubElement(grid, "li")
+        figure = etree.SubElement(item, "figure")
+        link = etree.SubElement(figure, "a", {"href": image.get("src", ""), "class": "gallery-link"})
+        image.tail = None
+        image.set("class", GALLERY_PHOTO)  # images.size_img_tags gives it the thumbnail's sizes
+        link.append(image)
+        if caption:
+            etree.SubElement(figure, "figcaption").text = caption
+    return grid
+
+
+GALLERY_PHOTO = "gallery-photo"
+
+
 class ChineseExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         self.links = _Links(md)
@@ -230,6 +294,14 @@ class _SanitizeRawHtml(Postprocessor):
         return text
 
 
+class FigureExtension(Extension):
+    """Captions and galleries (``_Figures``): for the website; the print blocks read images otherwise."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        # After attr_list (8), which gives a gallery paragraph its class; before toc (5).
+        md.treeprocessors.register(_Figures(md), "civicpress_figures", 7)
+
+
 class MarkdownRenderer:
     """One reusable Python-Markdown instance (building one costs more than a page).
 
@@ -239,7 +311,8 @@ class MarkdownRenderer:
     def __init__(self, allow_html: bool = False) -> None:
         self._extension = ChineseExtension()
         self._md = markdown.Markdown(
-            extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code", self._extension],
+            extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists", "fenced_code", self._extension,
+                        FigureExtension()],
             extension_configs={
                 "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
                 "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处", "SUPERSCRIPT_TEXT": "{}"},

@@ -23,8 +23,10 @@ from civicpress.config import DataPageConfig, SiteConfig
 from civicpress.content import Content, Document, FrontMatter
 from civicpress.editions import Edition, is_draft
 from civicpress.errors import Finding, Findings, Location, warning
-from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
+from civicpress.expressions import expand, expression_context, make_environment
+from civicpress.galleries import Captions, gallery_function
 from civicpress.markup import plain_text
+from civicpress.photo_formats import published_path
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
 from civicpress.video import is_video, poster_candidates, video_markdown
@@ -271,10 +273,12 @@ class PageInputs:
     assets: tuple[str, ...]
     data: Mapping[str, Any]  # this edition's view of it: what the pages' expressions see
     env: Any  # the sandbox the pages' expressions run in
+    captions: Captions = field(default_factory=lambda: MappingProxyType({}))  # the galleries' photo captions
 
     @classmethod
     def of(cls, config: SiteConfig, content: Content, edition: Edition) -> PageInputs:
-        return cls(config, edition, content.data, content.assets, edition.redact_data(content.data), make_environment())
+        return cls(config, edition, content.data, content.assets, edition.redact_data(content.data), make_environment(),
+                   content.captions)
 
 
 def make_page(document: Document, inputs: PageInputs, findings: Findings) -> Page | Intro:
@@ -283,7 +287,7 @@ def make_page(document: Document, inputs: PageInputs, findings: Findings) -> Pag
     A pure function of the document and the inputs: its problems go to ``findings``.
     """
     edition = inputs.edition
-    body = edition.redact(_expand(inputs.env, document, inputs.data, inputs.config, edition, findings))
+    body = edition.redact(_expand(inputs, document, findings))
     if document.is_index:
         return Intro(document.source, edition.redact(document.front.title), body, document.body_line)
     return _page(inputs.config, document, body, _cover(document, inputs.assets, findings), edition)
@@ -349,7 +353,9 @@ def assemble_site(
         sections=sections,
         tags=_tags(config, ordered),
         data=data,
-        assets=MappingProxyType({rel: "/" + rel for rel in content.assets if rel not in withheld_files}),
+        assets=MappingProxyType(
+            {rel: "/" + published_path(rel) for rel in content.assets if rel not in withheld_files}
+        ),
         home_intro=intros.get(""),
         build_date=max(dates) if dates else datetime(1970, 1, 1, tzinfo=timezone.utc),
         unpublished=MappingProxyType(unpublished),
@@ -452,20 +458,17 @@ def _unpublished_reason(front: FrontMatter, now: datetime, include_drafts: bool)
     return ""
 
 
-def _expand(
-    env: ContentSandbox,
-    document: Document,
-    data: Mapping[str, Any],
-    config: SiteConfig,
-    edition: Edition,
-    findings: Findings,
-) -> str:
-    """The document's body with its data expressions evaluated; a failure goes to ``findings``."""
+def _expand(inputs: PageInputs, document: Document, findings: Findings) -> str:
+    """The document's body with its data expressions evaluated; a failure goes to ``findings``.
+
+    Besides what every text sees, an article may show the photos of a folder: ``gallery(…)``.
+    """
     front = document.front
     page = {"title": front.title, "date": front.date, "tags": front.tags, "extra": front.extra}
-    context = expression_context(data, config, edition, page)
+    context = expression_context(inputs.data, inputs.config, inputs.edition, page)
     context["video"] = video_markdown  # articles only: a printed material cannot play one
-    body, problem = expand(env, document.body, context, document.location(), document.body_line)
+    context["gallery"] = gallery_function(document.rel, inputs.assets, inputs.captions)
+    body, problem = expand(inputs.env, document.body, context, document.location(), document.body_line)
     if problem:
         findings.add(problem)
     return body
@@ -479,7 +482,7 @@ def _cover(document: Document, assets: tuple[str, ...], findings: Findings) -> s
     base = posixpath.dirname(document.rel)
     target = posixpath.normpath(posixpath.join(base, cover))
     if target in assets:
-        return "/" + target
+        return "/" + published_path(target)
     findings.error(
         "missing-image",
         f"封面图片 {cover} 不存在",
@@ -558,7 +561,7 @@ def _check_unique_urls(pages: list[Page], findings: Findings) -> None:
 def _taken_outputs(config: SiteConfig, assets: tuple[str, ...]) -> dict[str, str]:
     """Output paths that no page may take, as a page's file or as a folder on its way: what is there."""
     taken = {name: f"网站自带的 {name}" for name in RESERVED_NAMES}
-    taken.update((rel, f"content/{rel}") for rel in assets)
+    taken.update((published_path(rel), f"content/{rel}") for rel in assets)
     taken.update((f"{s.key}/index.html", f"栏目“{s.title}”的列表") for s in config.sections)
     return taken
 

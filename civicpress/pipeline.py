@@ -37,6 +37,7 @@ from civicpress.config import load_config
 from civicpress.content import Content, read_content
 from civicpress.editions import Edition
 from civicpress.errors import BuildFailed, Findings, SiteError
+from civicpress.image_cache import ImageCache
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import CheckedFile, OutputFile, Page, Site, assemble_site, make_page
 from civicpress.options import BuildOptions, BuildResult, clock
@@ -64,6 +65,7 @@ from civicpress.writers.print_files import PrintWriter
 from civicpress.writers.protocol import BuildInputs
 from civicpress.writers.registry import WRITERS
 from civicpress.writers.search import UI_FILES, find_indexer, index_shards, plan_shards
+from civicpress.writers.static_files import IMAGE_CACHE
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +320,7 @@ class SiteOutput:
             loop.finisher(),
             MarkdownCache(options.site_dir / CACHE_DIR / "markdown", site.config.allow_html, read=options.cache),
             options.edition,
+            ImageCache(options.site_dir / IMAGE_CACHE, read=options.cache),
         )
 
     def _take(self, file: OutputFile, checked: CheckedFile) -> None:

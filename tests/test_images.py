@@ -396,7 +396,8 @@ def test_build_cleans_every_image_and_sizes_them_on_the_page(tmp_path: Path) -> 
 def test_refused_and_unreadable_images_fail_the_build(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "content/events/a.md": article("扭秧歌"),
-        "content/events/images/IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic",
+        "content/events/images/scan.TIF": b"II*\x00",
+        "content/events/images/IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic",  # a HEIC cut short
         "content/events/images/broken.jpg": b"\xff\xd8\xff\xe0 broken",
     })
     (tmp_path / "output").mkdir()
@@ -404,6 +405,7 @@ def test_refused_and_unreadable_images_fail_the_build(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed) as caught:
         build_site(site)
     found = {(f.code, str(f.location)) for f in caught.value.findings}
-    assert ("image-format", "content/events/images/IMG_0001.HEIC") in found
+    assert ("image-format", "content/events/images/scan.TIF") in found
+    assert ("image-unreadable", "content/events/images/IMG_0001.HEIC") in found
     assert ("image-unreadable", "content/events/images/broken.jpg") in found
     assert (tmp_path / "output" / "old.txt").read_text() == "old"

@@ -23,6 +23,7 @@ LAYERS: dict[str, float] = {
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
     "progress": 1,  # the build's phases and their counts, told by the pipeline, shown by the command line
+    "photo_formats": 1,  # which files are photos and the name each is published under (HEIC → .jpg)
     # The rebuild package wraps the stages from the outside, so its modules sit at different
     # layers (a dotted key: the longest listed prefix of a module names its layer).
     "rebuild": 0,  # the package itself: a docstring, no imports (the command line's shortcut passes it)
@@ -33,12 +34,14 @@ LAYERS: dict[str, float] = {
     "attachment_links": 2.5,  # attachments' kinds and sizes, the front matter's attachments: list, the 附件 block
     "config": 3,
     "video": 3.5,  # video files and platform facades: markup turns them into HTML, articles call video()
+    "galleries": 3.5,  # gallery(): the photos of a folder as a gallery paragraph; their caption files
     "content": 4,
     "markup": 4,
     "editions": 4.5,
     "expressions": 4.75,  # the sandbox and what it sees: the edition decides private() and internal
     "model": 5,
     "images": 5.5,
+    "image_cache": 5.6,  # published images kept on disk by the hash of their source and settings
     "rebuild.memos": 5.8,  # serve's memory around content, model and markup: above them, below the writers
     "templating": 6,
     "rendering": 6,  # the body-rendering stage: Markdown + link resolution → HTML, toc, problems

@@ -34,6 +34,7 @@ from civicpress.content import (
     content_files,
     content_of,
     read_data,
+    read_gallery_captions,
     read_source,
 )
 from civicpress.environment import library_versions
@@ -97,7 +98,8 @@ class ReadMemo:
             self._data = self._data.again(findings)
         else:
             self._data = _Kept.make(stamps, findings, partial(read_data, site_dir))
-        return content_of(files, [kept.value for kept in sources.values()], self._data.value, findings)
+        captions = read_gallery_captions(site_dir, files, findings)
+        return content_of(files, [kept.value for kept in sources.values()], self._data.value, findings, captions)
 
 
 def _same_pages(before: PageInputs, now: PageInputs) -> bool:
@@ -106,8 +108,8 @@ def _same_pages(before: PageInputs, now: PageInputs) -> bool:
     The data is compared by identity: ``ReadMemo`` hands back the same object while no data
     file changed, and comparing it by value would cost more than it saves.
     """
-    return before.read_data is now.read_data and (before.assets, before.config, before.edition) == (
-        now.assets, now.config, now.edition
+    return before.read_data is now.read_data and (before.assets, before.captions, before.config, before.edition) == (
+        now.assets, now.captions, now.config, now.edition
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from civicpress.errors import Findings
+from civicpress.image_cache import ImageCache
 from civicpress.images import ImageInfo
 from civicpress.markup import MarkdownRenderer
 from civicpress.model import OutputFile, Site
@@ -52,6 +53,7 @@ class BuildInputs:
     finish: Callable[[OutputFile], OutputFile] | None = None
     markdown_cache: MarkdownCache | None = None  # rendered Markdown of earlier builds, by content hash
     edition: str = PUBLIC
+    image_cache: ImageCache | None = None  # published images of earlier builds (None: only read, as check does)
 
     def wants(self, path: str) -> bool:
         return self.wanted is None or self.wanted(path)

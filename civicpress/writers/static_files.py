@@ -2,8 +2,9 @@
 
 A file in the site's ``static/`` replaces the theme's file of the same name. Raster images are
 not copied as they are: they are published cleaned of metadata (``civicpress.images``), content
-images with narrower copies for ``srcset``; ``write_static`` returns what the pages need to know
-of them (``images = yield from write_static(...)``).
+images no wider than ``MAX_WIDTH`` and with narrower copies for ``srcset``, HEIC photos as JPEG;
+an image published by an earlier build is taken from the cache (``image_cache``).
+``write_static`` returns what the pages need to know of them (``images = yield from write_static(...)``).
 """
 
 from __future__ import annotations
@@ -13,43 +14,47 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from civicpress.errors import Findings, SiteError
+from civicpress.image_cache import ImageCache
 from civicpress.images import (
+    MAX_WIDTH,
     WIDTHS,
     ImageInfo,
     is_image,
     is_refused,
     is_svg,
     is_svgz,
-    publish_image,
     refused,
     svg_problems,
     svgz_refused,
 )
 from civicpress.model import OutputFile, Site
-from civicpress.sitefolder import CONTENT_DIR, STATIC_DIR
+from civicpress.sitefolder import CACHE_DIR, CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
 from civicpress.writers.protocol import BuildInputs, Made
 
 SITE_STATIC = STATIC_DIR
+IMAGE_CACHE = f"{CACHE_DIR}/images"
 
 
 def write_static(
-    site: Site, site_dir: Path, findings: Findings | None = None
+    site: Site, site_dir: Path, findings: Findings | None = None, cache: ImageCache | None = None
 ) -> Generator[OutputFile, None, dict[str, ImageInfo]]:
     """Every static file and content asset; returns the published images by output path.
 
     An image that cannot be published is an error in ``findings`` (raised without them).
+    ``cache``: where published images are kept; by default the site's ``.civicpress-cache/images/``,
+    only read (``check`` writes no file).
     """
+    cache = cache or ImageCache(site_dir / IMAGE_CACHE, write=False)
     files = _sources(site, site_dir)
     content = {url.lstrip("/") for url in site.assets.values()}
     images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
-        data = files[rel].read_bytes()
         if not (is_image(rel) or is_refused(rel) or is_svg(rel) or is_svgz(rel)):
-            yield OutputFile(rel, data)
+            yield OutputFile(rel, files[rel].read_bytes())
             continue
         try:
-            info, outputs = _checked(rel, data, _source(files[rel], site_dir, rel), rel in content)
+            info, outputs = _checked(rel, files[rel], _source(files[rel], site_dir, rel), rel in content, cache)
         except SiteError as exc:
             if findings is None:
                 raise
@@ -58,6 +63,7 @@ def write_static(
         if info is not None:
             images[rel] = info
         yield from outputs
+    cache.save()
     return images
 
 
@@ -72,18 +78,23 @@ def _sources(site: Site, site_dir: Path) -> dict[str, Path]:
     return files
 
 
-def _checked(rel: str, data: bytes, source: str, in_content: bool) -> tuple[ImageInfo | None, list[OutputFile]]:
+def _checked(
+    rel: str, file: Path, source: str, in_content: bool, cache: ImageCache
+) -> tuple[ImageInfo | None, list[OutputFile]]:
     """An image or drawing as published (raster images cleaned); raises SiteError when it may not be."""
     if is_svgz(rel):
         raise SiteError(svgz_refused(source))
     if is_refused(rel):
         raise SiteError(refused(source))
     if is_svg(rel):  # published as it is, so one that could run code or fetch anything is refused
+        data = file.read_bytes()
         problems = svg_problems(data, source)
         if problems:
             raise SiteError(*problems)
         return None, [OutputFile(rel, data)]
-    return publish_image(rel, data, source, widths=WIDTHS if in_content else ())
+    if in_content:
+        return cache.publish_file(rel, file, source, WIDTHS, MAX_WIDTH)
+    return cache.publish_file(rel, file, source, (), None)
 
 
 def _source(path: Path, site_dir: Path, rel: str) -> str:
@@ -118,4 +129,4 @@ class StaticWriter:
         return len(_sources(inputs.site, inputs.site_dir))
 
     def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
-        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings)))
+        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings, inputs.image_cache)))

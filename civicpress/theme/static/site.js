@@ -4,6 +4,7 @@
   "use strict";
   var KEY = "civicpress-large-text";
   var root = document.documentElement;
+  var here = document.currentScript ? document.currentScript.src : "";
 
   function saved() {
     try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
@@ -34,6 +35,11 @@
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].hidden = false;
       buttons[i].addEventListener("click", function () { window.print(); });
+    }
+    if (here && document.querySelector(".gallery")) {  // the photo viewer, only where there are photos
+      var viewer = document.createElement("script");
+      viewer.src = here.replace(/site\.js(\?.*)?$/, "photos.js");
+      document.head.appendChild(viewer);
     }
     var address = document.querySelector("[data-page-url]");
     if (address && /^https?:/.test(window.location.protocol)) {
