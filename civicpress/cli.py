@@ -22,7 +22,6 @@ from typing import Any, NoReturn, TextIO
 from civicpress import __version__
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.options import EDITIONS, PUBLIC, BuildOptions, BuildResult
-from civicpress.progress import PhaseReport
 
 # The pipeline (and the template engine, Markdown, WeasyPrint… behind it) is imported only when
 # a command needs it: a build in which nothing changed finishes before that.
@@ -362,6 +361,7 @@ def _built(options: BuildOptions, quiet: bool) -> BuildResult:
     if result is not None:
         return result
     from civicpress.pipeline import build
+    from civicpress.progress import PhaseReport
 
     progress = None if quiet else PhaseReport(sys.stderr)
     try:

@@ -273,6 +273,8 @@ class SiteOutput:
 
         ``prepare`` is called with the complete new tree before it goes live (``Staging.commit``).
         """
+        if self.progress:
+            self.progress.phase(READ, len(self.site.pages))
         try:
             loop = self._make_all()
             self._index_before_commit()

@@ -66,10 +66,10 @@ class PhaseReport:
                        f"{PAGES} [{'#' * filled}{'.' * (BAR - filled)}] {min(done, expected)}/{expected}")
 
     def phase(self, name: str, count: int) -> None:
-        for earlier in PHASES[:PHASES.index(name)]:  # the pages and materials end where the next phase ends
-            if earlier in self.made_count and earlier not in self.ended and (earlier == PAGES or
-                                                                             self.made_count[earlier]):
-                self._end(earlier, self.made_count[earlier])
+        if PHASES.index(name) > PHASES.index(PRINT):  # the pages and the materials were made before it
+            for kind in (PAGES, PRINT):
+                if kind not in self.ended and (kind == PAGES or self.made_count[kind]):  # no material: nothing to say
+                    self._end(kind, self.made_count[kind])
         self._end(name, count)
         following = PHASES.index(name) + 1
         if self.live and following < len(PHASES):

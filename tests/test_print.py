@@ -598,3 +598,10 @@ def test_a_fenced_code_block_is_printed_line_by_line() -> None:
         ("indented one", "left"),
         ("indented two", "left"),
     ]
+
+
+def test_inline_code_is_printed_as_typed() -> None:
+    """`sudo nginx -t && reload` in a sentence: the ampersands and brackets, not their HTML escapes."""
+    [paragraph] = MarkdownReader().blocks("运行 `sudo nginx -t && echo <好>` 检查，A & B。\n")
+    assert isinstance(paragraph, Paragraph)
+    assert paragraph.text == "运行 sudo nginx -t && echo <好> 检查，A & B。"

@@ -210,8 +210,8 @@ def _runs(element: etree.Element, bold: bool = False, skip: tuple[str, ...] = ()
     runs: list[Run] = []
 
     def walk(node: etree.Element, strong: bool) -> None:
-        if node.text:
-            runs.append(Run(node.text, strong))
+        if node.text:  # inline code comes HTML-escaped from Python-Markdown (code_escape): printed as typed
+            runs.append(Run(htmllib.unescape(node.text) if node.tag == "code" else node.text, strong))
         for child in node:
             if child.tag in skip or child.tag in ("img", "sup", "script", "style"):
                 pass
