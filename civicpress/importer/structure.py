@@ -172,10 +172,11 @@ _TWO_TITLES = re.compile(
 )
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
 _GLUED_TITLE = re.compile(
-    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
+    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结|计划|方案))(?:范文)?(?:[\d一二三四五六七八九十]+篇)?"
+    r"\s*(?=[^\s，。、；：:,;（(]{2})"
     r"|^([^，。！？；：,.!?;:\s]{4,40}?)(?=(?:引言|前言|摘要|导语)\s*[:：])"
 )
-_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
+_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[:：]\s*\S{0,20}$")  # 姓名：李红: a form field, not a title
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
 
 
@@ -238,6 +239,8 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     if fallback:
         return fallback, [], lines, None
     first = re.split(r"[。！？]", lines[0].text, maxsplit=1)[0] if lines else ""
+    if first and first == lines[0].text.strip() and len(first) <= TITLE_LIMIT:
+        return first, [lines[0].number], lines[1:], None  # the first line is all the title there is
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
 
 
@@ -299,6 +302,8 @@ def _duplicate(text: str, title: str) -> bool:
         return False
     if core == title or (len(core) >= 4 and core in title):
         return True
+    if core.startswith(title) and re.match(r"\s*(?:——|--|－－|-|:|：)\s*\S", core[len(title) :]):
+        return True  # the title again with its subtitle (…事迹材料--退休不褪色离岗不离党)
     # The title with a counter or a placeholder around it (某某社区…, …5篇), not with more words.
     return title in core and bool(_COUNTERS.fullmatch(core.replace(title, "", 1)))
 
