@@ -19,7 +19,7 @@ EXPECTATIONS = load()
 # Floors under the figures measured when this test was written (bench/import_corpus.py): a
 # change that loses ground fails here. Precision has no slack: a removed sentence is lost to
 # the editor.
-CLEAN_FLOOR = 0.90
+CLEAN_FLOOR = 0.92
 RECALL_FLOOR = 0.97
 # One must-keep sentence is still lost in the tuned set, to damage the text cannot undo
 # (59_opkks: a closing quotation mark and the next character fused by a byte shift). Lowering

@@ -47,6 +47,7 @@ _PHRASES = [
     re.compile(rf"(?:版权归原作者所有|如有侵权[^。\n]{{0,20}}删除|仅供参考学习|下载文档到电脑[^。\n]{{0,20}}){_SEP}"),
     re.compile(rf"(?:展开全文|阅读全文|点击下载|免费下载|下载本文档|本文档共\d+页){_SEP}"),
     re.compile(rf"图片来源于网络{_SEP}(?:如有侵权(?:请)?联系删除{_SEP})?"),
+    re.compile(r"\s*[\[【(（]\s*本文共?\s*\d+\s*字\s*[\]】)）]"),  # [本文共996字]
     re.compile(r"^\s*(?:文档介绍|文本内容|内容简介|文档简介)\s*[:：]\s*(?=\S)"),
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
@@ -256,7 +257,9 @@ def _bare_key_values(lines: list[Line], content: list[int]) -> dict[int, int]:
 
 
 # A news dateline in front of the first paragraph: 本网讯（通讯员 牛娟）, 文化艺术报讯(全媒体记者 唐伟).
-_DATELINE = re.compile(r"^\s*[^\s，。,（(]{0,20}?(?:讯|电)\s*[（(]([^（）()]{2,30})[)）]\s*(?=\S)")
+_DATELINE = re.compile(
+    r"^\s*[^\s，。,（(]{0,20}?(?:讯|电)\s*[（(]([^（）()]{2,30})[)）]\s*(?=\S)|^\s*(?:本报|本网|本台|本刊)讯\s*(?=\S)()"
+)
 
 
 def _dateline(text: str, log: RepairLog) -> tuple[str, str]:
@@ -265,7 +268,7 @@ def _dateline(text: str, log: RepairLog) -> tuple[str, str]:
     if not match:
         return text, ""
     log.count("boilerplate")
-    return text[match.end() :], " ".join(match.group(1).split())
+    return text[match.end() :], " ".join((match.group(1) or "").split())
 
 
 # A title glued in front of the site's preface (2017社区工作计划范文四篇新的一年即将到来…).

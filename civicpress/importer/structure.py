@@ -149,7 +149,7 @@ _TITLE_PREFIXES = [
     re.compile(r"^\s*(?:前言|序言|目录)\s*[:：]\s*"),
     re.compile(r"^\s*[-•·*]\s+"),
     re.compile(rf"^\s*篇\s*[{_CN_ORDINAL}\d]+\s*[:：]\s*"),  # 篇一：
-    re.compile(r"^\s*(?:精编|精选)\s*"),  # the site's praise of its own copy
+    re.compile(r"^\s*(?:精编|精选|最新)\s*"),  # the site's praise of its own copy
 ]
 _TITLE_SUFFIXES = [
     re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
@@ -184,6 +184,7 @@ def clean_title(text: str) -> str:
     """A title without the compilation's numbering, the site's counters and its file name tail:
     ``第1篇 2023年社区党建工作总结报告`` → ``2023年社区党建工作总结报告``."""
     text = text.strip()
+    text = re.sub(r"(?<=\d{4})\s*年?\s*最新(?=\S)", lambda m: m.group(0).replace("最新", "").strip(), text)
     wrapped = re.fullmatch(r"《([^《》]+)》", text)
     if wrapped:
         text = wrapped.group(1)
@@ -328,6 +329,7 @@ def _drop_duplicates(lines: list[Line], title: str, consumed: list[int]) -> list
 
 
 _CONTENTS = re.compile(r"^\s*[-•·*]?\s*目\s*录\s*[:：]?\s*$")
+_ORGANISATION = re.compile(r"^[^\s—-]\S*(?:社区|街道|居委会|居民委员会|委员会|办事处|党委|党总支|党支部)$")
 _JOB_TITLE = re.compile(r"(?:书记|主任|记者|通讯员|社长|站长|委员|主席|干事|社工)$")
 
 
@@ -352,6 +354,10 @@ def _byline(lines: list[Line], author: str, consumed: list[int]) -> tuple[list[L
             pass
         elif names_line(text) or (len(text) <= 20 and _JOB_TITLE.search(text) and not _SENTENCE_END.search(text)):
             author = author or text
+        elif len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
+            author = author or text  # 未央区徐家湾街道西安印象社区: who wrote it
+        elif _SENTENCE_END.search(text):
+            break  # the body has begun: a name further down is the report's
         else:
             continue
         consumed.append(line.number)
