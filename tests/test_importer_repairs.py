@@ -168,6 +168,15 @@ def test_unrepairable_garbage_is_kept_and_flagged() -> None:
         ("社区(CPC)委员会", "社区(CPC)委员会", 0),
         ("办法(略)", "办法(略)", 0),
         ("第一(a)项", "第一(a)项", 0),
+        # other shapes: a word's syllables together, tone numbers, a space, square brackets
+        ("社区（shè qū）工作", "社区工作", 1),
+        ("服务中心（zhōng xīn）", "服务中心", 1),
+        ("社区(she4 qu1)工作", "社区工作", 1),
+        ("社區 (qū)", "社區", 1),
+        ("社区[qū]工作", "社区工作", 1),
+        ("中心(center)", "中心(center)", 0),  # English, not the reading of 中心
+        ("参加(Party)活动", "参加(Party)活动", 0),
+        ("人员(an)", "人员(an)", 0),  # not a reading of 员
     ],
 )
 def test_pinyin_annotations(text: str, expected: str, count: int) -> None:

@@ -47,6 +47,7 @@ _PHRASES = [
     re.compile(rf"(?:版权归原作者所有|如有侵权[^。\n]{{0,20}}删除|仅供参考学习|下载文档到电脑[^。\n]{{0,20}}){_SEP}"),
     re.compile(rf"(?:展开全文|阅读全文|点击下载|免费下载|下载本文档|本文档共\d+页){_SEP}"),
     re.compile(rf"图片来源于网络{_SEP}(?:如有侵权(?:请)?联系删除{_SEP})?"),
+    re.compile(r"\s*[\[【(（]\s*本文共?\s*\d+\s*字\s*[\]】)）]"),  # [本文共996字]
     re.compile(r"^\s*(?:文档介绍|文本内容|内容简介|文档简介)\s*[:：]\s*(?=\S)"),
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
@@ -64,6 +65,9 @@ _PAGE_MARKS = [
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
     re.compile(r"^\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*$"),  # 01-15 16:58: no year
     re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
+    re.compile(r"^\s*[|｜/\\]+\s*$"),  # a table's border or a separator left alone
+    re.compile(r"^\s*\S{1,40}\.(?:png|jpe?g|gif|bmp|webp)\s*$", re.IGNORECASE),  # a picture's name, no picture
+    re.compile(r"^\s*页\s*[:：]?\s*$|^\s*(?:\[\d{1,3}\]\s*)+$"),  # a forum's pager: 页: [1] [2]
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
     re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
 ]
@@ -75,13 +79,15 @@ _SITE_WORDS = re.compile(
     "喜欢就|复制|整理|精选|范文|写作|珍藏版|未经许可|转载|编辑|二审|三审|视频|网友|English|TOP|"
     r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
     "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
-    r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
+    r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|读完约|本篇文章|排行|推荐|投诉建议|"
+    r"^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
 # The site's own voice presenting the text it collected: at the head or the tail, whatever its length.
 _SITE_VOICE = re.compile(
     r"小编|以下是[^。！？]{0,40}?(?:整理|收集|分享)的|(?:供大家|仅供|供您)参考|欢迎(?:大家)?(?:阅读|参考)|"
-    r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
+    r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|希望对(?:大家|您|你)(?:能够)?有所帮助|为(?:大家|您)精心准备|"
+    r"感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
 )
 _DOMAIN = re.compile(
     r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)(?![a-z0-9])", re.IGNORECASE
@@ -96,7 +102,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
-    "发布时间|发布日期|时间|日期|来源|出处|作者|责任编辑|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
+    "发布时间|发布日期|更新时间|生成日期|时间|日期|来源|出处|作者|责任编辑|责编|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
     "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
@@ -148,6 +154,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     texts: dict[int, str] = {}
     removed: set[int] = set()  # content ranks removed
     previews = _previews(lines, content) | _word_column(lines, content)
+    values = _bare_key_values(lines, content)  # 来源: on one line, its value on the next
     for rank, index in enumerate(content):
         line = lines[index]
         text = line.text
@@ -157,7 +164,13 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             log.breaks.add(line.number)
             removed.add(rank)
             continue
-        found = _metadata(text) if at_edge else None
+        found: Metadata | None
+        if index in values.values():
+            found = Metadata()  # the value of the key line above, read with it
+        elif index in values:
+            found = _metadata(text.strip() + lines[values[index]].text.strip())
+        else:
+            found = _metadata(text) if at_edge else None
         if found is not None:
             meta = _merge(meta, replace(found, lines=frozenset({line.number})))
             _drop(line, log)
@@ -170,9 +183,17 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             continue
         text = _strip_noise(text)
         cut = _LONE_BORDER.sub("", text) if len(_PIPES.findall(text)) == 1 else text
+        cut, tags = _HTML_TAG.subn(" ", cut)
+        if tags:
+            cut = re.sub(r" {2,}", " ", cut).strip()
+            log.count("boilerplate")
         for pattern in _PHRASES:
             cut, changes = pattern.subn("", cut)
             log.count("boilerplate", changes)
+        if rank < HEAD_LINES:
+            cut, credit = _dateline(cut, log)
+            meta = replace(meta, author=meta.author or credit)
+            cut = _preface(cut, log)
         if cut != text and not _HAS_TEXT.search(cut):
             log.dropped.add(line.number)  # nothing but notices on this line (already counted)
             removed.add(rank)
@@ -218,6 +239,66 @@ _PIPES = re.compile(r"[|｜]")
 _LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
 _PREVIEW_LABEL = re.compile(r"^\s*(?:摘要|内容摘要|导语|导读|简介|文档简介)\s*[:：]\s*")
 PREVIEW_LENGTH = 30
+
+
+_BARE_KEY = re.compile(r"^\s*(?:来源|出处|作者|责编|责任编辑|编辑)\s*[:：]\s*$")
+BARE_VALUE = 12  # the value under a bare key is a name: short, no sentence
+
+
+def _bare_key_values(lines: list[Line], content: list[int]) -> dict[int, int]:
+    """Head lines holding a key alone (``来源:``) → the next line, which holds its value (``钱佳丽``)."""
+    found: dict[int, int] = {}
+    for rank, index in enumerate(content[:HEAD_LINES]):
+        if _BARE_KEY.match(lines[index].text) and rank + 1 < len(content):
+            value = lines[content[rank + 1]].text.strip()
+            if len(value) <= BARE_VALUE and not _SENTENCE_MARK.search(value):
+                found[index] = content[rank + 1]
+    return found
+
+
+# A news dateline in front of the first paragraph: 本网讯（通讯员 牛娟）, 文化艺术报讯(全媒体记者 唐伟).
+_DATELINE = re.compile(
+    r"^\s*[^\s，。,（(]{0,20}?(?:讯|电)\s*[（(]([^（）()]{2,30})[)）]\s*(?=\S)|^\s*(?:本报|本网|本台|本刊)讯\s*(?=\S)()"
+)
+
+
+def _dateline(text: str, log: RepairLog) -> tuple[str, str]:
+    """The paragraph without its dateline, and the credit the dateline gave."""
+    match = _DATELINE.match(text)
+    if not match:
+        return text, ""
+    log.count("boilerplate")
+    return text[match.end() :], " ".join((match.group(1) or "").split())
+
+
+# A title glued in front of the site's preface (2017社区工作计划范文四篇新的一年即将到来…).
+_PREFACE_TITLE = re.compile(
+    r"^[^，。！？；：,!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结|计划|方案)(?:范文)?(?:[\d一二三四五六七八九十]+篇)?"
+)
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+")
+PREFACE_SENTENCES = 3  # the site's preface is short: its voice comes within this many sentences
+PREFACE_REST = 40  # and the report follows it on the same line
+
+
+def _preface(text: str, log: RepairLog) -> str:
+    """A head line that opens with the site presenting the text (…下面小编带来了…，欢迎阅读参考！)
+    and goes on with the report: the preface is cut, a title glued in front of it kept."""
+    sentences = _SENTENCE.findall(text)[:PREFACE_SENTENCES]
+    voiced = [i for i, sentence in enumerate(sentences) if _SITE_VOICE.search(sentence)]
+    if not voiced:
+        return text
+    end = sum(len(sentence) for sentence in sentences[: voiced[-1] + 1])
+    rest = _ARTICLE_LABEL.sub("", text[end:]).strip()
+    if len(rest) < PREFACE_REST:
+        return text  # all preface: the line is judged whole
+    log.count("boilerplate")
+    title = _PREFACE_TITLE.match(text)
+    return f"{title.group(0)} {rest}" if title else rest
+
+
+_ARTICLE_LABEL = re.compile(r"^\s*(?:范文|篇)[一二三四五六七八九十\d]+\s*[:：]?")
+_HTML_TAG = re.compile(r"</?(?:h[1-6]|p|div|span|br|i|b|u|strong|em|li|ul|ol|table|tr|td|th|font|a)\b[^<>]{0,200}>",
+                       re.IGNORECASE)
 
 
 def _previews(lines: list[Line], content: list[int]) -> set[int]:
@@ -317,11 +398,15 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 3.0
     if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
         own += 2.0
+    if _menu(stripped):
+        own += 3.0
     if han == 0:
         own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
     if own == 0:
         return 0.0
     score = own
+    if own <= 1 and marks == 0 and len(stripped) <= 40 and _GENRE_END.search(stripped):
+        score -= 2.0  # …工作总结范文: a title, whatever the site added to it
     # The shape of a report's lines: sentences, numbered headings.
     if marks == 0 and len(stripped) <= 8:
         score += 0.5
@@ -338,6 +423,20 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     if han >= 4 and _overlap(stripped, vocabulary) < 0.25:
         score += 1.0
     return score
+
+
+_GENRE_END = re.compile(r"(?:总结|汇报|材料|报告|小结|计划|方案|事迹)(?:范文)?$")
+_MENU_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
+MENU_ITEMS = 4
+
+
+def _menu(text: str) -> bool:
+    """Words between single spaces: a site's menu (首页 旅游资讯 线路攻略 景点大全 …)."""
+    if "  " in text or "\u3000" in text:
+        return False  # wide gaps align a table's cells
+    items = text.split(" ")
+    words = [item for item in items if _MENU_ITEM.fullmatch(item)]
+    return len(words) >= MENU_ITEMS and len(words) >= 0.6 * len(items)
 
 
 def vocabulary(lines: list[Line]) -> dict[str, int]:
@@ -374,6 +473,13 @@ def _strip_noise(text: str) -> str:
 
 
 def _metadata(text: str) -> Metadata | None:
+    """The date, author and source of a metadata line or a site's form; None when the line is
+    something else."""
+    found = _pairs_metadata(text)
+    return found if found is not None else _form(_BULLET.sub("", text.strip()))
+
+
+def _pairs_metadata(text: str) -> Metadata | None:
     """The date, author and source of a metadata line; None when the line is something else."""
     stripped = _BULLET.sub("", text.strip())
     marked = _MARKED_BYLINE.match(stripped)
@@ -400,7 +506,7 @@ def _metadata(text: str) -> Metadata | None:
             author = _first_name(value)
         elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):
             origin = value
-        elif key in ("时间", "日期", "发布时间", "发布日期") and found is None:
+        elif key in ("时间", "日期", "发布时间", "发布日期", "更新时间", "生成日期") and found is None:
             found = find_date(value)
     if not pairs:
         # A date with a time, and perhaps the author's name (2021-06-20 03:29李胜基) or the
@@ -412,6 +518,22 @@ def _metadata(text: str) -> Metadata | None:
     if len(rest) > 12 or _SENTENCE_MARK.search(rest):
         return None  # a sentence that mentions a source is not a metadata line
     return Metadata(found, author, origin)
+
+
+_FORM_KEY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5})\s*[:：]")
+_ADMIN_KEY = re.compile(
+    r"索引号|文号|分类|发布机构|生成日期|生效日期|废止日期|关键词|语种|内容概述|名称|浏览|点击|来源|作者|编辑"
+)
+
+
+def _form(text: str) -> Metadata | None:
+    """A line of a site's information form (索 引 号: … 生成日期: 2018-01-18 发布机构: …)."""
+    keyed = re.sub(r"(?<=[\u4e00-\u9fff]) {1,2}(?=[\u4e00-\u9fff])", "", text)
+    keys = _FORM_KEY.findall(keyed)
+    if len(keys) < 2 or not any(_ADMIN_KEY.search(key) for key in keys) or re.search(r"[。！？!?]", keyed):
+        return None
+    dated = any("日期" in key or "时间" in key for key in keys)
+    return Metadata(find_date(keyed) if dated and _DATETIME.search(keyed) else None)
 
 
 def _first_name(value: str) -> str:

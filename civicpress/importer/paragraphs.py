@@ -61,6 +61,9 @@ def is_table_row(text: str) -> bool:
     return table_cells(text) is not None
 
 
+_SUBTITLE = re.compile(r"^\s*(?:——|--)\s*\S.{0,40}$")  # ——基于上海市X区的调查与思考: a subtitle
+
+
 def _structural(line: Line) -> bool:
     text = line.text
     return (
@@ -70,6 +73,7 @@ def _structural(line: Line) -> bool:
         or point(text) is not None
         or is_table_row(text)
         or is_date_line(text)
+        or _SUBTITLE.match(text) is not None
     )
 
 

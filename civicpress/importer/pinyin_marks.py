@@ -3,12 +3,15 @@
 An annotation is removed only where it follows a Chinese character (or the ``?`` of a damaged
 run) and its letters are a real syllable: a reading of that character, or any syllable written
 with a tone mark. Stubs count too: ``區(q`` cut off at the end of a line or of the text,
-``guī)`` that lost its opening bracket, and an annotation broken over two lines.
+``guī)`` that lost its opening bracket, and an annotation broken over two lines. Other shapes:
+a word's syllables together after it (``社区（shè qū）``, each a reading of its character), tone
+numbers (``社区(she4 qu1)``), a space before the bracket (``社區 (qū)``) and square brackets.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
@@ -21,6 +24,8 @@ _NOTE = re.compile(rf"[(（][ \t]*([{_LETTERS}]{{1,7}})[ \t]*[)）]")
 _CLOSE_STUB = re.compile(rf"(?<![{_LETTERS}(（])([{_LETTERS}]{{1,7}})[)）]")
 _OPEN_STUB = re.compile(rf"[(（][ \t]*([{_LETTERS}]{{0,6}})[ \t]*$")
 _CONTINUATION = re.compile(rf"^[ \t]*([{_LETTERS}]{{0,6}})[)）]")
+_SYLLABLE = rf"[{_LETTERS}]{{1,7}}[1-5]?"
+_WORD_NOTE = re.compile(rf" ?[(（\[][ \t]*({_SYLLABLE}(?:[ \t'’]+{_SYLLABLE})*)[ \t]*[)）\]]")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +61,35 @@ def is_syllable_of(char: str, letters: str) -> bool:
     return bool(_TONE_MARKS & set(letters)) and letters in syllables()
 
 
+def _toneless(syllable: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+
+
+def _reads(char: str, syllable: str) -> bool:
+    """``syllable`` (with a tone mark, a tone number or, two letters or more, no tone) is a
+    reading of ``char``."""
+    syllable = syllable.lower()
+    if syllable[-1].isdigit():
+        return syllable[:-1] in {_toneless(r) for r in readings(char)}
+    if _TONE_MARKS & set(syllable):
+        return syllable in readings(char)
+    return len(syllable) >= 2 and syllable in {_toneless(r) for r in readings(char)}
+
+
+def _word_note_spans(text: str, taken: list[range]) -> list[tuple[int, int]]:
+    """Annotations in the other shapes: each syllable reads the character before it, in order."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD_NOTE.finditer(text):
+        if any(match.start() in span or match.end() - 1 in span for span in taken):
+            continue
+        parts = re.split(r"[ \t'’]+", match.group(1))
+        chars = text[max(0, match.start() - len(parts)) : match.start()]
+        if len(chars) == len(parts) and all(is_han(c) for c in chars) and all(
+                _reads(c, p) for c, p in zip(chars, parts, strict=True)):
+            spans.append(match.span())
+    return spans
+
+
 def _annotatable(char: str) -> bool:
     return is_han(char) or char in (PLACEHOLDER, "?")
 
@@ -74,6 +108,7 @@ def note_spans(text: str) -> list[tuple[int, int]]:
             continue
         if is_syllable_of(before, match.group(1)):
             spans.append(match.span())
+    spans += _word_note_spans(text, [range(start, end) for start, end in spans])
     stub = _OPEN_STUB.search(text)
     if (
         stub

@@ -149,7 +149,7 @@ _TITLE_PREFIXES = [
     re.compile(r"^\s*(?:前言|序言|目录)\s*[:：]\s*"),
     re.compile(r"^\s*[-•·*]\s+"),
     re.compile(rf"^\s*篇\s*[{_CN_ORDINAL}\d]+\s*[:：]\s*"),  # 篇一：
-    re.compile(r"^\s*(?:精编|精选)\s*"),  # the site's praise of its own copy
+    re.compile(r"^\s*(?:精编|精选|最新)\s*"),  # the site's praise of its own copy
 ]
 _TITLE_SUFFIXES = [
     re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
@@ -172,10 +172,11 @@ _TWO_TITLES = re.compile(
 )
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+(?=\S)")
 _GLUED_TITLE = re.compile(
-    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结))\s*(?=[^\s，。、；：:,;（(]{2})"
+    r"^([^，。！？；：,.!?;:\s]{4,40}?(?:总结|汇报|材料|报告|小结|计划|方案))(?:范文)?(?:[\d一二三四五六七八九十]+篇)?"
+    r"\s*(?=[^\s，。、；：:,;（(]{2})"
     r"|^([^，。！？；：,.!?;:\s]{4,40}?)(?=(?:引言|前言|摘要|导语)\s*[:：])"
 )
-_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,5}\s*[:：]")  # 姓名：李红 is a form's field, not a title
+_FORM_FIELD = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[:：]\s*\S{0,20}$")  # 姓名：李红: a form field, not a title
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,40})】\s*(\S.*)$")
 
 
@@ -183,6 +184,7 @@ def clean_title(text: str) -> str:
     """A title without the compilation's numbering, the site's counters and its file name tail:
     ``第1篇 2023年社区党建工作总结报告`` → ``2023年社区党建工作总结报告``."""
     text = text.strip()
+    text = re.sub(r"(?<=\d{4})\s*年?\s*最新(?=\S)", lambda m: m.group(0).replace("最新", "").strip(), text)
     wrapped = re.fullmatch(r"《([^《》]+)》", text)
     if wrapped:
         text = wrapped.group(1)
@@ -238,6 +240,8 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     if fallback:
         return fallback, [], lines, None
     first = re.split(r"[。！？]", lines[0].text, maxsplit=1)[0] if lines else ""
+    if first and first == lines[0].text.strip() and len(first) <= TITLE_LIMIT:
+        return first, [lines[0].number], lines[1:], None  # the first line is all the title there is
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
 
 
@@ -299,6 +303,8 @@ def _duplicate(text: str, title: str) -> bool:
         return False
     if core == title or (len(core) >= 4 and core in title):
         return True
+    if core.startswith(title) and re.match(r"\s*(?:——|--|－－|-|:|：)\s*\S", core[len(title) :]):
+        return True  # the title again with its subtitle (…事迹材料--退休不褪色离岗不离党)
     # The title with a counter or a placeholder around it (某某社区…, …5篇), not with more words.
     return title in core and bool(_COUNTERS.fullmatch(core.replace(title, "", 1)))
 
@@ -323,6 +329,7 @@ def _drop_duplicates(lines: list[Line], title: str, consumed: list[int]) -> list
 
 
 _CONTENTS = re.compile(r"^\s*[-•·*]?\s*目\s*录\s*[:：]?\s*$")
+_ORGANISATION = re.compile(r"^[^\s—-]\S*(?:社区|街道|居委会|居民委员会|委员会|办事处|党委|党总支|党支部)$")
 _JOB_TITLE = re.compile(r"(?:书记|主任|记者|通讯员|社长|站长|委员|主席|干事|社工)$")
 
 
@@ -347,6 +354,10 @@ def _byline(lines: list[Line], author: str, consumed: list[int]) -> tuple[list[L
             pass
         elif names_line(text) or (len(text) <= 20 and _JOB_TITLE.search(text) and not _SENTENCE_END.search(text)):
             author = author or text
+        elif len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
+            author = author or text  # 未央区徐家湾街道西安印象社区: who wrote it
+        elif _SENTENCE_END.search(text):
+            break  # the body has begun: a name further down is the report's
         else:
             continue
         consumed.append(line.number)
