@@ -164,3 +164,15 @@ def test_a_replaced_attachment_shows_its_new_size_in_the_next_build(tmp_path: Pa
     build_site(site, out)  # an incremental build: the article's text did not change, its attachment did
     assert size_text(len(small)) != size_text(len(large))
     assert page_of(out).count(f"（CSV 表格，{size_text(len(large))}）") == 2
+
+
+def test_an_introduction_cannot_list_attachments(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/news/_index.md": "---\ntitle: 社区动态\nattachments: [files/a.pdf]\n---\n介绍。\n",
+        "content/news/files/a.pdf": pdf("公约"),
+    })
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, tmp_path / "out")
+    [finding] = [f for f in caught.value.findings if f.code == "attachments-in-index"]
+    assert finding.location == Location("content/news/_index.md", 3)
+    assert "[居民公约](files/居民公约.pdf)" in finding.hint
