@@ -409,6 +409,10 @@ def _front_matter(
         findings.error("missing-title", "缺少标题 title", at("title"), "在文件头中写上：title: 文章标题")
     if section and not is_index and "date" not in values and "date" not in read.failed:
         findings.error("missing-date", "缺少日期 date", at("date"), "在文件头中写上：date: 2022-09-19")
+    if is_index and values.get("attachments"):  # an introduction has no end of article to list them at
+        findings.error("attachments-in-index", "栏目介绍和首页介绍（_index.md）不能列出附件 attachments",
+                       at("attachments"),
+                       "在介绍正文中写成链接，如 [居民公约](files/居民公约.pdf)，同样会显示文件类型和大小。")
     if len(findings.errors) > before:
         return None
     values.setdefault("title", "")

@@ -148,3 +148,31 @@ def test_an_attachment_only_a_draft_lists_is_not_published(tmp_path: Path) -> No
     build_site(site, tmp_path / "out")
     assert not (tmp_path / "out/news/files/走访.docx").exists()
     assert (tmp_path / "out/news/files/公约.docx").exists()
+
+
+def test_a_replaced_attachment_shows_its_new_size_in_the_next_build(tmp_path: Path) -> None:
+    small = "项目,数量\n绿化,12\n".encode()
+    large = "项目,数量\n".encode() + "".join(f"第{n}项,{n % 97}\n" for n in range(3000)).encode()
+    site = make_site(tmp_path, {
+        "content/news/a.md": article("通知", body="见[统计](files/统计.csv)。", attachments=["files/统计.csv"]),
+        "content/news/files/统计.csv": small,
+    })
+    out = tmp_path / "out"
+    build_site(site, out)
+    assert page_of(out).count(f"（CSV 表格，{size_text(len(small))}）") == 2
+    (site / "content/news/files/统计.csv").write_bytes(large)
+    build_site(site, out)  # an incremental build: the article's text did not change, its attachment did
+    assert size_text(len(small)) != size_text(len(large))
+    assert page_of(out).count(f"（CSV 表格，{size_text(len(large))}）") == 2
+
+
+def test_an_introduction_cannot_list_attachments(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/news/_index.md": "---\ntitle: 社区动态\nattachments: [files/a.pdf]\n---\n介绍。\n",
+        "content/news/files/a.pdf": pdf("公约"),
+    })
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site, tmp_path / "out")
+    [finding] = [f for f in caught.value.findings if f.code == "attachments-in-index"]
+    assert finding.location == Location("content/news/_index.md", 3)
+    assert "[居民公约](files/居民公约.pdf)" in finding.hint

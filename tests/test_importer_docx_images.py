@@ -163,3 +163,49 @@ def test_split_articles_get_the_pictures_of_their_part(tmp_path: Path) -> None:
         shown[output.title] = re.findall(r"!\[([^\]]*)\]\(images/([^)]+)\)", text)
     first, second = (o.destination.path.stem for o in run.items[0].outputs[-2:])
     assert list(shown.values())[-2:] == [[("主题党日", f"{first}/图1.jpg")], [("老年助餐点", f"{second}/图1.png")]]
+
+
+V = "urn:schemas-microsoft-com:vml"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def test_older_and_compatible_pictures_are_found_once(tmp_path: Path) -> None:
+    """Word 2003's VML pictures; a picture Word writes twice (mc:Choice and mc:Fallback) counts once;
+    a caption in the picture's own paragraph; a linked picture is named, not lost."""
+    document = Document()
+    document.add_heading("社区老照片整理", level=0)
+    document.add_paragraph("2023年5月4日")
+    document.add_paragraph("社区档案室整理了建社区以来的老照片。")
+    vml_id, _ = document.part.get_or_add_image(io.BytesIO(JPEG))
+    document.add_paragraph()._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:v="{V}" xmlns:r="{R}"><w:pict><v:shape alt="1985年的永丰巷">'
+        f'<v:imagedata r:id="{vml_id}"/></v:shape></w:pict></w:r>'
+    ))
+    twice_id, _ = document.part.get_or_add_image(io.BytesIO(PNG))
+    paragraph = document.add_paragraph()
+    paragraph._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:v="{V}" xmlns:r="{R}" xmlns:mc="{MC}">'
+        '<mc:AlternateContent><mc:Choice Requires="wps">'
+        f'<w:pict><v:shape><v:imagedata r:id="{twice_id}"/></v:shape></w:pict></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:shape><v:imagedata r:id="{twice_id}"/></v:shape></w:pict></mc:Fallback>'
+        "</mc:AlternateContent></w:r>"
+    ))
+    paragraph.add_run("图2 1998年社区居委会挂牌")
+    document.add_paragraph()._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:v="{V}" xmlns:r="{R}"><w:pict><v:shape>'
+        '<v:imagedata r:link="rId999"/></v:shape></w:pict></w:r>'
+    ))
+    document.add_paragraph("这些照片将在社区文化墙展出。")
+    path = tmp_path / "老照片.docx"
+    document.save(str(path))
+    site = make_site(tmp_path, {})
+    run = import_files(read_inputs([str(path)]), site, "news")
+    [output] = run.items[0].outputs
+    text = output.destination.path.read_text(encoding="utf-8")
+    stem = output.destination.path.stem
+    assert re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", text) == [
+        ("1985年的永丰巷", f"images/{stem}/图1.jpg"), ("1998年社区居委会挂牌", f"images/{stem}/图2.png"),
+    ]
+    assert "图2 1998" not in text
+    assert [(f.line, f.reason[:10]) for f in run.items[0].log.flags] == [(6, "链接到外部文件的图片")]

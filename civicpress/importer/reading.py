@@ -174,7 +174,9 @@ def _docx_lines(data: bytes, location: Location, parts: _WordParts) -> list[Line
             hint = _style_level(item.style.name if item.style is not None else "")
             text = functools.reduce(join_text, item.text.split("\n"))  # a line break inside a paragraph
             following = items[index + 1] if index + 1 < len(items) else None
-            below = following.text if isinstance(following, Paragraph) else ""
+            # the paragraph below may be a caption, unless it holds pictures of its own
+            below = following.text if isinstance(following, Paragraph) and not embedded(following._p, document.part) \
+                else ""
             text, used_below = _take_embedded(embedded(item._p, document.part), number, text, below, parts)
             if used_below:
                 consumed.add(index + 1)

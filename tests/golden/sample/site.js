@@ -62,17 +62,19 @@
   "use strict";
   var FACADE = "a.video-play[data-embed]";
 
-  function facadeOf(target) {
-    return target && target.closest ? target.closest(FACADE) : null;
+  function facadeOf(target) {  // a facade whose player is an https address, else null (the link acts as a link)
+    var link = target && target.closest ? target.closest(FACADE) : null;
+    return link && /^https:\/\//.test(link.getAttribute("data-embed")) ? link : null;
   }
   function play(link) {
+    var src = link.getAttribute("data-embed");
     var frame = document.createElement("iframe");
     frame.className = "video-frame";
     frame.title = link.getAttribute("data-title") || "视频";
     frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media");
     frame.setAttribute("allowfullscreen", "");
     frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
-    frame.src = link.getAttribute("data-embed");
+    frame.src = src;
     link.parentNode.replaceChild(frame, link);
     frame.focus();
   }
