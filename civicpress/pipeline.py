@@ -108,7 +108,7 @@ def _load(
     edition = Edition.of(config, options.edition)
     site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition,
                          make=make)
-    jobs = load_print_jobs(content.materials, site, edition, findings)
+    jobs = load_print_jobs(content.materials, site, edition, findings, options.site_dir)
     _stop_on_errors(findings, options.strict)
     return site, jobs, publication_window(content, now)
 

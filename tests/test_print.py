@@ -468,7 +468,9 @@ def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path, sample_site:
     for name in ("wenming-shequ", "canguan-cailiao"):
         pdf = out / "print" / f"{name}.pdf"
         assert (out / "print" / f"{name}.html").exists() and (out / "print" / f"{name}.docx").exists()
-        run = subprocess.run([sys.executable, str(CHECKER), str(pdf), "--quiet"], capture_output=True, text=True)
+        # Headings kept with their text leave some pages short (PRINT.md, trap 4)
+        run = subprocess.run([sys.executable, str(CHECKER), str(pdf), "--quiet", "--allow-short-pages"],
+                             capture_output=True, text=True)
         assert run.returncode == 0, run.stdout[-2000:]
         assert "| 0 fail" in run.stdout
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from civicpress.content import MaterialSource
 from civicpress.editions import Edition
@@ -137,10 +138,12 @@ def _locate(job: PrintJob, char: str) -> Location:
 
 
 def load_print_jobs(
-    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings
+    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings,
+    site_dir: Path | None = None,
 ) -> tuple[PrintJob, ...]:
-    """The materials and booklet of this edition, read and checked (before anything is written)."""
-    return load_jobs(materials, site, edition, findings)
+    """The materials and booklet of this edition, read and checked (before anything is written);
+    photos are read from ``site_dir``."""
+    return load_jobs(materials, site, edition, findings, site_dir)
 
 
 __all__ = ["PRINT_DIR", "PrintJob", "load_print_jobs", "missing_glyphs", "write_print"]

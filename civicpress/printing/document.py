@@ -26,6 +26,7 @@ from civicpress.printing.layout import (
     LINE_PITCH_MM,
     LINES,
     TABLE_PAD,
+    TABLE_PT,
     TITLE_PT,
     Breaker,
     Line,
@@ -242,6 +243,15 @@ def _runs_html(runs: tuple[Run, ...]) -> str:
     return "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else html.escape(r.text) for r in runs)
 
 
+def _figure_html(line: Line, styles: LineStyles) -> str:
+    image = line.image
+    if image is None:
+        return '<div class="ln figure"></div>'
+    box = styles(f"left:{image.x:.3f}pt;top:{image.y:.3f}pt;width:{image.width:.3f}pt;height:{image.height:.3f}pt")
+    return (f'<div class="ln figure"><img class="photo {box}" src="{html.escape(image.src)}" '
+            f'alt="{html.escape(image.alt)}"></div>')
+
+
 HEADING_LEVELS = {"cover-title": 1, "title": 1, "h1": 2, "h2": 3, "h3": 4, "h4": 5}
 
 
@@ -249,6 +259,8 @@ def line_html(line: Line, styles: LineStyles) -> str:
     """One slot; its measured style becomes a class of ``styles``."""
     if line.kind == "blank":
         return '<div class="ln blank"></div>'
+    if line.kind == "figure":
+        return _figure_html(line, styles)
     if line.kind == "table":
         cells = []
         for cell in line.cells:
@@ -259,7 +271,8 @@ def line_html(line: Line, styles: LineStyles) -> str:
             align = cell.align or "left"
             head = " th" if cell.header else ""
             text = styles(
-                f"left:{cell.x + TABLE_PAD:.3f}pt;width:{cell.width - 2 * TABLE_PAD:.3f}pt;text-align:{align}"
+                f"left:{cell.x + TABLE_PAD:.3f}pt;width:{cell.width - 2 * TABLE_PAD:.3f}pt;text-align:{align};"
+                f"letter-spacing:{CELL - TABLE_PT:.4f}pt"
             )
             cells.append(f'<span class="tt{head} {text}"><span>{_runs_html(cell.runs)}</span></span>')
         return f'<div class="ln tr">{"".join(cells)}</div>'

@@ -1,0 +1,198 @@
+"""A material as offices write it (tests/sites/print/office): a footnote, a photo with its caption,
+a 139-character web address, a nested list, bold text and a 40-row table, with the booklet that
+holds it. Nothing may be dropped or garbled, and every page must pass the GB/T 9704 checker.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitemaker import codes, make_site
+
+from civicpress.errors import BuildFailed
+from civicpress.pipeline import BuildOptions, build
+from civicpress.printing.blocks import Figure, MarkdownReader, Paragraph, Run, list_mark
+from civicpress.printing.fonts import FANG, FontBook
+from civicpress.printing.layout import CELL, LINE_PITCH_MM, Breaker
+from civicpress.printing.pdf import weasyprint_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+OFFICE = ROOT / "tests" / "sites" / "print" / "office"
+CHECKER = ROOT.parent / "shared" / "tools" / "gbt9704_check.py"
+MM = 25.4 / 72
+URL = ("https://www.example.gov.cn/zwgk/jcxxgk/wgfw/2022/09/shequ_wanggeyuan_mingdan_yongfeng_jiedao_dongcheng_qu"
+       ".html?from=weixin&id=2022091900123")
+
+needs_pdf = pytest.mark.skipif(bool(weasyprint_problem()), reason="WeasyPrint cannot run here")
+needs_fonts = pytest.mark.skipif(FontBook().face(FANG) is None, reason="print fonts not installed")
+needs_checker = pytest.mark.skipif(not CHECKER.exists(), reason="../shared/tools/gbt9704_check.py not found")
+
+
+@pytest.fixture(scope="module")
+def office(copy_site: Callable[[Path], Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """output/print/ of the office site, built once for the module."""
+    site = copy_site(OFFICE)
+    out = tmp_path_factory.mktemp("office") / "out"
+    build(BuildOptions(site_dir=site, out_dir=out, print_only=True))
+    return out / "print"
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text of every page, as pdfplumber reads it (what a reader copies)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def checker(pdf: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(CHECKER), str(pdf), "--quiet", *args], capture_output=True, text=True)
+
+
+# ---------------------------------------------------------------- reading the Markdown
+def test_footnotes_become_end_notes_marked_in_the_text() -> None:
+    read = MarkdownReader().read("社区共有网格40个。[^a]另有[^b]。\n\n[^a]: 数据截至8月。\n[^b]: 见**附件**。\n")
+    (paragraph,) = read.blocks
+    assert isinstance(paragraph, Paragraph) and paragraph.text == "社区共有网格40个。①另有②。"
+    assert [n.text for n in read.notes] == ["注：①数据截至8月。", "②见附件。"]
+    assert Run("附件", True) in read.notes[1].runs
+    assert not read.unsupported
+
+
+def test_nested_lists_are_numbered_by_depth_and_indented() -> None:
+    text = "1. 组织\n    1. 党委\n    2. 支部\n        1. 小组\n2. 机制\n    - 例会\n"
+    blocks = MarkdownReader().blocks(text)
+    assert [(b.text, b.left_cells) for b in blocks if isinstance(b, Paragraph)] == [
+        ("（1）组织", 0), ("①党委", 2), ("②支部", 2), ("a.小组", 4), ("（2）机制", 0), ("●例会", 2)]
+    assert [list_mark(True, 1, 3), list_mark(True, 2, 3), list_mark(False, 1, 1)] == ["（3）", "③", "●"]
+
+
+def test_an_image_is_a_figure_with_its_caption() -> None:
+    blocks = MarkdownReader().blocks("走访情况如下。\n\n![网格员走访老人](images/a.jpg)\n")
+    assert blocks[1] == Figure("images/a.jpg", "网格员走访老人")
+
+
+# ---------------------------------------------------------------- lines
+def test_a_long_web_address_breaks_at_its_punctuation_without_squeezing() -> None:
+    breaker = Breaker(FontBook())
+    lines = breaker.lines((Run(f"详细名单见区政府网站公布的网格员信息：{URL} ，居民可随时查询。"),), FANG)
+    assert "".join(line.text for line in lines).count(URL) == 1  # nothing dropped
+    for line in lines[:-1]:
+        assert line.spacing > (CELL - 16) - 0.3, line.text  # never squeezed beyond 0.3 pt a character
+        assert line.spacing < 3.5, line.text  # nor spread into "理　。　社　区"
+    inside = [line.text for line in lines if any(c.isascii() and c.isalpha() for c in line.text)][:-1]
+    assert all(text[-1] in "/.-_?&=" or not text[-1].isascii() for text in inside), inside
+
+
+def test_bold_is_measured_in_hei() -> None:
+    breaker = Breaker(FontBook())
+    assert breaker.advance(FANG, "W", True) != breaker.advance(FANG, "W", False) or FontBook().face(FANG) is None
+
+
+# ---------------------------------------------------------------- the PDF
+@needs_pdf
+@needs_fonts
+def test_nothing_is_dropped_or_garbled(office: Path) -> None:
+    text = "".join(pdf_text((office / "bangong.pdf").read_bytes())).replace("\n", "")
+    assert "^1" not in text and "脚注" not in text
+    assert "注：①本材料数据截至2022年8月31日。" in text
+    assert "现将有关情况汇报如下。①" in text
+    assert URL in text.replace(" ", "")
+    assert "社区网格员走访独居老人" in text  # the caption
+    items = ("（1）建立组织体系", "①社区党委统筹全局", "a.楼栋党小组包保到户", "（2）完善工作机制", "●每周一次网格例会")
+    assert all(item in text for item in items)
+    assert all(f"第{n}网格" in text for n in range(1, 41))  # all 40 rows
+
+
+@needs_pdf
+@needs_fonts
+def test_the_photo_takes_whole_grid_lines_with_its_caption_under_it(office: Path) -> None:
+    import pdfplumber
+
+    pitch = LINE_PITCH_MM / MM
+    with pdfplumber.open(office / "bangong.pdf") as pdf:
+        (page,) = [p for p in pdf.pages if p.images]
+        (image,) = page.images
+        caption = next(c for c in page.chars if c["text"] == "独")
+    top_slot = (image["top"] * MM - 37) / LINE_PITCH_MM
+    bottom_slot = (image["bottom"] * MM - 37) / LINE_PITCH_MM
+    first, last = int(top_slot), int(bottom_slot) + 1  # the photo's slots: [first, last)
+    gap_above, gap_below = top_slot - first, last - bottom_slot
+    assert gap_above == pytest.approx(gap_below, abs=0.02) and gap_above < 0.5  # centred in whole lines
+    caption_slot = ((caption["top"] + caption["bottom"]) / 2 * MM - 37) / LINE_PITCH_MM
+    assert int(caption_slot) == last  # the caption in the line under the photo
+    assert image["x0"] * MM >= 28 - 0.1 and image["x1"] * MM <= 184 + 0.1
+    assert image["height"] > 3 * pitch
+
+
+@needs_pdf
+@needs_fonts
+def test_bold_prints_in_hei(office: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(office / "bangong.pdf") as pdf:
+        chars = [c for p in pdf.pages for c in p.chars]
+    fonts = {c["fontname"].split("+")[-1] for c in chars if c["text"] in "抓队伍"}
+    body = {c["fontname"].split("+")[-1] for c in chars if c["text"] == "训"}
+    assert fonts and all("Hei" in f or "黑" in f for f in fonts), fonts
+    assert fonts.isdisjoint(body)
+    digits = {c["fontname"].split("+")[-1] for c in chars if c["text"] in "0123456789" and round(c["size"]) == 16
+              and c["fontname"] not in fonts}
+    assert digits == body  # the 仿宋's own digits, not a sans-serif fallback
+
+
+@needs_pdf
+@needs_fonts
+@needs_checker
+def test_every_page_of_the_material_passes_the_checker(office: Path) -> None:
+    run = checker(office / "bangong.pdf", "--allow-short-pages")
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+# ---------------------------------------------------------------- what cannot be printed
+MATERIAL = "---\ntitle: 材料\ndate: 2022-09-19\n---\n第一段。\n\n{body}\n"
+
+
+def test_a_missing_photo_stops_the_build_with_its_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/materials/a.md": MATERIAL.format(body="![图注](images/nope.jpg)")})
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", print_only=True))
+    (finding,) = [f for f in failed.value.findings if f.code == "print-image-missing"]
+    assert str(finding.location) == "content/materials/a.md:7"
+
+
+def test_a_photo_outside_the_site_folder_is_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/materials/a.md": MATERIAL.format(body="![图注](../../../secret.jpg)")})
+    (tmp_path / "secret.jpg").write_bytes(b"x")
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", print_only=True))
+    assert "print-image-missing" in codes(failed.value)
+
+
+def test_raw_html_stops_the_build_with_its_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/materials/a.md": MATERIAL.format(body="中间\n\n<div>表格</div>")})
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", print_only=True))
+    (finding,) = [f for f in failed.value.findings if f.code == "print-unsupported"]
+    assert str(finding.location) == "content/materials/a.md:9"
+    assert "HTML" in finding.message
+
+
+def test_the_photo_keeps_no_gps_in_the_published_print_html(office: Path) -> None:
+    import base64
+
+    from PIL import Image
+
+    html = (office / "bangong.html").read_text(encoding="utf-8")
+    (data,) = re.findall(r'src="data:image/jpeg;base64,([^"]+)"', html)
+    with Image.open(OFFICE / "content" / "materials" / "images" / "huodong.jpg") as original:
+        assert original.getexif().get_ifd(0x8825)  # the phone's photo has GPS …
+    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+        assert not image.getexif()  # … the printed one has none
+    assert 'alt="社区网格员走访独居老人"' in html
