@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from printcheck import CHECKER, check_every_page, checker, pdf_text, printed_numbers
 from sitemaker import codes, make_site
 
 from civicpress.errors import BuildFailed
@@ -24,7 +23,6 @@ from civicpress.printing.pdf import weasyprint_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = ROOT / "tests" / "sites" / "print" / "office"
-CHECKER = ROOT.parent / "shared" / "tools" / "gbt9704_check.py"
 MM = 25.4 / 72
 URL = ("https://www.example.gov.cn/zwgk/jcxxgk/wgfw/2022/09/shequ_wanggeyuan_mingdan_yongfeng_jiedao_dongcheng_qu"
        ".html?from=weixin&id=2022091900123")
@@ -41,18 +39,6 @@ def office(copy_site: Callable[[Path], Path], tmp_path_factory: pytest.TempPathF
     out = tmp_path_factory.mktemp("office") / "out"
     build(BuildOptions(site_dir=site, out_dir=out, print_only=True))
     return out / "print"
-
-
-def pdf_text(data: bytes) -> list[str]:
-    """The text of every page, as pdfplumber reads it (what a reader copies)."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
-
-
-def checker(pdf: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(CHECKER), str(pdf), "--quiet", *args], capture_output=True, text=True)
 
 
 # ---------------------------------------------------------------- reading the Markdown
@@ -196,3 +182,47 @@ def test_the_photo_keeps_no_gps_in_the_published_print_html(office: Path) -> Non
     with Image.open(io.BytesIO(base64.b64decode(data))) as image:
         assert not image.getexif()  # … the printed one has none
     assert 'alt="社区网格员走访独居老人"' in html
+
+
+# ---------------------------------------------------------------- the booklet
+@needs_pdf
+@needs_fonts
+def test_the_booklet_numbers_its_text_from_1_on_a_right_hand_page(office: Path) -> None:
+    numbers = printed_numbers((office / "canguan.pdf").read_bytes())
+    front = numbers.index("1")
+    assert front % 2 == 0 and front >= 1  # cover (and 目录), then the blank back: page 1 is a right-hand page
+    assert numbers[:front] == [""] * front  # cover and 目录 unnumbered
+    assert numbers[front:] == [str(n) for n in range(1, len(numbers) - front + 1)]
+
+
+@needs_pdf
+@needs_fonts
+def test_each_part_of_the_booklet_starts_a_page_and_the_contents_point_at_it(office: Path) -> None:
+    from pypdf import PdfReader
+
+    data = (office / "canguan.pdf").read_bytes()
+    texts = pdf_text(data)
+    numbers = printed_numbers(data)
+    reader = PdfReader(io.BytesIO(data))
+    titles = ["关于社区网格化服务管理工作的情况汇报", "所获荣誉", "主要数据", "大事记"]
+    contents = texts[0].replace(" ", "")
+    destinations = reader.named_destinations
+    links = list(dict.fromkeys(a.get_object()["/Dest"] for a in reader.pages[0].get("/Annots", [])))
+    assert links == ["t1", "t2", "t3", "t4"]
+    for title, link in zip(titles, links, strict=True):
+        (page,) = [i for i, text in enumerate(texts) if text.replace(" ", "").startswith(title)]
+        assert re.search(rf"{title}…+{numbers[page]}\b", contents), (title, numbers[page])  # 目录 number right
+        assert reader.get_destination_page_number(destinations[link]) == page  # and its link
+    outline = {item.title: reader.get_destination_page_number(item) for item in reader.outline
+               if not isinstance(item, list)}
+    assert list(outline) == titles  # a bookmark for every material and part
+    assert all(texts[page].replace(" ", "").startswith(title) for title, page in outline.items())
+
+
+@needs_pdf
+@needs_fonts
+@needs_checker
+def test_every_page_of_the_booklet_passes_the_checker(office: Path, tmp_path: Path) -> None:
+    """The text from "— 1 —" on is checked as a file of its own (the checker expects page N to print
+    "— N —"); the cover and the 目录 pass every check but the page number they must not have."""
+    assert check_every_page(office / "canguan.pdf", tmp_path) == []

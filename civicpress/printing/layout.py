@@ -87,6 +87,8 @@ class Line:
     header: bool = False
     anchor: str = ""
     keep: bool = False  # never the last line of a page (kept with the next)
+    link: str = ""  # a 目录 line: the anchor it links to
+    gap: float = 0.0  # a 目录 line: space (pt) before its page number, which ends flush right
     image: FigureImage | None = None  # kind figure: the photo drawn from this slot down
 
     @property

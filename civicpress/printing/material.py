@@ -337,7 +337,7 @@ class Booklet:
     date: datetime | None = None
     subtitle: str = ""
     marking: str = ""
-    new_page: bool = False  # each material and part starts on a new page
+    new_page: bool = True  # each material and part starts on a new page
     qr: str = ""
 
 
@@ -387,7 +387,7 @@ def read_booklet(site: Site, edition: Edition, jobs: list[PrintJob], findings: F
         date=date,
         subtitle=values.get("subtitle", ""),
         marking=values.get("marking", ""),
-        new_page=values.get("new_page") is True,
+        new_page=values.get("new_page") is not False,
         qr=qr,
     )
 
@@ -397,8 +397,8 @@ def _booklet_job(booklet: Booklet, site: Site, edition: Edition, reader: PrintRe
     blocks: list[Block] = []
     sources: list[Source] = []
     number = 0
-    # Parts follow each other with two blank lines, so every page but the last keeps its 22
-    # lines; ``new_page: true`` starts each on a new page (the page before it ends short).
+    # Each material and part starts on a new page, as offices hand them out (the page before
+    # ends short); ``new_page: false`` runs them on with two blank lines between.
     separator: Block = PageBreak() if booklet.new_page else Blank(2)
     for job in booklet.materials:
         number += 1
