@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from printcheck import check_every_page
+from printcheck import check_every_page, checker
 from sitemaker import NOW, article, build_site, codes, load, make_site
 
 from civicpress.config import load_config
@@ -115,8 +115,9 @@ def text_lines(text: str) -> list[Line]:
 
 
 def cells(line: Line) -> float:
-    """Width in grid cells, as printed (letter-spacing after each character)."""
-    return (line.indent + sum(1.0 * 16 + line.spacing for _ in line.text)) / CELL
+    """Width in grid cells, as printed (letter-spacing after each character; a hanging mark is outside)."""
+    inside = line.text[:-1] if line.hang else line.text
+    return (line.indent + sum(1.0 * 16 + line.spacing for _ in inside)) / CELL
 
 
 def test_full_lines_hold_28_cells_and_the_first_is_indented() -> None:
@@ -377,16 +378,18 @@ def test_pdf_page_grid_margins_and_lines(small_pdf: bytes) -> None:
         for slot in slots:
             assert slot == pytest.approx(round(slot), abs=0.5 / pitch)
         assert round(slots[0]) == 0
-        if number < len(pages):  # 22 lines on every page but the last
-            assert round(slots[-1]) == 21, number
+        if number < len(pages):  # 22 lines on every page but the last (fewer when a heading moved on)
+            assert 19 <= round(slots[-1]) <= 21, number
         # 订口 28 mm, block 156 mm: full lines start at 28 (after the indent) and end at 184
-        body = [ln for ln in text if round(ln[0]["size"]) == 16]
+        # a closing mark hanging in the right margin is not part of the line (layout: _hangs)
+        body = [ln[:-1] if ln[-1]["text"] in NO_START and ln[-1]["x0"] * MM >= 183.5 else ln
+                for ln in text if round(ln[0]["size"]) == 16]
         full = [ln for ln in body if ln[-1]["x1"] * MM > 183]
         assert full, number
         for ln in full:
             indent = round((ln[0]["x0"] * MM - 28) / (156 / 28))
             assert ln[0]["x0"] * MM == pytest.approx(28 + indent * 156 / 28, abs=0.3)
-            assert ln[-1]["x1"] * MM == pytest.approx(184, abs=0.5)
+            assert ln[-1]["x1"] * MM == pytest.approx(184, abs=0.5), "".join(c["text"] for c in ln)
             if all(not c["text"].isascii() for c in ln):
                 assert len(ln) + indent in (28, 27)  # 27 only after a 避头尾 push
         # page number "— N —", 4号, 7 mm under the block, odd pages right, even left, one character in
@@ -470,6 +473,10 @@ def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path, sample_site:
         # Headings kept with their text leave some pages short (PRINT.md, trap 4); the booklet's
         # cover and 目录 carry no number (printcheck.check_every_page)
         assert check_every_page(pdf, tmp_path) == []
+    # 标点挤压 and hanging closing marks: full lines hold 28 characters, not 27 spread (was 99 of 120)
+    summary = checker(out / "print" / "wenming-shequ.pdf", "--allow-short-pages").stdout.splitlines()[-1]
+    full, total = map(int, re.search(r"(\d+)/(\d+) full lines = 28 chars", summary).groups())  # type: ignore[union-attr]
+    assert full >= 0.95 * total, summary
 
 
 # ---------------------------------------------------------------- HTML, Word, pipeline

@@ -226,3 +226,64 @@ def test_every_page_of_the_booklet_passes_the_checker(office: Path, tmp_path: Pa
     """The text from "— 1 —" on is checked as a file of its own (the checker expects page N to print
     "— N —"); the cover and the 目录 pass every check but the page number they must not have."""
     assert check_every_page(office / "canguan.pdf", tmp_path) == []
+
+
+# ---------------------------------------------------------------- lines and pages
+def test_a_heading_never_ends_a_page_and_keeps_two_lines_of_its_text() -> None:
+    from civicpress.printing.blocks import Heading
+    from civicpress.printing.layout import LINES, block_lines, paginate
+
+    breaker = Breaker(FontBook())
+    for lead in range(15, 24):  # the heading falls on every line near the page's end
+        blocks = [Paragraph((Run("文" * (26 + 28 * (lead - 1))),)), Heading(1, (Run("一、坚持党建引领"),)),
+                  Paragraph((Run("社" * 200),))]
+        pages = paginate(block_lines(blocks, breaker))
+        for page in pages[:-1]:
+            assert page.lines[-1].css != "h1", lead
+            assert len(page.lines) <= LINES
+        where = [(p, i) for p, page in enumerate(pages) for i, line in enumerate(page.lines) if line.css == "h1"]
+        ((page_index, line_index),) = where
+        assert len(pages[page_index].lines) - line_index >= 3, lead  # the heading and two lines of text
+
+
+def test_a_heading_leaves_no_lone_character_on_its_last_line() -> None:
+    breaker = Breaker(FontBook())
+    text = "一、坚持以加强社区党委班子建设为核心，争创一流工作业绩"  # 27 characters: 26 fit after the indent
+    lines = breaker.heading((Run(text),), FANG, "h1", "h1")
+    assert "".join(line.text for line in lines) == text
+    assert len(lines) == 2 and len(lines[-1].text) >= 3
+    assert all(line.keep for line in lines)
+
+
+def test_table_rows_are_padded_kept_whole_and_followed_by_a_line() -> None:
+    from civicpress.printing.blocks import Table
+    from civicpress.printing.layout import TABLE_PAD, block_lines
+
+    breaker = Breaker(FontBook())
+    long = "社区党委坚持以党建引领网格化服务管理把小网格做成大服务" * 2
+    flow = block_lines([Table(("事项", "说明"), (("一", long), ("二", "短"))), Paragraph((Run("后文"),))], breaker)
+    rows = [line for line in flow if getattr(line, "kind", "") == "table"]
+    assert [line.keep for line in rows] == [True, True, True, False, False]  # header + the two-line row kept
+    assert flow[len(rows)].kind == "blank" and flow[len(rows) + 1].text == "后文"  # type: ignore[union-attr]
+    assert TABLE_PAD >= CELL / 2 - 1e-6
+    for line in rows:
+        for cell in line.cells:
+            width = sum(breaker.advance(FANG, c, False) * 16 + (CELL - 16) for r in cell.runs for c in r.text)
+            assert width <= cell.width - 2 * TABLE_PAD + 0.01
+
+
+def test_adjacent_punctuation_is_compressed_and_the_line_keeps_28_characters() -> None:
+    breaker = Breaker(FontBook())
+    text = "文" * 10 + "他说：“好。”（见附件）" + "明" * 60
+    first, *_ = breaker.lines((Run(text),), FANG)
+    assert len(first.text) + 2 == 28 and not first.hang  # 26 after the two-character indent
+    assert [first.text[i] for i in first.half] == ["：", "。", "”"]  # ：“ 。” ”（ : the first of each pair
+    natural = sum(breaker.advance(FANG, c, False) * 16 for c in first.text) - len(first.half) * 8
+    assert natural + first.spacing * len(first.text) + first.indent == pytest.approx(28 * CELL, abs=0.01)
+
+
+def test_a_closing_mark_hangs_instead_of_pushing_a_character_down() -> None:
+    breaker = Breaker(FontBook())
+    lines = breaker.lines((Run("文" * 26 + "，" + "明" * 40),), FANG)  # the comma is the 29th cell
+    assert lines[0].hang and lines[0].text == "文" * 26 + "，"
+    assert lines[1].text[0] == "明"

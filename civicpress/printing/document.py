@@ -252,6 +252,22 @@ def _runs_html(runs: tuple[Run, ...]) -> str:
     return "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else html.escape(r.text) for r in runs)
 
 
+def _text_html(line: Line, styles: LineStyles) -> str:
+    """A line's text with its compressed punctuation (``Line.half``) in spans of less spacing."""
+    squeezed = styles(f"letter-spacing:{line.spacing - line.size / 2:.4f}pt")
+    out: list[str] = []
+    index = 0
+    for run in line.runs:
+        pieces: list[str] = []
+        for char in run.text:
+            escaped = html.escape(char)
+            pieces.append(f'<span class="{squeezed}">{escaped}</span>' if index in line.half else escaped)
+            index += 1
+        text = "".join(pieces)
+        out.append(f"<b>{text}</b>" if run.bold else text)
+    return "".join(out)
+
+
 def _figure_html(line: Line, styles: LineStyles) -> str:
     image = line.image
     if image is None:
@@ -305,7 +321,7 @@ def line_html(line: Line, styles: LineStyles, labels: dict[str, str] | None = No
     heading = HEADING_LEVELS.get(line.css)
     role = f' role="heading" aria-level="{heading}"' if heading else ""
     classes = f"ln {line.css} {styles(';'.join(style))}"
-    text = _runs_html(line.runs)
+    text = _text_html(line, styles) if line.half else _runs_html(line.runs)
     if line.gap:  # a 目录 line: the page number flush right
         last = line.runs[-1]
         text = (_runs_html(line.runs[:-1])

@@ -43,6 +43,10 @@ LATIN_BREAKS = "/.-_?&="
 
 NO_START = set("，。、；：？！”’）》」』】〕〉〗｝］％‰,.;:?!)]}·")
 NO_END = set("“‘（《「『【〔〈〖｛［([{")
+# Full-width punctuation with half its cell blank (GB/T 15834, 《中文排版需求》 3.1.6): of two
+# side by side the first is set in half a cell (标点挤压); a closing one may hang at a line end.
+CLOSING = set("，。、；：？！”’）》」』】〕〉〗")
+OPENING = set("“‘（《「『【〔〈〖")
 _UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,:/%+\-_?=&#~@]*[A-Za-z0-9%/=]|.", re.S)
 
 
@@ -87,6 +91,8 @@ class Line:
     header: bool = False
     anchor: str = ""
     keep: bool = False  # never the last line of a page (kept with the next)
+    half: tuple[int, ...] = ()  # characters (index in ``text``) set in half a cell: 标点挤压
+    hang: bool = False  # the last character (closing punctuation) hangs in the right margin
     link: str = ""  # a 目录 line: the anchor it links to
     gap: float = 0.0  # a 目录 line: space (pt) before its page number, which ends flush right
     image: FigureImage | None = None  # kind figure: the photo drawn from this slot down
@@ -140,19 +146,22 @@ class Breaker:
         room = [width - indent_first, width - indent_rest]
         units = _split_wide(units, lambda u: self._unit_width(u, role, size, base), room[1])
         widths = [self._unit_width(u, role, size, base) for u in units]
-        breaks = _break(units, widths, room)
+        grid = justify and size == BODY_PT  # text on the grid: compressed punctuation, hanging marks
+        breaks = _break(units, widths, room, hang=grid)
         out: list[Line] = []
-        for number, (start, end) in enumerate(breaks):
+        for number, (start, end, hang) in enumerate(breaks):
             chars = [cb for u in units[start:end] for cb in u]
+            inside = chars[:-1] if hang else chars  # a hanging mark is outside the block
+            half = _compressed(inside) if grid else ()
             indent = indent_first if number == 0 else indent_rest
             spacing = base
             last = number == len(breaks) - 1
-            if justify and not last and len(chars) > 1:
-                natural = sum(self.advance(role, c, b) * size for c, b in chars)
-                spacing = (width - indent - natural) / len(chars)
+            if justify and (not last or hang) and len(inside) > 1:  # a line with a hanging mark is full
+                natural = sum(self.advance(role, c, b) * size for c, b in inside) - len(half) * size / 2
+                spacing = (width - indent - natural) / len(inside)
             out.append(
                 Line("text", role.name, size, _to_runs(chars), round(spacing, 4), round(indent, 3), align, css,
-                     anchor=anchor if number == 0 else "")
+                     anchor=anchor if number == 0 else "", half=half, hang=hang)
             )
         return out
 
@@ -299,9 +308,30 @@ def _split_wide(units: list[list[tuple[str, bool]]], width: Callable[[list[tuple
     return out
 
 
-def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float]) -> list[tuple[int, int]]:
-    """Line ranges over ``units``; ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
-    breaks: list[tuple[int, int]] = []
+def _compressed(chars: list[tuple[str, bool]]) -> tuple[int, ...]:
+    """标点挤压: of two punctuation marks side by side, the first takes half a cell (。” ）， 《“)."""
+    return tuple(
+        i for i in range(len(chars) - 1)
+        if (chars[i][0] in CLOSING and chars[i + 1][0] in CLOSING | OPENING)
+        or (chars[i][0] in OPENING and chars[i + 1][0] in OPENING)
+    )
+
+
+def _hangs(units: list[list[tuple[str, bool]]], start: int, end: int) -> bool:
+    """Whether the closing mark at ``end`` may hang at the end of the line instead of pushing a
+    character down (行末点号悬挂): one mark, not followed by another, after a character that may
+    end a line. The line keeps its 28 characters in the block."""
+    unit = units[end]
+    follows = units[end + 1][0][0] if end + 1 < len(units) else ""
+    return (end > start and len(unit) == 1 and unit[0][0] in CLOSING and follows not in NO_START
+            and units[end - 1][-1][0] not in NO_END)
+
+
+def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float],
+           hang: bool = False) -> list[tuple[int, int, bool]]:
+    """Line ranges over ``units`` (and whether the line's last mark hangs in the margin);
+    ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
+    breaks: list[tuple[int, int, bool]] = []
     start, n = 0, len(units)
     while start < n:
         room = avail[0] if not breaks else avail[1]
@@ -309,12 +339,15 @@ def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list
         while end < n and used + widths[end] <= room + 0.01:
             used += widths[end]
             end += 1
+        hanging = False
         if end == start:  # one unit wider than the line: it goes alone
             end = start + 1
+        elif end < n and hang and _hangs(units, start, end):
+            end, hanging = end + 1, True
         elif end < n:
             end = _avoid_bad_break(units, start, end)
             end = _latin_break(units, start, end)
-        breaks.append((start, end))
+        breaks.append((start, end, hanging))
         start = end
     return breaks
 
