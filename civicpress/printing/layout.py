@@ -212,6 +212,16 @@ class Breaker:
                 return [replace(line, indent=0.0) for line in lines]
         return self.lines(runs, role, size, css=css, indent_first=0.0, justify=False, align="center", anchor=anchor)
 
+    def column_widths(self, table: Table) -> list[float]:
+        """Widths (pt) of a table's columns from their content, filling the block (PDF and Word alike)."""
+        columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
+        natural = [0.0] * columns
+        for row in ([table.header] if table.header else []) + list(table.rows):
+            for index, text in enumerate(row):
+                natural[index] = max(natural[index], self.width(FANG, TABLE_PT, text, CELL - TABLE_PT)
+                                     + 2 * TABLE_PAD + 1)
+        return _column_widths(natural, BLOCK_W)
+
     def table(self, table: Table) -> list[Line]:
         """A ruled table, 4号 仿宋, one slot per cell line; column widths from the content."""
         self._tables += 1
@@ -219,12 +229,7 @@ class Breaker:
         columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
         rows = [tuple(list(r) + [""] * (columns - len(r))) for r in ([table.header] if table.header else [])]
         body = [tuple(list(r) + [""] * (columns - len(r))) for r in table.rows]
-        natural = [0.0] * columns
-        for row in rows + body:
-            for index, text in enumerate(row):
-                natural[index] = max(natural[index], self.width(FANG, TABLE_PT, text, CELL - TABLE_PT)
-                                     + 2 * TABLE_PAD + 1)
-        widths = _column_widths(natural, BLOCK_W)
+        widths = self.column_widths(table)
         xs = [sum(widths[:i]) for i in range(columns)]
         aligns = list(table.align) + [""] * columns
         out: list[Line] = []
