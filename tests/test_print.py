@@ -587,6 +587,12 @@ def test_the_qr_code_is_printed_in_the_top_margin_with_its_quiet_zone(tmp_path: 
     left, right = min(e["x0"] for e in ink) * MM, max(e["x1"] for e in ink) * MM
     top, bottom = min(e["top"] for e in ink) * MM, max(e["bottom"] for e in ink) * MM
     assert 15 < right - left < 26 and abs((right - left) - (bottom - top)) < 1  # square, inside its 26 mm box
-    assert top > 5 and bottom < 37  # in the top margin, away from the edge many printers cannot print
     assert right <= 210 - 26 + 0.5  # within the text block's right edge
-    assert any(abs(r["width"] * MM - 26) < 0.5 for r in white)  # the light quiet zone around the ink
+    (zone,) = [r for r in white if abs(r["width"] * MM - 26) < 0.5]  # the light quiet zone around the ink
+    module = (right - left) / 29  # version 3: 29 modules
+    z_left, z_right, z_top, z_bottom = zone["x0"] * MM, zone["x1"] * MM, zone["top"] * MM, zone["bottom"] * MM
+    for gap in (left - z_left, z_right - right):
+        assert gap == pytest.approx(4 * module, abs=0.1)  # a quiet zone of 4 modules on every side …
+    for gap in (top - z_top, z_bottom - bottom):  # … (rows are strokes: measured at their centre line)
+        assert gap == pytest.approx(4.5 * module, abs=0.1)
+    assert z_top >= 10 and z_bottom < 37  # code and quiet zone inside what printers print, above the block

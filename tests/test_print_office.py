@@ -425,3 +425,17 @@ def test_the_word_file_printed_by_libreoffice_passes_the_checker(office: Path, t
                     "--outdir", str(tmp_path), str(tmp_path / "bangong.docx")], capture_output=True, timeout=300)
     run = checker(tmp_path / "bangong.pdf", "--allow-short-pages")
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+@needs_fonts
+def test_a_missing_glyph_in_a_data_file_names_its_yaml_line(tmp_path: Path) -> None:
+    timeline = ("# 社区大事记\n- date: 2018-03-05\n  title: 社区党委成立\n\n"
+                "- date: 2019-06\n  title: 王堃同志当选社区主任\n")  # 堃 (not in GB2312) on line 6
+    site = make_site(tmp_path, {
+        "content/materials/a.md": "---\ntitle: 材料\ndate: 2022-09-19\nparts: [body, timeline]\n---\n正文。\n",
+        "content/_data/timeline.yaml": timeline,
+    })
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", print_only=True))
+    (finding,) = [f for f in failed.value.findings if f.code == "missing-glyph"]
+    assert str(finding.location) == "content/_data/timeline.yaml:6"

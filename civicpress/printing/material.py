@@ -178,6 +178,19 @@ class PrintReader:
         blocks = [self._figure(b, location, text, first_line) if isinstance(b, Figure) else b for b in read.blocks]
         return Read(blocks, read.notes, read.unsupported)
 
+    def data_source(self, name: str, printed: str) -> Source:
+        """Where the rows of ``content/_data/<name>.yaml`` are written: the file as it is, so a
+        character is found on its own line (``printed``, the rows, when the file cannot be read)."""
+        for suffix in (".yaml", ".yml", ".json"):
+            rel = f"content/_data/{name}{suffix}"
+            path = self.site_dir / rel if self.site_dir is not None else None
+            if path is not None and path.is_file():
+                try:
+                    return Source(Location(rel), path.read_text(encoding="utf-8-sig"))
+                except (OSError, UnicodeDecodeError):
+                    break
+        return Source(Location(f"content/_data/{name}.yaml"), printed)
+
     def _figure(self, figure: Figure, location: Location, text: str, first_line: int) -> Figure:
         where = _line_of(location, text, first_line, figure.src)
         folder = posixpath.dirname(location.path)
@@ -527,13 +540,13 @@ def _part_blocks(part: Part, site: Site, edition: Edition, reader: PrintReader,
             (str(h.get("title", "")), str(h.get("level", "")), str(h.get("year", "")), str(h.get("issuer", "")))
             for h in honors if isinstance(h, Mapping)
         )
-        sources.append(Source(Location("content/_data/honors.yaml"), "\n".join("".join(r) for r in rows)))
+        sources.append(reader.data_source("honors", "\n".join("".join(r) for r in rows)))
         return [Table(("荣誉称号", "级别", "年份", "授予单位"), rows, ("left", "center", "center", "left"))]
     if part.kind == "timeline":
         entries = data.get("timeline", ())
         events = tuple((_cn_partial_date(str(e.get("date", ""))), str(e.get("title", "")))
                        for e in entries if isinstance(e, Mapping))
-        sources.append(Source(Location("content/_data/timeline.yaml"), "\n".join("".join(r) for r in events)))
+        sources.append(reader.data_source("timeline", "\n".join("".join(r) for r in events)))
         return [Table(("时间", "事项"), events, ("left", "left"))]
     if part.kind == "stats":
         return [Table(("项目", "数据"), part.rows, ("left", "right"))]
