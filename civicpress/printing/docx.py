@@ -297,7 +297,7 @@ def _page_number(p: Any, align: Any) -> None:
 
 
 def _field(p: Any, instruction: str, shown: str, role: Role, size: float) -> None:
-    """A field (PAGE, TOC …) with ``shown`` as its result until Word updates it."""
+    """A field (PAGE) with ``shown`` as its result until Word updates it."""
     for kind in ("begin", "instr", "separate", "text", "end"):
         run = _text_run(p, shown if kind == "text" else "", role, size)
         if kind == "instr":
@@ -308,8 +308,6 @@ def _field(p: Any, instruction: str, shown: str, role: Role, size: float) -> Non
         elif kind != "text":
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
-            if kind == "begin" and instruction.strip().startswith("TOC"):
-                char.set(qn("w:dirty"), "true")  # Word offers to update the contents on opening
             run._r.append(char)
 
 
