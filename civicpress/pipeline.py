@@ -109,7 +109,7 @@ def load(options: BuildOptions, findings: Findings, reuse: Reuse | None = None) 
     edition = Edition.of(config, options.edition)
     site = assemble_site(config, content, findings, now=now, include_drafts=options.drafts, edition=edition,
                          make=reuse.make_page)
-    materials = load_print_jobs(content.materials, site, edition, findings)
+    materials = load_print_jobs(content.materials, site, edition, findings, options.site_dir)
     _stop_on_errors(findings, options.strict)
     return LoadedSite(site, materials, publication_window(content, now))
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from printcheck import check_every_page, checker
 from sitemaker import NOW, article, build_site, codes, load, make_site
 
 from civicpress.config import load_config
@@ -116,8 +115,9 @@ def text_lines(text: str) -> list[Line]:
 
 
 def cells(line: Line) -> float:
-    """Width in grid cells, as printed (letter-spacing after each character)."""
-    return (line.indent + sum(1.0 * 16 + line.spacing for _ in line.text)) / CELL
+    """Width in grid cells, as printed (letter-spacing after each character; a hanging mark is outside)."""
+    inside = line.text[:-1] if line.hang else line.text
+    return (line.indent + sum(1.0 * 16 + line.spacing for _ in inside)) / CELL
 
 
 def test_full_lines_hold_28_cells_and_the_first_is_indented() -> None:
@@ -378,16 +378,18 @@ def test_pdf_page_grid_margins_and_lines(small_pdf: bytes) -> None:
         for slot in slots:
             assert slot == pytest.approx(round(slot), abs=0.5 / pitch)
         assert round(slots[0]) == 0
-        if number < len(pages):  # 22 lines on every page but the last
-            assert round(slots[-1]) == 21, number
+        if number < len(pages):  # 22 lines on every page but the last (fewer when a heading moved on)
+            assert 19 <= round(slots[-1]) <= 21, number
         # 订口 28 mm, block 156 mm: full lines start at 28 (after the indent) and end at 184
-        body = [ln for ln in text if round(ln[0]["size"]) == 16]
+        # a closing mark hanging in the right margin is not part of the line (layout: _hangs)
+        body = [ln[:-1] if ln[-1]["text"] in NO_START and ln[-1]["x0"] * MM >= 183.5 else ln
+                for ln in text if round(ln[0]["size"]) == 16]
         full = [ln for ln in body if ln[-1]["x1"] * MM > 183]
         assert full, number
         for ln in full:
             indent = round((ln[0]["x0"] * MM - 28) / (156 / 28))
             assert ln[0]["x0"] * MM == pytest.approx(28 + indent * 156 / 28, abs=0.3)
-            assert ln[-1]["x1"] * MM == pytest.approx(184, abs=0.5)
+            assert ln[-1]["x1"] * MM == pytest.approx(184, abs=0.5), "".join(c["text"] for c in ln)
             if all(not c["text"].isascii() for c in ln):
                 assert len(ln) + indent in (28, 27)  # 27 only after a 避头尾 push
         # page number "— N —", 4号, 7 mm under the block, odd pages right, even left, one character in
@@ -468,9 +470,13 @@ def test_sample_material_passes_the_gbt9704_checker(tmp_path: Path, sample_site:
     for name in ("wenming-shequ", "canguan-cailiao"):
         pdf = out / "print" / f"{name}.pdf"
         assert (out / "print" / f"{name}.html").exists() and (out / "print" / f"{name}.docx").exists()
-        run = subprocess.run([sys.executable, str(CHECKER), str(pdf), "--quiet"], capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout[-2000:]
-        assert "| 0 fail" in run.stdout
+        # Headings kept with their text leave some pages short (PRINT.md, trap 4); the booklet's
+        # cover and 目录 carry no number (printcheck.check_every_page)
+        assert check_every_page(pdf, tmp_path) == []
+    # 标点挤压 and hanging closing marks: full lines hold 28 characters, not 27 spread (was 99 of 120)
+    summary = checker(out / "print" / "wenming-shequ.pdf", "--allow-short-pages").stdout.splitlines()[-1]
+    full, total = map(int, re.search(r"(\d+)/(\d+) full lines = 28 chars", summary).groups())  # type: ignore[union-attr]
+    assert full >= 0.95 * total, summary
 
 
 # ---------------------------------------------------------------- HTML, Word, pipeline
@@ -508,10 +514,10 @@ def test_docx_has_the_page_set_up_fonts_and_grid(tmp_path: Path) -> None:
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:linePitch")) == "579" and grid.get(qn("w:type")) == "linesAndChars"
     fonts = {r._r.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs for r in p.runs if r._r.rPr is not None}
     assert {"仿宋_GB2312", "黑体", "方正小标宋简体"} <= fonts
-    footer = section.footer.paragraphs[0]._p.xml
+    footer = doc.sections[-1].footer.paragraphs[0]._p.xml  # the text's section (the cover has none)
     assert "PAGE" in footer and "—" in footer
     assert doc.settings.odd_and_even_pages_header_footer
     assert any("目　录" in p.text for p in doc.paragraphs)
@@ -581,9 +587,16 @@ def test_the_qr_code_is_printed_in_the_top_margin_with_its_quiet_zone(tmp_path: 
     left, right = min(e["x0"] for e in ink) * MM, max(e["x1"] for e in ink) * MM
     top, bottom = min(e["top"] for e in ink) * MM, max(e["bottom"] for e in ink) * MM
     assert 15 < right - left < 26 and abs((right - left) - (bottom - top)) < 1  # square, inside its 26 mm box
-    assert top > 5 and bottom < 37  # in the top margin, away from the edge many printers cannot print
     assert right <= 210 - 26 + 0.5  # within the text block's right edge
-    assert any(abs(r["width"] * MM - 26) < 0.5 for r in white)  # the light quiet zone around the ink
+    (zone,) = [r for r in white if abs(r["width"] * MM - 26) < 0.5]  # the light quiet zone around the ink
+    module = (right - left) / 29  # version 3: 29 modules
+    z_left, z_right, z_top, z_bottom = zone["x0"] * MM, zone["x1"] * MM, zone["top"] * MM, zone["bottom"] * MM
+    for gap in (left - z_left, z_right - right):
+        assert gap == pytest.approx(4 * module, abs=0.1)  # a quiet zone of 4 modules on every side …
+    for gap in (top - z_top, z_bottom - bottom):  # … (rows are strokes: measured at their centre line)
+        assert gap == pytest.approx(4.5 * module, abs=0.1)
+    assert z_top >= 10 and z_bottom < 37  # code and quiet zone inside what printers print, above the block
+
 
 
 def test_a_fenced_code_block_is_printed_line_by_line() -> None:

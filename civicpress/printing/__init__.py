@@ -15,14 +15,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from civicpress.content import MaterialSource
 from civicpress.editions import Edition
 from civicpress.errors import Finding, Findings, Location, Severity
-from civicpress.graphics import qr_code
+from civicpress.graphics import qr_code, qr_png
 from civicpress.model import OutputFile, Site
 from civicpress.printing.blocks import Heading, Paragraph, Table, Title
-from civicpress.printing.document import lay_out, render_html
+from civicpress.printing.document import Laid, lay_out, render_html
 from civicpress.printing.fonts import FANG, HEI, KAI, XBS, FontBook, Role
 from civicpress.printing.layout import HEADING_ROLES, PARAGRAPH_ROLES
 from civicpress.printing.material import PrintJob, load_jobs
@@ -72,19 +73,19 @@ def write_print(
             seconds = time.perf_counter() - started
             log.info("print/%s.pdf: %d pages in %.2f s", job.name, len(laid.pages), seconds)
             yield OutputFile(f"{PRINT_DIR}/{job.name}.pdf", pdf)
-        docx = _docx(laid, findings)
+        docx = _docx(laid, fonts, findings)
         if docx is not None:
             yield OutputFile(f"{PRINT_DIR}/{job.name}.docx", docx)
 
 
-def _docx(laid: object, findings: Findings) -> bytes | None:
+def _docx(laid: Laid, fonts: FontBook, findings: Findings) -> bytes | None:
     try:
         from civicpress.printing.docx import render_docx
     except ImportError:
         findings.warn("docx-unavailable", "没有安装 python-docx，没有生成 Word 文件（print/*.docx）", None,
                       "pip install python-docx")
         return None
-    return render_docx(laid)  # type: ignore[arg-type]
+    return render_docx(laid, fonts, qr_png(laid.job.qr) if laid.job.qr else b"")
 
 
 def _texts(job: PrintJob) -> Iterator[tuple[Role, str]]:
@@ -137,10 +138,12 @@ def _locate(job: PrintJob, char: str) -> Location:
 
 
 def load_print_jobs(
-    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings
+    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings,
+    site_dir: Path | None = None,
 ) -> tuple[PrintJob, ...]:
-    """The materials and booklet of this edition, read and checked (before anything is written)."""
-    return load_jobs(materials, site, edition, findings)
+    """The materials and booklet of this edition, read and checked (before anything is written);
+    photos are read from ``site_dir``."""
+    return load_jobs(materials, site, edition, findings, site_dir)
 
 
 __all__ = ["PRINT_DIR", "PrintJob", "load_print_jobs", "missing_glyphs", "write_print"]

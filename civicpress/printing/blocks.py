@@ -8,8 +8,14 @@ Headings map to the four levels of GB/T 9704-2012 and are numbered automatically
 
     # or ##   一、     黑体
     ###       （一）   楷体
-    ####      1.       仿宋 (bold where the font has a bold face)
+    ####      1.       仿宋
     #####     （1）    仿宋
+
+Lists are numbered by depth, （1） then ① then a., bullets as ●, each depth two characters
+further in, so that a list item never looks like a ``1.`` heading. Footnotes become 注 at the
+end of the material (``Read.notes``), their marks ① … in the text. Images become figures with
+their captions. Whatever has no printed form (raw HTML) is returned as ``Unsupported``, for
+the build to stop with the file and line.
 
 A heading that already starts with a number of any of these forms (an editor typed
 ``## 一、坚持……``) is not numbered again; the counters continue from the typed number.
@@ -51,6 +57,7 @@ class Paragraph:
     style: str = "body"  # body, kai (楷体), hei (黑体)
     align: str = "justify"  # justify (indented two characters), left, center, right
     right_cells: int = 0  # right-aligned text: characters left empty at the right
+    left_cells: int = 0  # every line this many characters in (nested list items)
 
     @property
     def text(self) -> str:
@@ -75,6 +82,35 @@ class Title:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A photo or drawing with its caption; ``data`` is filled in once the file is read."""
+
+    src: str  # as written in the Markdown
+    caption: str
+    data: bytes = b""  # the image, cleaned of metadata (EXIF, GPS)
+    width: int = 0  # pixels
+    height: int = 0
+    mime: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something in the text that has no printed form: the build stops, naming it."""
+
+    what: str  # 原始 HTML …
+    snippet: str  # as written, to find its line
+
+
+@dataclass(frozen=True)
+class Read:
+    """A Markdown text as print blocks, its footnotes as 注 paragraphs, what cannot be printed."""
+
+    blocks: list[Block]
+    notes: list[Paragraph]
+    unsupported: list[Unsupported]
+
+
+@dataclass(frozen=True)
 class Blank:
     lines: int = 1
 
@@ -84,7 +120,7 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Table | Title | Blank | PageBreak
+Block = Heading | Paragraph | Table | Title | Figure | Blank | PageBreak
 
 
 # ---------------------------------------------------------------- Markdown → blocks
@@ -107,27 +143,39 @@ class MarkdownReader:
     _md: markdown.Markdown | None = None
 
     def blocks(self, text: str) -> list[Block]:
+        return self.read(text).blocks
+
+    def read(self, text: str) -> Read:
         if self._md is None:
             self._md = markdown.Markdown(
-                extensions=["tables", "sane_lists", "attr_list", "fenced_code", ChineseExtension(), self._capture],
+                extensions=["tables", "footnotes", "sane_lists", "attr_list", "fenced_code", ChineseExtension(),
+                            self._capture],
+                extension_configs={"footnotes": {"SUPERSCRIPT_TEXT": "{}"}},
                 output_format="html",
             )
         self._md.reset()
         self._md.convert(text)
         root = self._capture.capture.root
         blocks: list[Block] = []
+        notes: list[Paragraph] = []
         for element in root:
+            if element.tag == "div" and "footnote" in (element.get("class") or ""):
+                notes.extend(_notes(element))
+                continue
             code = self._stashed_code(element)
             if code is not None:
                 _code_blocks(code, blocks)
             else:
                 _element_blocks(element, blocks)
-        return blocks
+        # raw HTML cannot be printed; a fenced code block is stashed as HTML too, and printed above
+        raw = [str(b) for b in self._md.htmlStash.rawHtmlBlocks if not str(b).startswith("<pre")]
+        unsupported = [Unsupported("HTML 代码", snippet.strip()) for snippet in dict.fromkeys(raw) if snippet.strip()]
+        return Read(blocks, notes, unsupported)
 
     def _stashed_code(self, element: etree.Element) -> str | None:
         """The text of a fenced code block: fenced_code keeps it as raw HTML, a placeholder in the tree."""
         assert self._md is not None
-        if element.tag != "p" or len(element) or not _STASH.fullmatch((element.text or "").strip()):
+        if element.tag != "p" or len(element) or not _RAW_STASH.fullmatch((element.text or "").strip()):
             return None
         index = int(re.sub(r"\D", "", element.text or "") or -1)
         stash = self._md.htmlStash.rawHtmlBlocks
@@ -137,10 +185,65 @@ class MarkdownReader:
         return htmllib.unescape(re.sub(r"<[^>]*>", "", html))
 
 
-_STASH = re.compile("\x02[^\x03]*\x03")
+_STASH = re.compile("\x02[^\x03]*\x03|qq\\d+zz|zz\\d+qq")  # raw HTML, footnote back-link placeholders
+_RAW_STASH = re.compile("\x02[^\x03]*\x03")  # a raw HTML block's placeholder alone
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲"  # FandolFang has ① to ⑲ (not ⑳)
 
 
-def _element_blocks(element: etree.Element, out: list[Block]) -> None:
+def note_mark(n: int) -> str:
+    """① … ⑲ for the first notes (as offices mark them), （20） after that."""
+    return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"（{n}）"
+
+
+def _notes(div: etree.Element) -> list[Paragraph]:
+    """The footnotes as 注 paragraphs: "注：①……" then "②……", in the order of their marks."""
+    notes: list[Paragraph] = []
+    items = [li for ol in div.iter("ol") for li in ol if li.tag == "li"]
+    for index, item in enumerate(items, start=1):
+        runs: tuple[Run, ...] = ()
+        for child in item:
+            if child.tag == "p":
+                runs += _runs(child)
+        lead = ("注：" if index == 1 else "") + note_mark(index)
+        notes.append(Paragraph((Run(lead), *runs)))
+    return notes
+
+
+LIST_MARKS = ("（{n}）", "{c}", "{a}.")
+
+
+def list_mark(ordered: bool, depth: int, n: int) -> str:
+    """（1） at the first depth, ① at the second, a. below; ● for unordered items."""
+    if not ordered:
+        return "●"
+    pattern = LIST_MARKS[min(depth, len(LIST_MARKS)) - 1]
+    return pattern.format(n=n, c=note_mark(n), a=chr(ord("a") + (n - 1) % 26))
+
+
+def _list_blocks(element: etree.Element, out: list[Block], depth: int) -> None:
+    number = int(element.get("start", "1") or 1)
+    for item in element:
+        if item.tag != "li":
+            continue
+        inner = [child for child in item if child.tag in ("p", "ul", "ol")]
+        runs = _runs(item, skip=("ul", "ol", "p"))
+        if not runs and inner and inner[0].tag == "p":
+            runs = _runs(inner[0])
+            inner = inner[1:]
+        mark = list_mark(element.tag == "ol", depth, number)
+        if runs:
+            out.append(Paragraph((Run(mark), *runs), left_cells=2 * (depth - 1)))
+        for child in inner:
+            if child.tag in ("ul", "ol"):
+                _list_blocks(child, out, depth + 1)
+            else:
+                child_runs = _runs(child)
+                if child_runs:
+                    out.append(Paragraph(child_runs, left_cells=2 * (depth - 1)))
+        number += 1
+
+
+def _element_blocks(element: etree.Element, out: list[Block], depth: int = 0) -> None:
     tag = element.tag
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         level = max(1, min(4, int(tag[1]) - 1))
@@ -148,25 +251,13 @@ def _element_blocks(element: etree.Element, out: list[Block]) -> None:
         if runs:
             out.append(Heading(level, runs))
     elif tag == "p":
+        for image in element.iter("img"):  # a photo: a figure of its own, its alt text the caption
+            out.append(Figure(image.get("src", ""), (image.get("alt") or image.get("title") or "").strip()))
         runs = _runs(element)
         if runs:
             out.append(Paragraph(runs))
     elif tag in ("ul", "ol"):
-        number = int(element.get("start", "1") or 1)
-        for item in element:
-            if item.tag != "li":
-                continue
-            inner = [child for child in item if child.tag in ("p", "ul", "ol")]
-            runs = _runs(item, skip=("ul", "ol"))
-            if not runs and inner and inner[0].tag == "p":
-                runs = _runs(inner[0])
-            prefix = f"{number}." if tag == "ol" else ""
-            if runs:
-                out.append(Paragraph(((Run(prefix),) if prefix else ()) + runs))
-            for child in item:
-                if child.tag in ("ul", "ol"):
-                    _element_blocks(child, out)
-            number += 1
+        _list_blocks(element, out, depth + 1)
     elif tag == "table":
         header: tuple[str, ...] = ()
         rows: list[tuple[str, ...]] = []
@@ -183,8 +274,6 @@ def _element_blocks(element: etree.Element, out: list[Block]) -> None:
                     align = tuple(_align(c) for c in cells)
         out.append(Table(header, tuple(rows), align))
     elif tag in ("blockquote", "div"):
-        if "footnote" in (element.get("class") or ""):
-            return
         for child in element:
             _element_blocks(child, out)
     elif tag == "pre":
@@ -213,8 +302,12 @@ def _runs(element: etree.Element, bold: bool = False, skip: tuple[str, ...] = ()
         if node.text:  # inline code comes HTML-escaped from Python-Markdown (code_escape): printed as typed
             runs.append(Run(htmllib.unescape(node.text) if node.tag == "code" else node.text, strong))
         for child in node:
-            if child.tag in skip or child.tag in ("img", "sup", "script", "style"):
+            if child.tag in skip or child.tag in ("img", "script", "style"):
                 pass
+            elif child.tag == "sup" and child.get("id", "").startswith("fnref"):  # a footnote's mark
+                link = child.find("a")
+                number = link.text if link is not None and link.text else "0"
+                runs.append(Run(note_mark(int(number)) if number.isdigit() else number, strong))
             elif child.tag == "br":
                 runs.append(Run("", strong))
             else:

@@ -8,7 +8,6 @@ depend on the browser's line breaking.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from civicpress.printing.layout import (
     LINE_PITCH_MM,
     LINES,
     TABLE_PAD,
+    TABLE_PT,
     TITLE_PT,
     Breaker,
     Line,
@@ -43,16 +43,20 @@ PAGE_NUMBER_TOP_MM = 4.45  # padding above the page number: puts the dash's top 
 class TocEntry:
     label: str
     page: int
+    anchor: str = ""  # the id of the line the entry links to
+    level: int = 1  # 1: a material or part (its title), 2: a 一、 heading
 
 
 @dataclass(frozen=True)
 class Laid:
-    """A job on its pages; ``body_start`` is the number of the first page of the text."""
+    """A job on its pages. The ``front`` pages (cover, 目录, the blank back of the cover) carry
+    no number (``Page.number`` 0); the text starts at "— 1 —" (``body_start``) on a right-hand page."""
 
     job: PrintJob
     pages: tuple[Page, ...]
     toc: tuple[TocEntry, ...]
     body_start: int
+    front: int = 0
 
 
 def lay_out(job: PrintJob, fonts: FontBook) -> Laid:
@@ -65,21 +69,19 @@ def lay_out(job: PrintJob, fonts: FontBook) -> Laid:
     breaker = Breaker(fonts)
     flow = block_lines(list(job.blocks), breaker)
     labels = _toc_labels(job, flow) if job.toc else []
-    draft = toc_lines(tuple(TocEntry(label, 999) for label, _ in labels), breaker, heading=False)
-    room = COVER_TOC_SLOTS
-    extra_toc_pages = math.ceil((len(draft) - room) / LINES) if len(draft) > room else 0
-    start = (1 if job.cover else 0) + extra_toc_pages + 1
-    body = paginate(flow, first_number=start)
+    body = paginate(flow, first_number=1)
     where = {line.anchor: page.number for page in body for line in page.lines if line.anchor}
-    entries = tuple(TocEntry(label, where.get(anchor, start)) for label, anchor in labels)
+    entries = tuple(TocEntry(label, where.get(anchor, 1), anchor) for label, anchor in labels)
     toc = toc_lines(entries, breaker, heading=False)
-    pages: list[Page] = []
+    room = COVER_TOC_SLOTS
+    front: list[Page] = []
     if job.cover:
-        pages.append(Page(1, tuple(cover_page(job, breaker, toc[:room]))))
+        front.append(Page(0, tuple(cover_page(job, breaker, toc[:room]))))
         if len(toc) > room:
-            pages.extend(paginate(toc[room:], first_number=2))
-    pages.extend(body)
-    return Laid(job, tuple(pages), entries, start)
+            front.extend(replace(page, number=0) for page in paginate(toc[room:]))
+        if len(front) % 2:  # the back of the cover stays blank: the text starts on a right-hand page
+            front.append(Page(0, (Line("blank", css="blank"),)))
+    return Laid(job, (*front, *body), entries, 1, len(front))
 
 
 def _toc_labels(job: PrintJob, flow: Sequence[Line | PageBreak]) -> list[tuple[str, str]]:
@@ -162,17 +164,18 @@ def toc_lines(entries: tuple[TocEntry, ...], breaker: Breaker, heading: bool = T
     if heading:
         lines += [*breaker.centred("目　录", XBS, TITLE_PT, "title"), Line("blank", css="blank")]
     for entry in entries:
-        label_lines = _toc_label_lines(entry.label, breaker)
+        label_lines = [replace(line, link=entry.anchor) for line in _toc_label_lines(entry.label, breaker)]
         last = label_lines[-1]
         number = str(entry.page)
-        used = breaker.width(FANG, BODY_PT, last.text + number, 0.0) + CELL * 0.5
-        leader = max(1, int((BLOCK_W - used) // CELL) - 1)
+        # Label and dot leaders on the character grid, the page number flush right: the space
+        # left over (less than a character) goes before the number, not into the pitch.
+        base = CELL - BODY_PT
+        used = breaker.width(FANG, BODY_PT, last.text, base) + breaker.width(FANG, BODY_PT, number, base)
+        leader = max(1, int((BLOCK_W - used) // CELL))
         runs = (*last.runs, Run("…" * leader), Run(number))
-        text = "".join(r.text for r in runs)
-        natural = breaker.width(FANG, BODY_PT, text, 0.0)
-        spacing = (BLOCK_W - natural) / len(text)
+        gap = BLOCK_W - used - leader * CELL
         lines.extend(label_lines[:-1])
-        lines.append(replace(last, runs=runs, spacing=round(spacing, 4)))
+        lines.append(replace(last, runs=runs, spacing=round(base, 4), gap=round(gap, 3)))
     return lines
 
 
@@ -224,10 +227,11 @@ def render_html(laid: Laid, fonts: FontBook, qr_svg: str = "") -> str:
     job = laid.job
     styles = LineStyles()
     pages = []
-    for page in laid.pages:
-        body = "\n".join(line_html(line, styles) for line in page.lines)
+    labels = {entry.anchor: entry.label for entry in laid.toc} | _bookmark_labels(laid)
+    for index, page in enumerate(laid.pages):
+        body = "\n".join(line_html(line, styles, labels) for line in page.lines)
         qr = Markup(qr_svg) if qr_svg and page is laid.pages[0] else ""
-        pages.append({"number": page.number, "html": Markup(body), "qr": qr})
+        pages.append({"number": page.number, "index": index + 1, "html": Markup(body), "qr": qr})
     # The line classes come last: they override the padding of .ln (same specificity).
     return _environment().get_template("material.html").render(
         title=job.title,
@@ -238,17 +242,54 @@ def render_html(laid: Laid, fonts: FontBook, qr_svg: str = "") -> str:
     )
 
 
+def _bookmark_labels(laid: Laid) -> dict[str, str]:
+    """The whole text of every anchored line's block (a title may take two lines): the PDF's bookmarks."""
+    flow = [line for page in laid.pages for line in page.lines]
+    return {line.anchor: _full_text(flow, line.anchor) for line in flow if line.anchor}
+
+
 def _runs_html(runs: tuple[Run, ...]) -> str:
     return "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else html.escape(r.text) for r in runs)
+
+
+def _text_html(line: Line, styles: LineStyles) -> str:
+    """A line's text with its compressed punctuation (``Line.half``) in spans of less spacing."""
+    squeezed = styles(f"letter-spacing:{line.spacing - line.size / 2:.4f}pt")
+    out: list[str] = []
+    index = 0
+    for run in line.runs:
+        pieces: list[str] = []
+        for char in run.text:
+            escaped = html.escape(char)
+            pieces.append(f'<span class="{squeezed}">{escaped}</span>' if index in line.half else escaped)
+            index += 1
+        text = "".join(pieces)
+        out.append(f"<b>{text}</b>" if run.bold else text)
+    return "".join(out)
+
+
+def _figure_html(line: Line, styles: LineStyles) -> str:
+    image = line.image
+    if image is None:
+        return '<div class="ln figure"></div>'
+    box = styles(f"left:{image.x:.3f}pt;top:{image.y:.3f}pt;width:{image.width:.3f}pt;height:{image.height:.3f}pt")
+    return (f'<div class="ln figure"><img class="photo {box}" src="{html.escape(image.src)}" '
+            f'alt="{html.escape(image.alt)}"></div>')
 
 
 HEADING_LEVELS = {"cover-title": 1, "title": 1, "h1": 2, "h2": 3, "h3": 4, "h4": 5}
 
 
-def line_html(line: Line, styles: LineStyles) -> str:
-    """One slot; its measured style becomes a class of ``styles``."""
+BOOKMARK_LEVELS = {"title": 1, "h1": 2}  # every material and part, then its 一、 headings
+
+
+def line_html(line: Line, styles: LineStyles, labels: dict[str, str] | None = None) -> str:
+    """One slot; its measured style becomes a class of ``styles``. An anchored title or 一、
+    heading becomes a PDF bookmark (``labels``: its whole text); a 目录 line links to its entry."""
     if line.kind == "blank":
         return '<div class="ln blank"></div>'
+    if line.kind == "figure":
+        return _figure_html(line, styles)
     if line.kind == "table":
         cells = []
         for cell in line.cells:
@@ -259,7 +300,8 @@ def line_html(line: Line, styles: LineStyles) -> str:
             align = cell.align or "left"
             head = " th" if cell.header else ""
             text = styles(
-                f"left:{cell.x + TABLE_PAD:.3f}pt;width:{cell.width - 2 * TABLE_PAD:.3f}pt;text-align:{align}"
+                f"left:{cell.x + TABLE_PAD:.3f}pt;width:{cell.width - 2 * TABLE_PAD:.3f}pt;text-align:{align};"
+                f"letter-spacing:{CELL - TABLE_PT:.4f}pt"
             )
             cells.append(f'<span class="tt{head} {text}"><span>{_runs_html(cell.runs)}</span></span>')
         return f'<div class="ln tr">{"".join(cells)}</div>'
@@ -271,11 +313,22 @@ def line_html(line: Line, styles: LineStyles) -> str:
     elif line.indent:
         style.append(f"padding-left:{line.indent:.3f}pt")
     anchor = f' id="{line.anchor}"' if line.anchor else ""
+    level = BOOKMARK_LEVELS.get(line.css) if line.anchor and labels is not None else None
+    if level:
+        anchor += f' data-bookmark="{html.escape(labels.get(line.anchor, line.text) if labels else line.text)}"'
+        anchor += f' data-bookmark-level="{level}"'
     # Lines are <div>s on the grid; assistive technology still learns which ones are headings.
-    level = HEADING_LEVELS.get(line.css)
-    role = f' role="heading" aria-level="{level}"' if level else ""
+    heading = HEADING_LEVELS.get(line.css)
+    role = f' role="heading" aria-level="{heading}"' if heading else ""
     classes = f"ln {line.css} {styles(';'.join(style))}"
-    return f'<div class="{classes}"{anchor}{role}><span>{_runs_html(line.runs)}</span></div>'
+    text = _text_html(line, styles) if line.half else _runs_html(line.runs)
+    if line.gap:  # a 目录 line: the page number flush right
+        last = line.runs[-1]
+        text = (_runs_html(line.runs[:-1])
+                + f'<span class="{styles(f"margin-left:{line.gap:.3f}pt")}">{_runs_html((last,))}</span>')
+    if line.link:
+        text = f'<a href="#{html.escape(line.link)}">{text}</a>'
+    return f'<div class="{classes}"{anchor}{role}><span>{text}</span></div>'
 
 
 __all__ = ["Laid", "LineStyles", "lay_out", "line_html", "render_html"]

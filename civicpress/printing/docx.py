@@ -1,92 +1,127 @@
 """The material as a Word file (python-docx), for offices that edit it further in Word or WPS.
 
-Same page set-up as the PDF (A4; margins 37/35/28/26 mm), the document grid of 22 lines ×
-28 characters (``w:docGrid``: python-docx has no API for it, so it is written as OOXML),
-fonts by their Chinese names (``w:eastAsia``), page numbers "— N —" as a PAGE field in
-4号 宋体, odd pages right and even pages left. Unlike the PDF, the text is left in whole
-paragraphs: Word or WPS breaks the lines on its grid, with its own 避头尾, so the file stays
-editable.
+Same page set-up as the PDF (A4; margins 37/35/28/26 mm) and the document grid of 22 lines ×
+28 characters (``w:docGrid w:type="linesAndChars"``, its ``w:charSpace`` making the character
+pitch 156/28 mm; python-docx has no API for it, so it is written as OOXML). Fonts by their
+Chinese names (``w:eastAsia``), with fallbacks in the font table (仿宋_GB2312 → 仿宋 → FangSong:
+a Windows PC has 仿宋, not 仿宋_GB2312). Headings use the styles 标题 1–4 (Heading 1–4) with
+their outline levels and are kept with the next paragraph, so Word's navigation pane and its
+contents field (a real TOC field) work. The cover (and 目录) is a section of its own without
+page numbers; the text is the next section, starting on a right-hand page at "— 1 —" (a PAGE
+field in 4号 宋体, odd pages right, even pages left). Bold text is set in 黑体, as in the PDF.
+Unlike the PDF, the text is left in whole paragraphs: Word or WPS breaks the lines on its grid,
+with its own 避头尾, so the file stays editable.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from datetime import datetime, timezone
 from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
 
-from civicpress.printing.blocks import Blank, Heading, PageBreak, Paragraph, Run, Table, Title
-from civicpress.printing.document import COVER_TOC_SLOTS, Laid
-from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, Role
-from civicpress.printing.layout import BODY_PT, CELL, COVER_PT, LINES, TABLE_PT, TITLE_PT
+from civicpress.printing.blocks import Blank, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
+from civicpress.printing.document import COVER_TOC_SLOTS, Laid, TocEntry
+from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, FontBook, Role
+from civicpress.printing.layout import BLOCK_W, BODY_PT, CELL, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
 from civicpress.printing.material import cn_date
 
 LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 28.95 pt
-CHAR_SPACING_TWIPS = -5  # 1/20 pt
+# Word's character grid: pitch = the Normal font's size + charSpace/4096 pt; 156/28 mm = 15.7926 pt
+CHAR_SPACE = round((BLOCK_W / 28 - BODY_PT) * 4096)  # −850
 FOOTER_MM = 24.9  # footer distance from the page's bottom edge: the dash's top 7 mm under the block
+QR_MM = 20  # in the first page's header: 15 + 20 mm stays above the text block (37 mm)
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
          "left": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+HEADING_ROLES = {1: HEI, 2: KAI, 3: FANG, 4: FANG}
+# Fallbacks Word and WPS use when a font is missing (w:altName): office name → Windows name → English.
+FONT_FALLBACKS = (
+    ("仿宋_GB2312", "仿宋"), ("仿宋", "FangSong"), ("楷体_GB2312", "楷体"), ("楷体", "KaiTi"),
+    ("黑体", "SimHei"), ("方正小标宋简体", "宋体"), ("宋体", "SimSun"),
+)
 
 
-def render_docx(laid: Laid) -> bytes:
+def render_docx(laid: Laid, fonts: FontBook | None = None, qr_png: bytes = b"") -> bytes:
+    """The .docx of a laid-out job; ``qr_png`` is printed in the first page's header."""
     job = laid.job
     doc: Any = Document()
-    _page_setup(doc)
-    _defaults(doc)
-    body_started = False
+    _page_setup(doc.sections[0])
+    _styles(doc)
+    breaker = Breaker(fonts or FontBook())
     if job.cover:
         _cover(doc, laid)
-        body_started = True
-    if laid.toc and job.toc and not job.cover:
+        body = doc.add_section(WD_SECTION.ODD_PAGE)  # the text starts on a right-hand page
+        body.start_type = WD_SECTION.ODD_PAGE
+        _restart_numbering(body)
+    elif laid.toc and job.toc:
         _toc(doc, laid)
-        body_started = True
-    if body_started:
         _page_break(doc)
     for block in job.blocks:
-        if isinstance(block, PageBreak):
-            _page_break(doc)
-        elif isinstance(block, Blank):
-            for _ in range(block.lines):
-                _para(doc, (), FANG, BODY_PT, "left", indent=False)
-        elif isinstance(block, Title):
-            title = _para(doc, (Run(block.text),), XBS, TITLE_PT, "center", indent=False, bold=False)
-            _snap(title, False)  # 2号 on one grid line: snapped, a tall font would take two
-            if block.subtitle:
-                _para(doc, (Run(block.subtitle),), KAI, BODY_PT, "center", indent=False)
-            if block.byline:
-                _para(doc, (Run(block.byline),), KAI, BODY_PT, "center", indent=False)
-            _para(doc, (), FANG, BODY_PT, "left", indent=False)
-        elif isinstance(block, Heading):
-            role = {1: HEI, 2: KAI}.get(block.level, FANG)
-            _para(doc, block.runs, role, BODY_PT, "justify", bold=block.level == 3, keep=True)
-        elif isinstance(block, Paragraph):
-            role = {"hei": HEI, "kai": KAI}.get(block.style, FANG)
-            if block.align == "justify":
-                _para(doc, block.runs, role, BODY_PT, "justify")
-            else:
-                p = _para(doc, block.runs, role, BODY_PT, block.align, indent=False)
-                if block.right_cells:
-                    p.paragraph_format.right_indent = Pt(block.right_cells * CELL)
-        elif isinstance(block, Table):
-            _table(doc, block)
-    # python-docx starts with an empty paragraph; drop it
-    first = doc.paragraphs[0]
+        _block(doc, block, breaker)
+    first = doc.paragraphs[0]  # python-docx starts with an empty paragraph; drop it
     if not first.text and first._p.getparent() is not None and len(doc.paragraphs) > 1:
         first._p.getparent().remove(first._p)
-    out = io.BytesIO()
+    doc.settings.odd_and_even_pages_header_footer = True
+    if qr_png:
+        _qr(doc.sections[0], qr_png)
+    _footers(doc)
+    _font_table(doc)
     _fixed_properties(doc, laid)
+    out = io.BytesIO()
     doc.save(out)
     return _zip_fixed_times(out.getvalue())
 
 
-def _page_setup(doc: Any) -> None:
-    section = doc.sections[0]
+def _block(doc: Any, block: object, breaker: Breaker) -> None:
+    if isinstance(block, PageBreak):
+        _page_break(doc)
+    elif isinstance(block, Blank):
+        for _ in range(block.lines):
+            _para(doc, (), FANG, BODY_PT, "left", indent=False)
+    elif isinstance(block, Title):
+        title = _para(doc, (Run(block.text),), XBS, TITLE_PT, "center", indent=False, style="Title")
+        _snap(title, False)  # 2号 on one grid line: snapped, a tall font would take two
+        if block.subtitle:
+            _para(doc, (Run(block.subtitle),), KAI, BODY_PT, "center", indent=False, keep=True)
+        if block.byline:
+            _para(doc, (Run(block.byline),), KAI, BODY_PT, "center", indent=False, keep=True)
+        _para(doc, (), FANG, BODY_PT, "left", indent=False, keep=True)
+    elif isinstance(block, Heading):
+        _para(doc, block.runs, HEADING_ROLES[block.level], BODY_PT, "justify", style=f"Heading {block.level}")
+    elif isinstance(block, Paragraph):
+        _paragraph(doc, block)
+    elif isinstance(block, Table):
+        _table(doc, block, breaker)
+        _para(doc, (), FANG, BODY_PT, "left", indent=False)  # one line after the table, as in the PDF
+    elif isinstance(block, Figure):
+        _figure(doc, block, breaker)
+
+
+def _paragraph(doc: Any, block: Paragraph) -> None:
+    role = {"hei": HEI, "kai": KAI}.get(block.style, FANG)
+    if block.align == "justify":
+        p = _para(doc, block.runs, role, BODY_PT, "justify")
+        if block.left_cells:
+            ind = p._p.get_or_add_pPr().get_or_add_ind()
+            ind.set(qn("w:leftChars"), str(block.left_cells * 100))
+            ind.set(qn("w:left"), str(round(block.left_cells * CELL * 20)))
+        return
+    p = _para(doc, block.runs, role, BODY_PT, block.align, indent=False)
+    if block.right_cells:
+        p.paragraph_format.right_indent = Pt(block.right_cells * CELL)
+
+
+# ---------------------------------------------------------------- page set-up, styles, fonts
+def _page_setup(section: Any) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
@@ -97,77 +132,97 @@ def _page_setup(doc: Any) -> None:
     for old in sect.findall(qn("w:docGrid")):
         sect.remove(old)
     grid = OxmlElement("w:docGrid")
-    # A grid of lines only: with a character grid LibreOffice gives every 16 pt character two
-    # cells of 15.8 pt. 28 characters a line come from the character spacing of Normal.
-    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     sect.append(grid)
-    doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _page_number(footer: Any, align: Any) -> None:
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]
-    p.alignment = align
-    fmt = p.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = Pt(14)
-    if align == WD_ALIGN_PARAGRAPH.RIGHT:
-        fmt.right_indent = Pt(14)
-    else:
-        fmt.left_indent = Pt(14)
-    _snap(p, False)
-    _text_run(p, "— ", SONG, 14)
-    run = _text_run(p, "", SONG, 14)
-    for kind, text in (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("text", "1"), ("end", "")):
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        elif kind == "text":
-            run = _text_run(p, text, SONG, 14)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            if kind == "end":
-                run = _text_run(p, "", SONG, 14)
-            run._r.append(char)
-    _text_run(p, " —", SONG, 14)
+def _restart_numbering(section: Any) -> None:
+    number = OxmlElement("w:pgNumType")
+    number.set(qn("w:start"), "1")
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.addprevious(number)
 
 
-def _defaults(doc: Any) -> None:
-    style = doc.styles["Normal"]
-    style.font.size = Pt(BODY_PT)
-    rpr = style.element.get_or_add_rPr()
-    _fonts(rpr, FANG)
-    spacing = OxmlElement("w:spacing")  # 16 pt − 0.25 pt: 28 characters fit in 156 mm, justified
-    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
-    rpr.append(spacing)
-    fmt = style.paragraph_format
+def _styles(doc: Any) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    _fonts(normal.element.get_or_add_rPr(), FANG)
+    fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Twips(LINE_PITCH_TWIPS)
     fmt.widow_control = False
+    for level in range(1, 5):
+        style = doc.styles[f"Heading {level}"]
+        rpr = style.element.get_or_add_rPr()
+        for tag in ("w:b", "w:bCs", "w:i", "w:iCs", "w:color"):
+            for old in rpr.findall(qn(tag)):
+                rpr.remove(old)
+        style.font.size = Pt(BODY_PT)
+        _fonts(rpr, HEADING_ROLES[level], theme=False)
+        heading = style.paragraph_format
+        heading.space_before = heading.space_after = Pt(0)
+        heading.line_spacing = Twips(LINE_PITCH_TWIPS)
+        heading.keep_with_next = True  # a heading never ends a page
+        heading.first_line_indent = Pt(2 * CELL)
+        ppr = style.element.get_or_add_pPr()
+        for old in ppr.findall(qn("w:outlineLvl")):
+            ppr.remove(old)
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level - 1))
+        ppr.append(outline)
+    title = doc.styles["Title"]
+    rpr = title.element.get_or_add_rPr()
+    for tag in ("w:color", "w:spacing", "w:kern", "w:b", "w:bCs"):
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    ppr = title.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    title.font.size = Pt(TITLE_PT)
+    _fonts(rpr, XBS, theme=False)
+    title.paragraph_format.keep_with_next = True
+    title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(0)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "0")
+    ppr.append(outline)
 
 
-def _fonts(rpr: Any, role: Role) -> None:
+def _fonts(rpr: Any, role: Role, theme: bool = True) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    if not theme:
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            if fonts.get(qn(attr)) is not None:
+                del fonts.attrib[qn(attr)]
     name = role.families[0]
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+def _font_table(doc: Any) -> None:
+    """Fallbacks in fontTable.xml: a PC without 仿宋_GB2312 prints with 仿宋 (then FangSong)."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    xml = part.blob.decode("utf-8")
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+        for name, alt in FONT_FALLBACKS
+    )
+    part._blob = re.sub(r"(</w:fonts>)", entries + r"\1", xml, count=1).encode("utf-8")
+
+
 def _text_run(p: Any, text: str, role: Role, size: float, bold: bool = False) -> Any:
+    """A run; bold text is set in 黑体 (no bold face in the 仿宋 fonts: the PDF does the same)."""
     run = p.add_run(text)
     run.font.size = Pt(size)
-    run.font.bold = bold or None
-    _fonts(run._r.get_or_add_rPr(), role)
+    _fonts(run._r.get_or_add_rPr(), HEI if bold and role is not HEI else role)
     return run
 
 
@@ -180,21 +235,21 @@ def _snap(p: Any, on: bool) -> None:
 
 def _para(
     doc: Any, runs: tuple[Run, ...], role: Role, size: float, align: str, *,
-    indent: bool = True, bold: bool = False, keep: bool = False,
+    indent: bool = True, keep: bool = False, style: str = "",
 ) -> Any:
-    p = doc.add_paragraph()
+    p = doc.add_paragraph(style=style or None)
     p.alignment = ALIGN[align]
     fmt = p.paragraph_format
-    fmt.line_spacing = Twips(LINE_PITCH_TWIPS)
-    fmt.widow_control = False
     if indent:
-        fmt.first_line_indent = Pt(2 * CELL)
         ind = p._p.get_or_add_pPr().get_or_add_ind()
         ind.set(qn("w:firstLineChars"), "200")
+        ind.set(qn("w:firstLine"), str(round(2 * CELL * 20)))
+    elif style:
+        fmt.first_line_indent = Pt(0)
     if keep:
-        fmt.keep_with_next = False  # a heading may end a page: every page keeps its 22 lines
+        fmt.keep_with_next = True
     for run in runs:
-        _text_run(p, run.text, role, size, bold or run.bold)
+        _text_run(p, run.text, role, size, run.bold)
     if not runs:
         _text_run(p, "", role, size)
     return p
@@ -202,18 +257,75 @@ def _para(
 
 def _page_break(doc: Any) -> None:
     p = doc.add_paragraph()
-    p.paragraph_format.line_spacing = Twips(LINE_PITCH_TWIPS)
     p.add_run().add_break(WD_BREAK.PAGE)
     # the break's own paragraph would take a line at the top of the next page: hide its mark
     rpr = p._p.get_or_add_pPr()
     mark = OxmlElement("w:rPr")
-    vanish = OxmlElement("w:vanish")
-    mark.append(vanish)
+    mark.append(OxmlElement("w:vanish"))
     rpr.append(mark)
 
 
+# ---------------------------------------------------------------- page numbers, QR code
+def _footers(doc: Any) -> None:
+    """Page numbers in the text's section; the cover's section (if any) has none."""
+    sections = doc.sections
+    for index, section in enumerate(sections):
+        numbered = index == len(sections) - 1
+        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+            footer.is_linked_to_previous = False
+            if numbered:
+                _page_number(footer.paragraphs[0], align)
+        if numbered and section.different_first_page_header_footer:
+            section.first_page_footer.is_linked_to_previous = False
+            _page_number(section.first_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def _page_number(p: Any, align: Any) -> None:
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(14)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = Pt(14)
+    else:
+        fmt.left_indent = Pt(14)
+    _snap(p, False)
+    _text_run(p, "— ", SONG, 14)
+    _field(p, " PAGE ", "1", SONG, 14)
+    _text_run(p, " —", SONG, 14)
+
+
+def _field(p: Any, instruction: str, shown: str, role: Role, size: float) -> None:
+    """A field (PAGE) with ``shown`` as its result until Word updates it."""
+    for kind in ("begin", "instr", "separate", "text", "end"):
+        run = _text_run(p, shown if kind == "text" else "", role, size)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = instruction
+            run._r.append(instr)
+        elif kind != "text":
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+
+def _qr(section: Any, png: bytes) -> None:
+    """The QR code at the right of the first page's header, inside the top margin."""
+    section.different_first_page_header_footer = True
+    header = section.first_page_header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    _snap(p, False)
+    p.add_run().add_picture(io.BytesIO(png), width=Mm(QR_MM), height=Mm(QR_MM))
+
+
+# ---------------------------------------------------------------- cover and contents
 def _cover(doc: Any, laid: Laid) -> None:
-    """The cover on the grid, as in the PDF: 22 lines, the 目录 (if any) under the title."""
+    """The cover on the grid, as in the PDF: 22 lines, the 目录 (a TOC field) under the title."""
     job = laid.job
     top = (job.marking, HEI, "left") if job.marking else (job.organization, KAI, "center")
     bottom = ([job.organization] if job.marking else []) + ([cn_date(job.date)] if job.date else [])
@@ -226,37 +338,78 @@ def _cover(doc: Any, laid: Laid) -> None:
         slots[7] = ("目　录", HEI, BODY_PT, "center")
     for index, text in enumerate(reversed(bottom or [job.organization])):
         slots[LINES - 1 - index] = (text, KAI, BODY_PT, "center")
-    entries = list(laid.toc[:COVER_TOC_SLOTS])
-    for index, (text, role, size, align) in enumerate(slots):
-        if 9 <= index < 9 + len(entries):
-            _toc_entry(doc, entries[index - 9])
+    room = min(len(laid.toc), COVER_TOC_SLOTS)
+    index = 0
+    while index < LINES:
+        if laid.toc and index == 9:
+            _toc_field(doc, laid.toc, job.toc_level)
+            index += room
             continue
+        text, role, size, align = slots[index]
         p = _para(doc, (Run(text),) if text else (), role, size, align, indent=False)
         if size > BODY_PT:
             _snap(p, False)
-    for entry in laid.toc[COVER_TOC_SLOTS:]:
-        _toc_entry(doc, entry)
-
-
-def _toc_entry(doc: Any, entry: Any) -> None:
-    p = _para(doc, (Run(entry.label),), FANG, BODY_PT, "left", indent=False)
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    _text_run(p, f"\t{entry.page}", FANG, BODY_PT)
+        index += 1
 
 
 def _toc(doc: Any, laid: Laid) -> None:
     _para(doc, (Run("目　录"),), XBS, TITLE_PT, "center", indent=False)
     _para(doc, (), FANG, BODY_PT, "left", indent=False)
-    for entry in laid.toc:
-        _toc_entry(doc, entry)
+    _toc_field(doc, laid.toc, laid.job.toc_level)
 
 
-def _table(doc: Any, table: Table) -> None:
-    columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
+def _toc_field(doc: Any, entries: tuple[TocEntry, ...], level: str) -> None:
+    """A real contents field: Word rebuilds it (F9) from the headings; until then it shows the
+    entries and page numbers of the PDF. The booklet lists its titles, a material its 一、."""
+    instruction = ' TOC \\h \\z \\t "Title,1" ' if level == "title" else ' TOC \\o "1-1" \\h \\z '
+    for index, entry in enumerate(entries):
+        p = _para(doc, (), FANG, BODY_PT, "left", indent=False)
+        p._p.remove(p._p.findall(qn("w:r"))[-1])
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        if index == 0:
+            _field_begin(p, instruction)
+        _text_run(p, entry.label, FANG, BODY_PT)
+        _text_run(p, f"\t{entry.page}", FANG, BODY_PT)
+        if index == len(entries) - 1:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), "end")
+            _text_run(p, "", FANG, BODY_PT)._r.append(char)
+
+
+def _field_begin(p: Any, instruction: str) -> None:
+    for kind in ("begin", "instr", "separate"):
+        run = _text_run(p, "", FANG, BODY_PT)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = instruction
+            run._r.append(instr)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                char.set(qn("w:dirty"), "true")  # Word offers to update the contents on opening
+            run._r.append(char)
+
+
+# ---------------------------------------------------------------- tables and figures
+def _table(doc: Any, table: Table, breaker: Breaker) -> None:
+    widths = breaker.column_widths(table)  # the PDF's, in pt
+    columns = len(widths)
     rows = ([table.header] if table.header else []) + list(table.rows)
     t = doc.add_table(rows=len(rows), cols=columns)
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    tbl_pr = t._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{round(CELL / 2 * 20)}" w:type="dxa"/>'
+                        f'<w:right w:w="{round(CELL / 2 * 20)}" w:type="dxa"/></w:tblCellMar>')
+    tbl_pr.append(margins)
+    for grid_col, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(round(width * 20)))
     for r, values in enumerate(rows):
         header = bool(table.header) and r == 0
         row = t.rows[r]
@@ -265,24 +418,41 @@ def _table(doc: Any, table: Table) -> None:
         height.set(qn("w:val"), str(LINE_PITCH_TWIPS))
         height.set(qn("w:hRule"), "atLeast")
         tr_pr.append(height)
+        tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never split across pages
         if header:
-            tbl_header = OxmlElement("w:tblHeader")
-            tr_pr.append(tbl_header)
+            tr_pr.append(OxmlElement("w:tblHeader"))
         for c in range(columns):
             cell = row.cells[c]
+            cell.width = Pt(widths[c])
             text = values[c] if c < len(values) else ""
             p = cell.paragraphs[0]
             align = "center" if header else ((table.align[c] if c < len(table.align) else "") or "left")
             p.alignment = ALIGN[align]
-            fmt = p.paragraph_format
-            fmt.line_spacing = Twips(LINE_PITCH_TWIPS)
+            p.paragraph_format.keep_with_next = header  # the header row stays with the first row
             _text_run(p, text, HEI if header else FANG, TABLE_PT)
 
 
+def _figure(doc: Any, figure: Figure, breaker: Breaker) -> None:
+    """The photo on whole grid lines (exact line spacing of its lines), its caption under it."""
+    if not figure.data:
+        return
+    lines = breaker.figure(figure)
+    image = lines[0].image
+    assert image is not None
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    fmt.line_spacing = Twips(LINE_PITCH_TWIPS * image.slots)
+    fmt.keep_with_next = True
+    _snap(p, False)
+    p.add_run().add_picture(io.BytesIO(figure.data), width=Pt(image.width), height=Pt(image.height))
+    if figure.caption:
+        _para(doc, (Run(figure.caption),), KAI, BODY_PT, "center", indent=False)
+
+
+# ---------------------------------------------------------------- reproducible package
 def _fixed_properties(doc: Any, laid: Laid) -> None:
     """Core properties from the material, never from the clock (two builds, same bytes)."""
-    from datetime import datetime, timezone
-
     job = laid.job
     props = doc.core_properties
     stamp = (job.date or datetime(2000, 1, 1, tzinfo=timezone.utc)).replace(tzinfo=None)
@@ -297,8 +467,6 @@ def _fixed_properties(doc: Any, laid: Laid) -> None:
 
 def _zip_fixed_times(data: bytes) -> bytes:
     """Rewrite the package with a fixed timestamp on every member and a fixed order."""
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -308,3 +476,6 @@ def _zip_fixed_times(data: bytes) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+__all__ = ["CHAR_SPACE", "render_docx"]

@@ -5,18 +5,25 @@ traps 2 and 3), so lines are broken here, on the 28-cell grid, with 避头尾 (n
 punctuation at a line start, no opening punctuation at a line end, —— and …… never split),
 and every full line gets its own letter-spacing so that it fills the 156 mm block exactly.
 Pages are cut here too: every page but the last holds 22 lines, a blank line never opens or
-closes a page, and a table that runs onto the next page repeats its header row. The HTML
-then only has to put each line in its slot.
+closes a page, and a table that runs onto the next page repeats its header row. A line marked
+``keep`` is never the last of a page: a heading stays with two lines of its text, a table row
+and a figure with its caption stay whole (that page then ends short). The HTML then only has
+to put each line in its slot.
+
+Bold text prints in 黑体 (the office fonts and their stand-ins have no bold face, and WeasyPrint
+makes none), so it is measured in 黑体 too. A long Latin run (a web address) breaks after
+``/ . - _ ? & =`` or, failing those, anywhere, so no line is squeezed.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from civicpress.printing.blocks import Blank, Block, Heading, PageBreak, Paragraph, Run, Table, Title
+from civicpress.printing.blocks import Blank, Block, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
 from civicpress.printing.fonts import FANG, HEI, KAI, XBS, FontBook, Role
 
 PT_PER_MM = 72 / 25.4
@@ -25,13 +32,35 @@ CHARS, LINES = 28, 22
 LINE_PITCH_MM = 10.2272  # 225/22 = 10.22727…, rounded down so that 22 lines fit (PRINT.md trap 1)
 BLOCK_W = BLOCK_W_MM * PT_PER_MM  # 442.2 pt
 CELL = BLOCK_W / CHARS  # 15.793 pt: one character of 3号 on the grid
-BODY_PT, TITLE_PT, COVER_PT, TABLE_PT, PAGE_NO_PT = 16.0, 22.0, 26.0, 14.0, 14.0
+# Tables are set in 3号 on the character grid like the text: a long table in 4号 would outweigh
+# the text and, at another pitch, break the grid the checker and the reader measure.
+BODY_PT, TITLE_PT, COVER_PT, TABLE_PT, PAGE_NO_PT = 16.0, 22.0, 26.0, 16.0, 14.0
 INDENT = 2 * CELL
-TABLE_PAD = 3.0  # pt inside a table cell, left and right
+TABLE_PAD = CELL / 2  # inside a table cell, left and right: text never touches the rules
+FIGURE_MAX_LINES = 12  # a photo takes at most 12 lines (about 123 mm), leaving room for text
+LONG_LATIN = 12  # a Latin run this long (a web address) may break inside
+LATIN_BREAKS = "/.-_?&="
 
 NO_START = set("，。、；：？！”’）》」』】〕〉〗｝］％‰,.;:?!)]}·")
 NO_END = set("“‘（《「『【〔〈〖｛［([{")
-_UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,:/%+\-_]*[A-Za-z0-9%]|.", re.S)
+# Full-width punctuation with half its cell blank (GB/T 15834, 《中文排版需求》 3.1.6): of two
+# side by side the first is set in half a cell (标点挤压); a closing one may hang at a line end.
+CLOSING = set("，。、；：？！”’）》」』】〕〉〗")
+OPENING = set("“‘（《「『【〔〈〖")
+_UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,:/%+\-_?=&#~@]*[A-Za-z0-9%/=]|.", re.S)
+
+
+@dataclass(frozen=True)
+class FigureImage:
+    """A photo in its slots: ``src`` a data: URL, position and size in pt within the first slot."""
+
+    src: str
+    alt: str
+    x: float
+    y: float
+    width: float
+    height: float
+    slots: int
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,12 @@ class Line:
     table: int = 0  # which table a table line belongs to (for the repeated header)
     header: bool = False
     anchor: str = ""
+    keep: bool = False  # never the last line of a page (kept with the next)
+    half: tuple[int, ...] = ()  # characters (index in ``text``) set in half a cell: 标点挤压
+    hang: bool = False  # the last character (closing punctuation) hangs in the right margin
+    link: str = ""  # a 目录 line: the anchor it links to
+    gap: float = 0.0  # a 目录 line: space (pt) before its page number, which ends flush right
+    image: FigureImage | None = None  # kind figure: the photo drawn from this slot down
 
     @property
     def text(self) -> str:
@@ -85,6 +120,10 @@ class Breaker:
     def width(self, role: Role, size: float, text: str, spacing: float) -> float:
         return sum(self.fonts.advance(role, c) * size + spacing for c in text)
 
+    def advance(self, role: Role, char: str, bold: bool) -> float:
+        """Width in em of ``char`` as printed: bold text is set in 黑体."""
+        return self.fonts.advance(HEI if bold else role, char)
+
     def lines(
         self,
         runs: tuple[Run, ...],
@@ -93,6 +132,7 @@ class Breaker:
         *,
         css: str = "body",
         indent_first: float = INDENT,
+        indent_rest: float = 0.0,
         width: float = BLOCK_W,
         justify: bool = True,
         align: str = "left",
@@ -103,22 +143,61 @@ class Breaker:
         units = _units(runs)
         if not units:
             return []
-        widths = [self.width(role, size, "".join(c for c, _ in u), base) for u in units]
-        breaks = _break(units, widths, [width - indent_first, width])
+        room = [width - indent_first, width - indent_rest]
+        units = _split_wide(units, lambda u: self._unit_width(u, role, size, base), room[1])
+        widths = [self._unit_width(u, role, size, base) for u in units]
+        grid = justify and size == BODY_PT  # text on the grid: compressed punctuation, hanging marks
+        breaks = _break(units, widths, room, hang=grid)
         out: list[Line] = []
-        for number, (start, end) in enumerate(breaks):
+        for number, (start, end, hang) in enumerate(breaks):
             chars = [cb for u in units[start:end] for cb in u]
-            indent = indent_first if number == 0 else 0.0
+            inside = chars[:-1] if hang else chars  # a hanging mark is outside the block
+            half = _compressed(inside) if grid else ()
+            indent = indent_first if number == 0 else indent_rest
             spacing = base
             last = number == len(breaks) - 1
-            if justify and not last and len(chars) > 1:
-                natural = sum(self.fonts.advance(role, c) * size for c, _ in chars)
-                spacing = (width - indent - natural) / len(chars)
+            if justify and (not last or hang) and len(inside) > 1:  # a line with a hanging mark is full
+                natural = sum(self.advance(role, c, b) * size for c, b in inside) - len(half) * size / 2
+                spacing = (width - indent - natural) / len(inside)
             out.append(
                 Line("text", role.name, size, _to_runs(chars), round(spacing, 4), round(indent, 3), align, css,
-                     anchor=anchor if number == 0 else "")
+                     anchor=anchor if number == 0 else "", half=half, hang=hang)
             )
         return out
+
+    def _unit_width(self, unit: list[tuple[str, bool]], role: Role, size: float, spacing: float) -> float:
+        return sum(self.advance(role, c, b) * size + spacing for c, b in unit)
+
+    def heading(self, runs: tuple[Run, ...], role: Role, css: str, anchor: str) -> list[Line]:
+        """A heading's lines, rebalanced so that its last line never holds one or two characters
+        alone: the lines are made shorter, a character at a time, until the last one has three."""
+        lines = self.lines(runs, role, css=css, anchor=anchor)
+        shorter = BLOCK_W
+        while len(lines) > 1 and len(lines[-1].text) <= 2 and shorter > BLOCK_W / 2:
+            shorter -= CELL
+            attempt = self.lines(runs, role, css=css, anchor=anchor, width=shorter, justify=False)
+            if len(attempt) == len(lines) and len(attempt[-1].text) > 2:
+                return [replace(line, keep=True) for line in attempt]
+        return [replace(line, keep=True) for line in lines]
+
+    def figure(self, figure: Figure) -> list[Line]:
+        """A photo on whole grid lines, centred, then its caption (楷体, centred), kept together."""
+        ratio = figure.height / figure.width if figure.width else 0.75
+        pitch = LINE_PITCH_MM * PT_PER_MM
+        slots = max(3, min(FIGURE_MAX_LINES, round(BLOCK_W * ratio / pitch)))
+        height = slots * pitch - 2.0  # a hair of white above and below, inside the slots
+        width = height / ratio
+        if width > BLOCK_W:
+            width, height = BLOCK_W, BLOCK_W * ratio
+        y = (slots * pitch - height) / 2
+        src = f"data:{figure.mime};base64,{base64.b64encode(figure.data).decode('ascii')}"
+        image = FigureImage(src, figure.caption, (BLOCK_W - width) / 2, y, width, height, slots)
+        out = [Line("figure", css="figure", image=image, keep=True)]
+        out += [Line("figure", css="figure", keep=True) for _ in range(slots - 1)]
+        caption = self.centred(figure.caption, KAI, BODY_PT, "caption") if figure.caption else []
+        if not caption:
+            out[-1] = replace(out[-1], keep=False)
+        return out + [replace(line, keep=index < len(caption) - 1) for index, line in enumerate(caption)]
 
     def centred(self, text: str, role: Role, size: float, css: str, anchor: str = "") -> list[Line]:
         """A centred title, broken into lines of nearly equal length (排列对称)."""
@@ -133,6 +212,16 @@ class Breaker:
                 return [replace(line, indent=0.0) for line in lines]
         return self.lines(runs, role, size, css=css, indent_first=0.0, justify=False, align="center", anchor=anchor)
 
+    def column_widths(self, table: Table) -> list[float]:
+        """Widths (pt) of a table's columns from their content, filling the block (PDF and Word alike)."""
+        columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
+        natural = [0.0] * columns
+        for row in ([table.header] if table.header else []) + list(table.rows):
+            for index, text in enumerate(row):
+                natural[index] = max(natural[index], self.width(FANG, TABLE_PT, text, CELL - TABLE_PT)
+                                     + 2 * TABLE_PAD + 1)
+        return _column_widths(natural, BLOCK_W)
+
     def table(self, table: Table) -> list[Line]:
         """A ruled table, 4号 仿宋, one slot per cell line; column widths from the content."""
         self._tables += 1
@@ -140,11 +229,7 @@ class Breaker:
         columns = max([len(table.header)] + [len(r) for r in table.rows] or [1])
         rows = [tuple(list(r) + [""] * (columns - len(r))) for r in ([table.header] if table.header else [])]
         body = [tuple(list(r) + [""] * (columns - len(r))) for r in table.rows]
-        natural = [0.0] * columns
-        for row in rows + body:
-            for index, text in enumerate(row):
-                natural[index] = max(natural[index], self.width(FANG, TABLE_PT, text, 0.0) + 2 * TABLE_PAD + 1)
-        widths = _column_widths(natural, BLOCK_W)
+        widths = self.column_widths(table)
         xs = [sum(widths[:i]) for i in range(columns)]
         aligns = list(table.align) + [""] * columns
         out: list[Line] = []
@@ -165,7 +250,9 @@ class Breaker:
                     )
                     for i in range(columns)
                 )
-                out.append(Line("table", "fang", TABLE_PT, css="tr", cells=cells, table=ident, header=header))
+                # a row is never split; the header row stays with the first row under it
+                out.append(Line("table", "fang", TABLE_PT, css="tr", cells=cells, table=ident, header=header,
+                                keep=k < height - 1 or header))
         return out
 
 
@@ -196,13 +283,60 @@ def _units(runs: tuple[Run, ...]) -> list[list[tuple[str, bool]]]:
     text = "".join(c for c, _ in chars)
     units: list[list[tuple[str, bool]]] = []
     for match in _UNIT.finditer(text):
-        units.append(chars[match.start() : match.end()])
+        piece = chars[match.start() : match.end()]
+        if len(piece) >= LONG_LATIN and piece[0][0].isascii():
+            units.extend(_latin_pieces(piece))
+        else:
+            units.append(piece)
     return units
 
 
-def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float]) -> list[tuple[int, int]]:
-    """Line ranges over ``units``; ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
-    breaks: list[tuple[int, int]] = []
+def _latin_pieces(run: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
+    """A long Latin run cut after each of ``/ . - _ ? & =``: a web address breaks where it reads well."""
+    pieces: list[list[tuple[str, bool]]] = [[]]
+    for char in run:
+        pieces[-1].append(char)
+        if char[0] in LATIN_BREAKS:
+            pieces.append([])
+    return [p for p in pieces if p]
+
+
+def _split_wide(units: list[list[tuple[str, bool]]], width: Callable[[list[tuple[str, bool]]], float],
+                room: float) -> list[list[tuple[str, bool]]]:
+    """A Latin piece wider than a line is cut into characters: it breaks anywhere on the grid."""
+    out: list[list[tuple[str, bool]]] = []
+    for unit in units:
+        if len(unit) > 1 and unit[0][0].isascii() and width(unit) > room:
+            out.extend([c] for c in unit)
+        else:
+            out.append(unit)
+    return out
+
+
+def _compressed(chars: list[tuple[str, bool]]) -> tuple[int, ...]:
+    """标点挤压: of two punctuation marks side by side, the first takes half a cell (。” ）， 《“)."""
+    return tuple(
+        i for i in range(len(chars) - 1)
+        if (chars[i][0] in CLOSING and chars[i + 1][0] in CLOSING | OPENING)
+        or (chars[i][0] in OPENING and chars[i + 1][0] in OPENING)
+    )
+
+
+def _hangs(units: list[list[tuple[str, bool]]], start: int, end: int) -> bool:
+    """Whether the closing mark at ``end`` may hang at the end of the line instead of pushing a
+    character down (行末点号悬挂): one mark, not followed by another, after a character that may
+    end a line. The line keeps its 28 characters in the block."""
+    unit = units[end]
+    follows = units[end + 1][0][0] if end + 1 < len(units) else ""
+    return (end > start and len(unit) == 1 and unit[0][0] in CLOSING and follows not in NO_START
+            and units[end - 1][-1][0] not in NO_END)
+
+
+def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float],
+           hang: bool = False) -> list[tuple[int, int, bool]]:
+    """Line ranges over ``units`` (and whether the line's last mark hangs in the margin);
+    ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
+    breaks: list[tuple[int, int, bool]] = []
     start, n = 0, len(units)
     while start < n:
         room = avail[0] if not breaks else avail[1]
@@ -210,11 +344,15 @@ def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list
         while end < n and used + widths[end] <= room + 0.01:
             used += widths[end]
             end += 1
+        hanging = False
         if end == start:  # one unit wider than the line: it goes alone
             end = start + 1
+        elif end < n and hang and _hangs(units, start, end):
+            end, hanging = end + 1, True
         elif end < n:
             end = _avoid_bad_break(units, start, end)
-        breaks.append((start, end))
+            end = _latin_break(units, start, end)
+        breaks.append((start, end, hanging))
         start = end
     return breaks
 
@@ -228,6 +366,22 @@ def _avoid_bad_break(units: list[list[tuple[str, bool]]], start: int, end: int) 
     if units[b][0][0] in NO_START or units[b - 1][-1][0] in NO_END:
         return end  # nothing better within the line
     return b
+
+
+def _latin_break(units: list[list[tuple[str, bool]]], start: int, end: int) -> int:
+    """Inside a web address cut into characters, go back (a few characters at most) to just
+    after ``/ . - _ ?`` so the address breaks where it reads well."""
+    def latin(i: int) -> bool:
+        return len(units[i]) == 1 and units[i][0][0].isascii() and not units[i][0][0].isspace()
+
+    if not (latin(end - 1) and latin(end)):
+        return end
+    for b in range(end, max(start + 1, end - 8), -1):
+        if not latin(b - 1):
+            break
+        if units[b - 1][-1][0] in LATIN_BREAKS:
+            return b
+    return end
 
 
 def _to_runs(chars: list[tuple[str, bool]]) -> tuple[Run, ...]:
@@ -248,26 +402,31 @@ PARAGRAPH_ROLES = {"body": FANG, "kai": KAI, "hei": HEI}
 def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]:
     """The flow of grid lines (and forced page breaks) of a list of blocks."""
     flow: list[Line | PageBreak] = []
+    keep_next = False  # after a heading: its text's first line stays with the second
     for block in blocks:
+        start = len(flow)
         if isinstance(block, PageBreak):
             flow.append(block)
         elif isinstance(block, Blank):
             flow.extend(Line("blank", css="blank") for _ in range(block.lines))
         elif isinstance(block, Title):
-            flow.extend(breaker.centred(block.text, XBS, TITLE_PT, "title", block.anchor))
+            title = breaker.centred(block.text, XBS, TITLE_PT, "title", block.anchor)
             if block.subtitle:
-                flow.extend(breaker.centred(block.subtitle, KAI, BODY_PT, "subtitle"))
+                title += breaker.centred(block.subtitle, KAI, BODY_PT, "subtitle")
             if block.byline:
-                flow.extend(breaker.centred(block.byline, KAI, BODY_PT, "byline"))
-            flow.append(Line("blank", css="blank"))
+                title += breaker.centred(block.byline, KAI, BODY_PT, "byline")
+            flow.extend(replace(line, keep=True) for line in title)
+            flow.append(Line("blank", css="blank", keep=True))
         elif isinstance(block, Heading):
-            role = HEADING_ROLES[block.level]
-            runs = block.runs if block.level != 3 else tuple(Run(r.text, True) for r in block.runs)
-            flow.extend(breaker.lines(runs, role, css=f"h{block.level}", anchor=block.anchor))
+            flow.extend(breaker.heading(block.runs, HEADING_ROLES[block.level], f"h{block.level}", block.anchor))
+        elif isinstance(block, Figure):
+            flow.extend(breaker.figure(block))
         elif isinstance(block, Paragraph):
             role = PARAGRAPH_ROLES.get(block.style, FANG)
             if block.align == "justify":
-                flow.extend(breaker.lines(block.runs, role, css=block.style))
+                left = block.left_cells * CELL
+                flow.extend(breaker.lines(block.runs, role, css=block.style, indent_first=left + INDENT,
+                                          indent_rest=left))
             elif block.align == "center":
                 flow.extend(breaker.centred(block.text, role, BODY_PT, block.style))
             else:
@@ -277,6 +436,10 @@ def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]
                 flow.extend(replace(line, indent=indent) for line in lines)
         elif isinstance(block, Table):
             flow.extend(breaker.table(block))
+            flow.append(Line("blank", css="blank"))  # one line between a table and what follows
+        if keep_next and len(flow) - start > 1 and isinstance(flow[start], Line):
+            flow[start] = replace(flow[start], keep=True)  # type: ignore[arg-type]
+        keep_next = isinstance(block, (Heading, Title))
     return flow
 
 
@@ -284,8 +447,9 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
     """Cut the flow into pages of 22 slots.
 
     A blank line is dropped where it would open a page or leave the bottom slot empty, so
-    every page but the last has text in its first and its 22nd slot. A table continued on a
-    new page repeats its header row.
+    every page but the last has text in its first and its 22nd slot. A page never ends on a
+    line marked ``keep``: the lines kept together go on to the next page (this page ends
+    short). A table continued on a new page repeats its header row.
     """
     pages: list[list[Line]] = []
     current: list[Line] = []
@@ -299,6 +463,12 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
         if current:
             pages.append(current)
         current = []
+
+    def start(carried: list[Line]) -> None:
+        first = carried[0] if carried else None
+        if first is not None and first.kind == "table" and not first.header and first.table in headers:
+            current.extend(headers[first.table])
+        current.extend(carried)
 
     for index, item in enumerate(items):
         if isinstance(item, PageBreak):
@@ -314,12 +484,24 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
             if not current or len(current) + run >= LINES:
                 continue
         if len(current) == LINES:
+            carried = _kept_tail(current)
+            del current[len(current) - len(carried):]
             close()
-        if (not current and item.kind == "table" and not item.header and item.table in headers
-                and index > 0 and isinstance(items[index - 1], Line)
-                and items[index - 1].table == item.table):  # type: ignore[union-attr]
-            current.extend(headers[item.table])
+            start(carried)
+        if not current and item.kind == "table" and index > 0 and isinstance(items[index - 1], Line) \
+                and items[index - 1].table == item.table:  # type: ignore[union-attr]
+            start([item])
+            continue
         current.append(item)
     close()
     return [Page(first_number + i, tuple(lines)) for i, lines in enumerate(pages)]
 
+
+def _kept_tail(page: list[Line]) -> list[Line]:
+    """The lines at the end of a full page that must go on with the next line (``keep``);
+    none when they would leave fewer than four lines (a group that long is cut, not moved)."""
+    end = len(page)
+    while end > 0 and page[end - 1].keep:
+        end -= 1
+    tail = page[end:]
+    return tail if end > 0 and len(tail) <= LINES - 4 else []

@@ -23,26 +23,30 @@ with the same data expressions as the website, in the same sandbox.
 from __future__ import annotations
 
 import difflib
+import io
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from civicpress.content import VISIBILITY, MaterialSource, parse_date, utc_offset
 from civicpress.editions import Edition
-from civicpress.errors import Findings, Location
+from civicpress.errors import Findings, Location, SiteError
 from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.fields import FieldTable, Parse, as_text, choice, switch
 from civicpress.model import Site
 from civicpress.printing.blocks import (
     Blank,
     Block,
+    Figure,
     Heading,
     MarkdownReader,
     PageBreak,
     Paragraph,
+    Read,
     Run,
     Table,
     Title,
@@ -106,10 +110,15 @@ class PrintJob:
 
 
 def load_jobs(
-    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings
+    materials: Sequence[MaterialSource], site: Site, edition: Edition, findings: Findings,
+    site_dir: Path | None = None,
 ) -> tuple[PrintJob, ...]:
-    """Every material of this edition and the booklet, checked; problems go to ``findings``."""
-    reader = MarkdownReader()
+    """Every material of this edition and the booklet, checked; problems go to ``findings``.
+
+    ``site_dir`` is where photos are read from (relative to the material's file, never outside
+    the site folder); without it a photo is an error.
+    """
+    reader = PrintReader(MarkdownReader(), site_dir, findings)
     jobs: list[PrintJob] = []
     for source in materials:
         job = _material(source, site, edition, reader, findings)
@@ -147,8 +156,92 @@ class Material:
     qr: str = ""
 
 
+PRINT_MAX_PX = 1843  # 156 mm at 300 dpi: a photo wider than that prints no sharper
+
+
+@dataclass
+class PrintReader:
+    """Markdown → blocks for one build: photos read and cleaned, what cannot be printed reported."""
+
+    markdown: MarkdownReader
+    site_dir: Path | None
+    findings: Findings
+
+    def read(self, text: str, location: Location, first_line: int) -> Read:
+        """The blocks of ``text`` (written at ``location`` from ``first_line``), figures filled in."""
+        read = self.markdown.read(text)
+        for item in read.unsupported:
+            self.findings.error(
+                "print-unsupported", f"打印材料不支持{item.what}：{item.snippet[:40]}",
+                _line_of(location, text, first_line, item.snippet),
+                "打印版只能排文字、标题、列表、表格、图片和脚注；请删去这段代码，或改写成文字。")
+        blocks = [self._figure(b, location, text, first_line) if isinstance(b, Figure) else b for b in read.blocks]
+        return Read(blocks, read.notes, read.unsupported)
+
+    def data_source(self, name: str, printed: str) -> Source:
+        """Where the rows of ``content/_data/<name>.yaml`` are written: the file as it is, so a
+        character is found on its own line (``printed``, the rows, when the file cannot be read)."""
+        for suffix in (".yaml", ".yml", ".json"):
+            rel = f"content/_data/{name}{suffix}"
+            path = self.site_dir / rel if self.site_dir is not None else None
+            if path is not None and path.is_file():
+                try:
+                    return Source(Location(rel), path.read_text(encoding="utf-8-sig"))
+                except (OSError, UnicodeDecodeError):
+                    break
+        return Source(Location(f"content/_data/{name}.yaml"), printed)
+
+    def _figure(self, figure: Figure, location: Location, text: str, first_line: int) -> Figure:
+        where = _line_of(location, text, first_line, figure.src)
+        folder = posixpath.dirname(location.path)
+        rel = posixpath.normpath(posixpath.join(folder, figure.src.split("#")[0].split("?")[0]))
+        hint = f"图片路径相对于材料文件所在的文件夹（{folder}/），如 images/照片.jpg；图片要放在网站文件夹里。"
+        if self.site_dir is None or rel.startswith("../") or re.match(r"^[a-z]+:", figure.src):
+            self.findings.error("print-image-missing", f"打印材料中的图片 {figure.src} 不在网站文件夹里", where, hint)
+            return figure
+        path = self.site_dir / rel
+        if not path.is_file():
+            self.findings.error("print-image-missing", f"找不到打印材料中的图片 {figure.src}（{rel}）", where, hint)
+            return figure
+        if not figure.caption:
+            self.findings.error("print-image-caption", f"图片 {figure.src} 没有图注", where,
+                                "在方括号里写上图注，如：![社区网格员走访独居老人](images/照片.jpg)")
+        try:
+            return _cleaned(figure, path.read_bytes(), rel)
+        except SiteError as error:
+            for finding in error.findings:
+                self.findings.add(replace(finding, location=where))
+            return figure
+
+
+def _cleaned(figure: Figure, data: bytes, rel: str) -> Figure:
+    """The photo without its metadata (the print HTML is published), no wider than print needs."""
+    from PIL import Image
+
+    from civicpress.images import publish_image
+
+    _info, files = publish_image(rel, data, rel, widths=())
+    clean = files[0].data
+    with Image.open(io.BytesIO(clean)) as image:
+        width, height = image.size
+        kind = image.format or "JPEG"
+        if width > PRINT_MAX_PX:
+            small = image.convert("RGB").resize((PRINT_MAX_PX, round(height * PRINT_MAX_PX / width)),
+                                                Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            small.save(out, "JPEG", quality=85, optimize=True)
+            clean, kind, (width, height) = out.getvalue(), "JPEG", small.size
+    mime = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}.get(kind, "image/jpeg")
+    return replace(figure, data=clean, width=width, height=height, mime=mime)
+
+
+def _line_of(location: Location, text: str, first_line: int, snippet: str) -> Location:
+    index = text.find(snippet)
+    return location.at(first_line + text.count("\n", 0, index)) if index >= 0 else location.at(first_line)
+
+
 def _material(
-    source: MaterialSource, site: Site, edition: Edition, reader: MarkdownReader, findings: Findings
+    source: MaterialSource, site: Site, edition: Edition, reader: PrintReader, findings: Findings
 ) -> PrintJob | None:
     material = read_material(source, site, edition, findings)
     return None if material is None else _material_job(material, site, edition, reader)
@@ -201,7 +294,7 @@ def read_material(source: MaterialSource, site: Site, edition: Edition, findings
     )
 
 
-def _material_job(material: Material, site: Site, edition: Edition, reader: MarkdownReader) -> PrintJob:
+def _material_job(material: Material, site: Site, edition: Edition, reader: PrintReader) -> PrintJob:
     """The material laid out as blocks: marking, title, its parts, the date."""
     location = material.location
     written = {"title": material.title, "subtitle": material.subtitle,
@@ -213,12 +306,20 @@ def _material_job(material: Material, site: Site, edition: Edition, reader: Mark
     if material.marking:
         blocks += [Paragraph((Run(material.marking),), style="hei", align="left"), Blank()]
     blocks.append(Title(material.title, material.subtitle, material.organization, anchor="t1"))
+    notes: list[Paragraph] = []
     for part in material.parts:
         if part.kind == "body":
-            blocks.extend(reader.blocks(material.body))
+            read = reader.read(material.body, location, material.body_line)
+            blocks.extend(read.blocks)
+            notes.extend(read.notes)
         else:
             blocks.append(Heading(1, (Run(part.title),)))
             blocks.extend(_part_blocks(part, site, edition, reader, sources))
+    # Footnotes print as 注 at the end of the text, not at the foot of their page: the pages
+    # are cut on the 22-line grid here and by Word's own layout in the .docx, so notes at the
+    # foot would land on different pages in the two files; at the end they agree, as offices
+    # write them (注：①……).
+    blocks += notes
     blocks += [Blank(), Paragraph((Run(cn_date(material.date)),), align="right", right_cells=4)]
     return PrintJob(
         name=material.name,
@@ -249,12 +350,12 @@ class Booklet:
     date: datetime | None = None
     subtitle: str = ""
     marking: str = ""
-    new_page: bool = False  # each material and part starts on a new page
+    new_page: bool = True  # each material and part starts on a new page
     qr: str = ""
 
 
 def _booklet(
-    site: Site, edition: Edition, jobs: list[PrintJob], reader: MarkdownReader, findings: Findings
+    site: Site, edition: Edition, jobs: list[PrintJob], reader: PrintReader, findings: Findings
 ) -> PrintJob | None:
     booklet = read_booklet(site, edition, jobs, findings)
     return None if booklet is None else _booklet_job(booklet, site, edition, reader)
@@ -299,18 +400,18 @@ def read_booklet(site: Site, edition: Edition, jobs: list[PrintJob], findings: F
         date=date,
         subtitle=values.get("subtitle", ""),
         marking=values.get("marking", ""),
-        new_page=values.get("new_page") is True,
+        new_page=values.get("new_page") is not False,
         qr=qr,
     )
 
 
-def _booklet_job(booklet: Booklet, site: Site, edition: Edition, reader: MarkdownReader) -> PrintJob:
+def _booklet_job(booklet: Booklet, site: Site, edition: Edition, reader: PrintReader) -> PrintJob:
     """Cover, 目录, the chosen materials, then the parts (honours, key figures …), each a 目录 entry."""
     blocks: list[Block] = []
     sources: list[Source] = []
     number = 0
-    # Parts follow each other with two blank lines, so every page but the last keeps its 22
-    # lines; ``new_page: true`` starts each on a new page (the page before it ends short).
+    # Each material and part starts on a new page, as offices hand them out (the page before
+    # ends short); ``new_page: false`` runs them on with two blank lines between.
     separator: Block = PageBreak() if booklet.new_page else Blank(2)
     for job in booklet.materials:
         number += 1
@@ -430,7 +531,7 @@ def _stat_rows(
     return tuple(rows)
 
 
-def _part_blocks(part: Part, site: Site, edition: Edition, reader: MarkdownReader,
+def _part_blocks(part: Part, site: Site, edition: Edition, reader: PrintReader,
                  sources: list[Source]) -> list[Block]:
     data = site.data
     if part.kind == "honours":
@@ -439,20 +540,21 @@ def _part_blocks(part: Part, site: Site, edition: Edition, reader: MarkdownReade
             (str(h.get("title", "")), str(h.get("level", "")), str(h.get("year", "")), str(h.get("issuer", "")))
             for h in honors if isinstance(h, Mapping)
         )
-        sources.append(Source(Location("content/_data/honors.yaml"), "\n".join("".join(r) for r in rows)))
+        sources.append(reader.data_source("honors", "\n".join("".join(r) for r in rows)))
         return [Table(("荣誉称号", "级别", "年份", "授予单位"), rows, ("left", "center", "center", "left"))]
     if part.kind == "timeline":
         entries = data.get("timeline", ())
         events = tuple((_cn_partial_date(str(e.get("date", ""))), str(e.get("title", "")))
                        for e in entries if isinstance(e, Mapping))
-        sources.append(Source(Location("content/_data/timeline.yaml"), "\n".join("".join(r) for r in events)))
+        sources.append(reader.data_source("timeline", "\n".join("".join(r) for r in events)))
         return [Table(("时间", "事项"), events, ("left", "left"))]
     if part.kind == "stats":
         return [Table(("项目", "数据"), part.rows, ("left", "right"))]
     if part.kind == "article":
         page = site.by_rel[part.article]
         sources.append(Source(Location(page.source), page.body, page.body_line))
-        blocks = reader.blocks(page.body)
+        read = reader.read(page.body, Location(page.source), page.body_line)
+        blocks = read.blocks + list(read.notes)
         return [Heading(min(4, b.level + 1), b.runs) if isinstance(b, Heading) else b for b in blocks]
     return []
 

@@ -16,6 +16,24 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# What only WeasyPrint reads (kept out of the print HTML, whose CSS the HTML validator checks
+# against CSS 3 + SVG; user styles, so they need !important to win over print.css):
+# - no kerning: line widths were measured in Python from plain advances;
+# - page numbers: each page names its own (.pno), so the cover, the 目录 and the blank back
+#   of the cover carry none and the text starts at "— 1 —" on a right-hand page;
+# - bookmarks: every material and part (level 1) and its 一、 headings (level 2).
+PDF_ONLY_CSS = """
+* { font-kerning: none; font-feature-settings: 'kern' 0; }
+@page { @bottom-right { content: "— " string(pno) " —" !important; } }
+@page :left { @bottom-right { content: none !important; } @bottom-left { content: "— " string(pno) " —" !important; } }
+@page front { @bottom-right { content: none !important; } @bottom-left { content: none !important; } }
+.front { page: front !important; }
+.pno { string-set: pno attr(data-n) !important; }
+[data-bookmark] { bookmark-label: attr(data-bookmark) !important; }
+[data-bookmark-level="1"] { bookmark-level: 1 !important; }
+[data-bookmark-level="2"] { bookmark-level: 2 !important; }
+"""
+
 
 @functools.lru_cache(maxsize=1)
 def weasyprint_problem() -> str:
@@ -46,11 +64,7 @@ class PdfRenderer:
             logging.getLogger(name).setLevel(logging.ERROR)
         self._weasyprint: Any = weasyprint
         self._fonts: Any = FontConfiguration()
-        # Line widths were measured in Python from plain advances: no kerning may move a glyph.
-        # (Kept out of the print HTML, whose CSS the HTML validator checks against CSS 3 + SVG.)
-        self._no_kerning: Any = weasyprint.CSS(
-            string="* { font-kerning: none; font-feature-settings: 'kern' 0; }", font_config=self._fonts
-        )
+        self._no_kerning: Any = weasyprint.CSS(string=PDF_ONLY_CSS, font_config=self._fonts)
 
     def render(self, html: str, title: str, author: str, date: datetime | None) -> bytes:
         """The PDF of ``html``; metadata comes from the arguments, never from the clock."""
