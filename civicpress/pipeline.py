@@ -172,7 +172,7 @@ def output_files(
     """
     renderer = renderer or Renderer(site_dir)
     findings.extend(renderer.check_site_templates())
-    images = yield from write_static(site, site_dir, findings, image_cache)
+    images = yield from write_static(site, site_dir, findings, image_cache, wanted)
     tools = Tools(renderer, MarkdownRenderer(allow_html=site.config.allow_html), images, finish, markdown_cache)
     yield from write_pages(site, tools, findings, workers, wanted=wanted, problems_with_files=True)
     yield from write_search(site, tools.renderer, search)

@@ -207,3 +207,29 @@ def test_check_reads_the_cache_and_writes_nothing(tmp_path: Path, encodes: Calla
     encodes()
     check(options)
     assert encodes() == 0
+
+
+def test_an_incremental_build_does_not_even_read_unchanged_photos(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = photo_site(tmp_path)
+    build_site(site)
+    published = {p.name: p.read_bytes() for p in (tmp_path / "output/events/images").iterdir()}
+    read: list[str] = []
+    real = ImageCache.publish_file
+
+    def counted(self: ImageCache, path: str, *args: Any) -> Any:
+        read.append(path)
+        return real(self, path, *args)
+
+    monkeypatch.setattr(ImageCache, "publish_file", counted)
+    (site / "content/events/b.md").write_text(article("扭秧歌", body="改了一句。"), encoding="utf-8")
+    build_site(site)
+    assert read == []
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output/events/images").iterdir()} == published
+    page = (tmp_path / "output/events/2022/a/index.html").read_text(encoding="utf-8")
+    assert 'srcset="../../images/a-480w.jpg 480w' in page  # the sizes still known, from the cache
+
+    (site / "content/events/images/a.jpg").write_bytes(camera_jpeg((3200, 2400), seed=70))  # a photo replaced
+    build_site(site)
+    assert read == ["events/images/IMG_0002.jpg", "events/images/a.jpg"]  # a new site key: all published again
+    assert (tmp_path / "output/events/images/a-960w.jpg").read_bytes() != published["a-960w.jpg"]
