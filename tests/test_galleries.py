@@ -17,7 +17,8 @@ from sitemaker import NOW, article, build_site, make_site
 from civicpress.cli import main
 from civicpress.errors import BuildFailed
 from civicpress.markup import MarkdownRenderer
-from civicpress.pipeline import BuildOptions, BuildSession
+from civicpress.options import BuildOptions
+from civicpress.rebuild.session import BuildSession
 
 
 def jpeg(colour: str = "red", size: tuple[int, int] = (800, 600)) -> bytes:

@@ -17,7 +17,8 @@ from sitemaker import NOW, article, build_site, make_site
 from civicpress import images
 from civicpress.image_cache import ImageCache
 from civicpress.images import MAX_WIDTH
-from civicpress.pipeline import BuildOptions, BuildSession
+from civicpress.options import BuildOptions
+from civicpress.rebuild.session import BuildSession
 
 
 def camera_jpeg(size: tuple[int, int] = (3000, 2000), seed: int = 40) -> bytes:

@@ -10,7 +10,7 @@ an image published by an earlier build is taken from the cache (``image_cache``)
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from civicpress.images import (
 from civicpress.model import OutputFile, Site
 from civicpress.sitefolder import CACHE_DIR, CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
+from civicpress.writers.protocol import BuildInputs, Made
 
 SITE_STATIC = STATIC_DIR
 IMAGE_CACHE = f"{CACHE_DIR}/images"
@@ -50,14 +51,8 @@ def write_static(
     only read (``check`` writes no file).
     """
     cache = cache or ImageCache(site_dir / IMAGE_CACHE, write=False)
-    files: dict[str, Path] = {}
-    for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
-        for rel in _files(root):
-            files[rel] = root / rel
-    content: set[str] = set()
-    for rel in site.assets:
-        files[site.assets[rel].lstrip("/")] = site_dir / CONTENT_DIR / rel
-        content.add(site.assets[rel].lstrip("/"))
+    files = _sources(site, site_dir)
+    content = {url.lstrip("/") for url in site.assets.values()}
     images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
         if not (is_image(rel) or is_refused(rel) or is_svg(rel) or is_svgz(rel)):
@@ -86,6 +81,17 @@ def write_static(
         yield from outputs
     cache.save()
     return images
+
+
+def _sources(site: Site, site_dir: Path) -> dict[str, Path]:
+    """Output path -> the file it is published from: the theme's, the site's static/, content assets."""
+    files: dict[str, Path] = {}
+    for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
+        for rel in _files(root):
+            files[rel] = root / rel
+    for rel, url in site.assets.items():
+        files[url.lstrip("/")] = site_dir / CONTENT_DIR / rel
+    return files
 
 
 def _checked(
@@ -125,3 +131,20 @@ def _files(root: Path) -> list[str]:
                 continue
             found.append(path.relative_to(root).as_posix())
     return sorted(found)
+
+
+class StaticWriter:
+    """Static files and content assets; runs first, for the pages need the images' sizes (``Made``).
+
+    Only its images are tracked (``reads=()``, ``wanted`` obeyed): the other files are cheap to copy.
+    """
+
+    name = "static"
+    tracks = False
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return len(_sources(inputs.site, inputs.site_dir))
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings, inputs.image_cache,
+                                                    inputs.wanted)))
