@@ -234,3 +234,12 @@ def test_an_incremental_build_does_not_even_read_unchanged_photos(tmp_path: Path
     build_site(site)
     assert read == ["events/images/IMG_0002.jpg", "events/images/a.jpg"]  # a new site key: all published again
     assert (tmp_path / "output/events/images/a-960w.jpg").read_bytes() != published["a-960w.jpg"]
+
+
+def test_a_heic_in_static_is_refused_not_published_under_its_name(tmp_path: Path) -> None:
+    from civicpress.errors import BuildFailed
+
+    site = make_site(tmp_path, {"content/events/a.md": article("扭秧歌"), "static/logo.heic": phone_heic((300, 200))})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site)
+    assert ("image-format", "static/logo.heic") in {(f.code, f.location.path) for f in caught.value.findings}

@@ -29,6 +29,7 @@ from civicpress.images import (
     svgz_refused,
 )
 from civicpress.model import OutputFile, Site
+from civicpress.photo_formats import is_converted
 from civicpress.sitefolder import CACHE_DIR, CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
 from civicpress.writers.protocol import BuildInputs, Made
@@ -100,7 +101,7 @@ def _checked(
     """An image or drawing as published (raster images cleaned); raises SiteError when it may not be."""
     if is_svgz(rel):
         raise SiteError(svgz_refused(source))
-    if is_refused(rel):
+    if is_refused(rel) or is_converted(rel):  # a HEIC of static/: content photos alone are renamed .jpg
         raise SiteError(refused(source))
     if is_svg(rel):  # published as it is, so one that could run code or fetch anything is refused
         data = file.read_bytes()
