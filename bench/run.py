@@ -367,11 +367,12 @@ def photo_results(args: argparse.Namespace, outs: Path) -> tuple[list[Result], d
     pairs = [
         (f"event site, {PHOTOS} photos ({photo_megabytes(event):.0f} MB)", event,
          "event site, no photos", make_event_site(args.work, photos=False)),
-        (f"corpus {args.pages:,} pages, with images",
-         make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", True),
-         f"corpus {args.pages:,} pages, --no-images",
-         make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", False)),
     ]
+    if "corpus" in args.photo_sites:
+        pairs.append((f"corpus {args.pages:,} pages, with images",
+                      make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", True),
+                      f"corpus {args.pages:,} pages, --no-images",
+                      make_corpus(args.corpus_tool, args.pages, args.work, "civicpress", False)))
     results: list[Result] = []
     baseline: dict[str, Result] = {}
     for label, site, base_label, base_site in pairs:
@@ -454,6 +455,8 @@ def main() -> int:
     parser.add_argument("--cases", type=case_list, default=list(DEFAULT_CASES),
                         help=f"comma-separated, among {','.join(CASES)} (default: all but photos)")
     parser.add_argument("--edits", type=int, default=10, help="saves timed by the serve case (default 10)")
+    parser.add_argument("--photo-sites", default="event,corpus",
+                        help="the photos case's sites: event (12 camera photos), corpus (with images); default both")
     parser.add_argument("--corpus-only", action="store_true", help="generate (and keep) the corpora, then stop")
     parser.add_argument("--corpus-tool", type=Path, default=DEFAULT_TOOL)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "civicpress-bench",

@@ -95,6 +95,25 @@ class ImageCache:
             self._store(entry, info, files)
         return info, files
 
+    def info_file(
+        self, path: str, file: Path, source: str, widths: tuple[int, ...], max_width: int | None
+    ) -> ImageInfo | None:
+        """What the pages need of the image of ``file`` (its size, its copies), from the header of its
+        entry alone, when the file is unchanged since it was published; else None.
+
+        An incremental build that keeps the published files needs no more: the bytes are not read.
+        """
+        stat = file.stat()
+        known = self._stamps.get(source)
+        if not self.read or known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
+            return None
+        header = self._header(self._entry(known[2], widths, max_width))
+        if header is None:
+            return None
+        self._seen[source] = known
+        width, height, variants, _ = header
+        return _info(path, width, height, variants)
+
     def save(self) -> None:
         """Write the index of the source files seen by this build (those no longer there are forgotten)."""
         if not self.write or not self._seen or self._seen == self._stamps:
@@ -115,26 +134,41 @@ class ImageCache:
         key = hashlib.blake2b(settings.encode(), digest_size=16).hexdigest()
         return self.folder / key[:2] / f"{key[2:]}.img"
 
-    def _load(self, entry: Path, path: str) -> tuple[ImageInfo, list[OutputFile]] | None:
-        """The published image kept in ``entry``, named for ``path``; None when there is none (or it is damaged)."""
+    def _header(self, entry: Path) -> tuple[int, int, list[tuple[int, int]], list[int]] | None:
+        """(width, height, the copies' (width, height), the files' sizes) of ``entry``; None when it is not whole."""
         try:
-            raw = entry.read_bytes()
-            end = raw.index(b"\n")
-            header = json.loads(raw[:end])
+            with open(entry, "rb") as kept:
+                line = kept.readline()
+                total = os.fstat(kept.fileno()).st_size
+            header = json.loads(line)
             sizes = [int(n) for n in header["sizes"]]
             variants = [(int(w), int(h)) for w, h in header["variants"]]
             width, height = int(header["width"]), int(header["height"])
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        if len(sizes) != len(variants) + 1 or end + 1 + sum(sizes) != len(raw):
+        if not line.endswith(b"\n") or len(sizes) != len(variants) + 1 or len(line) + sum(sizes) != total:
             return None
-        names = [path, *(variant_path(path, w) for w, _ in variants)]
-        files, at = [], end + 1
-        for name, size in zip(names, sizes, strict=True):
+        return width, height, variants, sizes
+
+    def _load(self, entry: Path, path: str) -> tuple[ImageInfo, list[OutputFile]] | None:
+        """The published image kept in ``entry``, named for ``path``; None when there is none (or it is damaged)."""
+        header = self._header(entry)
+        if header is None:
+            return None
+        try:
+            raw = entry.read_bytes()
+        except OSError:
+            return None
+        width, height, variants, sizes = header
+        at = total = len(raw) - sum(sizes)
+        if total <= 0:
+            return None
+        info = _info(path, width, height, variants)
+        files = []
+        for name, size in zip([path, *(v.path for v in info.variants)], sizes, strict=True):
             files.append(OutputFile(name, raw[at : at + size]))
             at += size
-        kept = tuple(Variant(name, w, h) for name, (w, h) in zip(names[1:], variants, strict=True))
-        return ImageInfo(path, width, height, kept), files
+        return info, files
 
     def _store(self, entry: Path, info: ImageInfo, files: list[OutputFile]) -> None:
         header = {
@@ -144,6 +178,11 @@ class ImageCache:
             "sizes": [len(f.data) for f in files],
         }
         _write_atomically(entry, json.dumps(header).encode() + b"\n" + b"".join(f.data for f in files))
+
+
+def _info(path: str, width: int, height: int, variants: list[tuple[int, int]]) -> ImageInfo:
+    """The image published at ``path``: its copies are named after it (``variant_path``)."""
+    return ImageInfo(path, width, height, tuple(Variant(variant_path(path, w), w, h) for w, h in variants))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ from sitemaker import NOW, article, build_site, make_site
 from civicpress.cli import main
 from civicpress.errors import BuildFailed
 from civicpress.markup import MarkdownRenderer
-from civicpress.pipeline import BuildOptions
+from civicpress.options import BuildOptions
 from civicpress.rebuild.session import BuildSession
 
 

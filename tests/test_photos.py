@@ -17,7 +17,7 @@ from sitemaker import NOW, article, build_site, make_site
 from civicpress import images
 from civicpress.image_cache import ImageCache
 from civicpress.images import MAX_WIDTH
-from civicpress.pipeline import BuildOptions
+from civicpress.options import BuildOptions
 from civicpress.rebuild.session import BuildSession
 
 
@@ -208,3 +208,38 @@ def test_check_reads_the_cache_and_writes_nothing(tmp_path: Path, encodes: Calla
     encodes()
     check(options)
     assert encodes() == 0
+
+
+def test_an_incremental_build_does_not_even_read_unchanged_photos(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = photo_site(tmp_path)
+    build_site(site)
+    published = {p.name: p.read_bytes() for p in (tmp_path / "output/events/images").iterdir()}
+    read: list[str] = []
+    real = ImageCache.publish_file
+
+    def counted(self: ImageCache, path: str, *args: Any) -> Any:
+        read.append(path)
+        return real(self, path, *args)
+
+    monkeypatch.setattr(ImageCache, "publish_file", counted)
+    (site / "content/events/b.md").write_text(article("扭秧歌", body="改了一句。"), encoding="utf-8")
+    build_site(site)
+    assert read == []
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output/events/images").iterdir()} == published
+    page = (tmp_path / "output/events/2022/a/index.html").read_text(encoding="utf-8")
+    assert 'srcset="../../images/a-480w.jpg 480w' in page  # the sizes still known, from the cache
+
+    (site / "content/events/images/a.jpg").write_bytes(camera_jpeg((3200, 2400), seed=70))  # a photo replaced
+    build_site(site)
+    assert read == ["events/images/IMG_0002.jpg", "events/images/a.jpg"]  # a new site key: all published again
+    assert (tmp_path / "output/events/images/a-960w.jpg").read_bytes() != published["a-960w.jpg"]
+
+
+def test_a_heic_in_static_is_refused_not_published_under_its_name(tmp_path: Path) -> None:
+    from civicpress.errors import BuildFailed
+
+    site = make_site(tmp_path, {"content/events/a.md": article("扭秧歌"), "static/logo.heic": phone_heic((300, 200))})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site)
+    assert ("image-format", "static/logo.heic") in {(f.code, f.location.path) for f in caught.value.findings}

@@ -53,7 +53,7 @@ class BuildInputs:
     finish: Callable[[OutputFile], OutputFile] | None = None
     markdown_cache: MarkdownCache | None = None  # rendered Markdown of earlier builds, by content hash
     edition: str = PUBLIC
-    image_cache: ImageCache | None = None  # published images of earlier builds (None: only read, as check does)
+    image_cache: ImageCache | None = None  # published images of earlier builds; None: read, never written
 
     def wants(self, path: str) -> bool:
         return self.wanted is None or self.wanted(path)

@@ -10,7 +10,8 @@ an image published by an earlier build is taken from the cache (``image_cache``)
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from civicpress.errors import Findings, SiteError
@@ -28,6 +29,7 @@ from civicpress.images import (
     svgz_refused,
 )
 from civicpress.model import OutputFile, Site
+from civicpress.photo_formats import is_converted
 from civicpress.sitefolder import CACHE_DIR, CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
 from civicpress.writers.protocol import BuildInputs, Made
@@ -37,11 +39,15 @@ IMAGE_CACHE = f"{CACHE_DIR}/images"
 
 
 def write_static(
-    site: Site, site_dir: Path, findings: Findings | None = None, cache: ImageCache | None = None
+    site: Site, site_dir: Path, findings: Findings | None = None, cache: ImageCache | None = None,
+    wanted: Callable[[str], bool] | None = None,
 ) -> Generator[OutputFile, None, dict[str, ImageInfo]]:
     """Every static file and content asset; returns the published images by output path.
 
-    An image that cannot be published is an error in ``findings`` (raised without them).
+    An image that cannot be published is an error in ``findings`` (raised without them). A
+    published image depends on nothing but the site's files and code (``reads=()``): with
+    ``wanted`` (an incremental build), an image whose files the last build made from the same
+    inputs is not even read; only its size and copies are taken from the cache, for the pages.
     ``cache``: where published images are kept; by default the site's ``.civicpress-cache/images/``,
     only read (``check`` writes no file).
     """
@@ -53,8 +59,18 @@ def write_static(
         if not (is_image(rel) or is_refused(rel) or is_svg(rel) or is_svgz(rel)):
             yield OutputFile(rel, files[rel].read_bytes())
             continue
+        source = _source(files[rel], site_dir, rel)
+        widths, max_width = (WIDTHS, MAX_WIDTH) if rel in content else ((), None)
+        todo: set[str] | None = None  # the files of the image to make again; None: all of them
+        if wanted is not None and is_image(rel):
+            kept = cache.info_file(rel, files[rel], source, widths, max_width)
+            if kept is not None:
+                todo = {path for path in (kept.path, *(v.path for v in kept.variants)) if wanted(path)}
+                if not todo:  # the last build's files stay: only their sizes are needed
+                    images[rel] = kept
+                    continue
         try:
-            info, outputs = _checked(rel, files[rel], _source(files[rel], site_dir, rel), rel in content, cache)
+            info, outputs = _checked(rel, files[rel], source, cache, widths, max_width)
         except SiteError as exc:
             if findings is None:
                 raise
@@ -62,6 +78,7 @@ def write_static(
             continue
         if info is not None:
             images[rel] = info
+            outputs = [replace(f, reads=()) for f in outputs if todo is None or f.path in todo]
         yield from outputs
     cache.save()
     return images
@@ -79,12 +96,12 @@ def _sources(site: Site, site_dir: Path) -> dict[str, Path]:
 
 
 def _checked(
-    rel: str, file: Path, source: str, in_content: bool, cache: ImageCache
+    rel: str, file: Path, source: str, cache: ImageCache, widths: tuple[int, ...], max_width: int | None
 ) -> tuple[ImageInfo | None, list[OutputFile]]:
     """An image or drawing as published (raster images cleaned); raises SiteError when it may not be."""
     if is_svgz(rel):
         raise SiteError(svgz_refused(source))
-    if is_refused(rel):
+    if is_refused(rel) or is_converted(rel):  # a HEIC of static/: content photos alone are renamed .jpg
         raise SiteError(refused(source))
     if is_svg(rel):  # published as it is, so one that could run code or fetch anything is refused
         data = file.read_bytes()
@@ -92,9 +109,7 @@ def _checked(
         if problems:
             raise SiteError(*problems)
         return None, [OutputFile(rel, data)]
-    if in_content:
-        return cache.publish_file(rel, file, source, WIDTHS, MAX_WIDTH)
-    return cache.publish_file(rel, file, source, (), None)
+    return cache.publish_file(rel, file, source, widths, max_width)
 
 
 def _source(path: Path, site_dir: Path, rel: str) -> str:
@@ -120,7 +135,10 @@ def _files(root: Path) -> list[str]:
 
 
 class StaticWriter:
-    """Static files and content assets; runs first, for the pages need the images' sizes (``Made``)."""
+    """Static files and content assets; runs first, for the pages need the images' sizes (``Made``).
+
+    Only its images are tracked (``reads=()``, ``wanted`` obeyed): the other files are cheap to copy.
+    """
 
     name = "static"
     tracks = False
@@ -129,4 +147,5 @@ class StaticWriter:
         return len(_sources(inputs.site, inputs.site_dir))
 
     def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
-        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings, inputs.image_cache)))
+        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings, inputs.image_cache,
+                                                    inputs.wanted)))
