@@ -219,7 +219,7 @@ def texts(node: Element | None) -> str:
 def test_home_shows_figures_events_honours_and_achievements(sample: Path) -> None:
     tree = parse(sample / "index.html")
     figures = [texts(li) for li in tree.iterfind(".//ul[@class='figures']/li")]
-    assert figures[0] == "491人党员"
+    assert figures[0] == "491人党员总数"
     assert len(figures) == 6
     headings = [texts(h) for h in tree.iter("h2")]
     assert headings[:1] == ["社区概况"] and {"活动纪实", "社区动态", "荣誉墙", "工作成效"} <= set(headings)
@@ -285,6 +285,8 @@ members_by_branch:
 reemployment_by_year:
   - {year: 2021, placed: 131}
   - {year: 2022, placed: 98}
+labels:
+  members_by_branch.members: {label: 党员人数, unit: 人}
 """
 STATS_PAGE = {"data": "stats", "url": "/stats/", "template": "stats.html", "title": "数据统计"}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
+import yaml
 from sitemaker import article, build_site, make_site
 
 from civicpress.config import load_config
@@ -30,7 +31,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> Path:
 
 
 def html_pages(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith(("print/", "pagefind/")))
+    found = out.rglob("*.html")
+    return sorted(p for p in found if not p.relative_to(out).as_posix().startswith(("print/", "pagefind/")))
 
 
 def parse(path: Path) -> html5lib.treebuilders.etree.Element:  # type: ignore[name-defined]
@@ -97,3 +99,77 @@ def test_volunteer_team_pages_say_who_when_and_how_to_join(sample: Path) -> None
     headings = [texts(h) for h in team.iter("h2")]
     assert "如何参加" in headings and "服务内容" in headings
     assert any(a.get("href") == "tel:043187654322" for a in team.iter("a"))
+
+
+# ---------------------------------------------------------------- (2) the stats page from the data it is given
+
+OTHER_STATS = """\
+as_of: "2025-12-31"
+labels:
+  housing: 住房
+  housing.buildings: {label: 楼栋, unit: 栋}
+  elderly_by_age: {label: 各年龄段老人, note: 按户籍统计。}
+  elderly_by_age.age: 年龄段
+  elderly_by_age.people: {label: 人数, unit: 人}
+residents: 8120
+housing:
+  buildings: 42
+  households: 2650
+  lifts:
+    installed: 12
+elderly_by_age:
+  - {age: 60—69岁, people: 820}
+  - {age: 70—79岁, people: 510}
+  - {age: 80岁以上, people: 190}
+shops:
+  - {name: 早餐店, count: 4, hours: 6:00—9:30}
+  - {name: 药店, count: 2, hours: 8:00—21:00}
+"""
+
+
+def test_the_stats_page_shows_every_figure_of_a_stats_file_with_other_keys(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/_data/stats.yaml": OTHER_STATS}, config={
+        "data_pages": [{"data": "stats", "url": "/stats/", "template": "stats.html", "title": "数据统计"}]})
+    build_site(site)
+    out = tmp_path / "output"
+    page = parse(out / "stats" / "index.html")
+    main = next(e for e in page.iter("main"))
+    groups = {texts(s.find("h2")): s for s in main.iter("section") if s.get("class") == "figure-group"}
+    assert list(groups) == ["基本情况", "住房", "shops"]  # the file's order; a key without a label shows the key
+    figures = {texts(li.find("span[@class='figure-label']")): texts(li.find("span[@class='figure-value']"))
+               for li in main.iter("li") if li.find("span[@class='figure-value']") is not None}
+    assert figures == {"residents": "8120", "楼栋": "42栋", "households": "2650", "installed": "12"}
+    chart = next(s for s in main.iter("section") if s.get("class") == "chart-block")
+    assert texts(chart.find("h2")) == "各年龄段老人"
+    assert [texts(th) for th in chart.iter("th")][:2] == ["年龄段", "人数（人）"]
+    assert chart.find(".//{http://www.w3.org/2000/svg}svg") is not None and "按户籍统计。" in texts(chart)
+    shops = groups["shops"].find(".//table")
+    assert [texts(th) for th in shops.find("thead").iter("th")] == ["name", "count", "hours"]
+    assert [texts(c) for c in shops.find("tbody").find("tr")] == ["早餐店", "4", "6:00—9:30"]
+    home = texts(parse(out / "index.html").find(".//ul[@class='figures']"))
+    assert "8120" in home and "42栋" in home  # the home page's figures come from the same file
+
+
+def test_no_theme_template_names_a_key_of_the_sample_stats() -> None:
+    from civicpress.templating import THEME_DIR
+
+    sample_keys = ("party_members", "dibao", "welfare", "members_by_branch", "reemployment", "volunteer_teams.")
+    for template in (THEME_DIR / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not [k for k in sample_keys if k in text.split("#}")[-1]], template.name
+
+
+def _numbers(value: object) -> int:
+    if isinstance(value, dict):
+        return sum(_numbers(v) for v in value.values())
+    return int(isinstance(value, int))
+
+
+def test_the_sample_stats_page_labels_every_number(sample: Path, sample_site: Path) -> None:
+    stats = yaml.safe_load((sample_site / "content" / "_data" / "stats.yaml").read_text(encoding="utf-8"))
+    numbers = sum(_numbers(v) for k, v in stats.items() if k not in ("labels", "key_figures"))
+    main = parse(sample / "stats" / "index.html").find(".//main")
+    labels = [texts(e) for e in main.iter("span") if e.get("class") == "figure-label"]
+    assert len(labels) == numbers > 20 and all(not label.isascii() for label in labels)
+    values = [texts(e) for e in main.iter("span") if e.get("class") == "figure-value"]
+    assert "3500延长米" in values and "491人" in values
