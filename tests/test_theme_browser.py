@@ -7,8 +7,11 @@ CI installs it (.ci/run).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -146,3 +149,43 @@ def test_focus_is_visible(page: Page, site: Path) -> None:
     style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
                           " return [s.outlineStyle, s.outlineWidth]; })()")
     assert style == ["solid", "3px"]
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The built site over HTTP (the search index cannot be read from file://), on a free local port."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    thread.join()
+
+
+def test_header_search_sends_the_query_to_the_search_page(page: Page, served: str) -> None:
+    page.goto(served + ARTICLE.replace("index.html", ""))
+    field = page.locator("header form[role=search] input[name=q]")
+    assert field.is_visible()
+    assert page.locator("label[for=site-search-q]").inner_text() == "搜索全站文章"
+    field.fill("秧歌")
+    field.press("Enter")
+    page.wait_for_url("**/search/**")
+    assert "q=%E7%A7%A7%E6%AD%8C" in page.url
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=15000)
+    assert page.locator("#search input").input_value() == "秧歌"
+    assert "秧歌" in page.locator(".pagefind-ui__results").inner_text()
+
+
+def test_header_search_works_without_javascript(browser: Browser, site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.goto((site / "index.html").as_uri())
+    tab.locator("header input[name=q]").fill("党建")
+    tab.locator("header form[role=search] button").click()
+    tab.wait_for_load_state()
+    assert tab.url.split("?")[0].endswith("/search/index.html") and "q=" in tab.url
+    assert "JavaScript" in tab.locator("noscript").first.inner_html()
+    context.close()
