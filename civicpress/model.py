@@ -25,6 +25,7 @@ from civicpress.editions import Edition, is_draft
 from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import ContentSandbox, expand, expression_context, make_environment
 from civicpress.markup import plain_text
+from civicpress.options import INTERNAL, PUBLIC
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
 
@@ -164,6 +165,12 @@ class Site:
     held_back: tuple[str, ...] = ()  # content files this edition leaves out until they are approved
     drafts: tuple[str, ...] = ()  # content files left out as drafts (draft: true, status: 草稿)
     data_pages: tuple[DataPage, ...] = ()
+    edition: str = PUBLIC  # "internal": the edition handed over in person, marked 内部资料 on every page
+
+    @property
+    def internal(self) -> bool:
+        """The internal edition: its pages say so and ask search engines not to index them."""
+        return self.edition == INTERNAL
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
@@ -346,6 +353,7 @@ def assemble_site(
         held_back=tuple(held_back),
         drafts=tuple(drafts),
         data_pages=data_pages,
+        edition=edition.name,
     )
 
 

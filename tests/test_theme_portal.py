@@ -6,6 +6,7 @@ tests/test_theme_browser.py drives the same pages in Chromium (menus, text size,
 
 from __future__ import annotations
 
+import gzip
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -173,3 +174,66 @@ def test_the_sample_stats_page_labels_every_number(sample: Path, sample_site: Pa
     assert len(labels) == numbers > 20 and all(not label.isascii() for label in labels)
     values = [texts(e) for e in main.iter("span") if e.get("class") == "figure-value"]
     assert "3500延长米" in values and "491人" in values
+
+
+# ---------------------------------------------------------------- (4) the internal edition, marked
+
+INTERNAL_TITLE = "困难家庭走访名单汇总"
+
+
+def readable(path: Path) -> str:
+    """A file's text as a search engine or a reader would get it: Pagefind's gzipped index files unpacked."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("editions")
+    files = {
+        "content/news/visits.md": article(INTERNAL_TITLE, body="走访困难家庭，逐户登记需求。" * 5,
+                                          visibility="internal", tags=["走访慰问"]),
+        "content/news/open.md": article("社区服务大厅延长办公时间", body="服务大厅延长办公时间。" * 5,
+                                        tags=["走访慰问"]),
+    }
+    site = make_site(tmp, files)
+    public, internal = tmp / "public", tmp / "internal"
+    build(BuildOptions(site_dir=site, out_dir=public, now=NOW))
+    build(BuildOptions(site_dir=site, out_dir=internal, now=NOW, edition="internal"))
+    return public, internal
+
+
+def test_no_public_file_holds_the_internal_page(editions: tuple[Path, Path]) -> None:
+    public, internal = editions
+    url = "news/visits"
+    assert (internal / url / "index.html").is_file()
+    # the search test below can see the page: in the internal edition's index it is there
+    assert any(INTERNAL_TITLE in readable(p) for p in internal.rglob("*.pf_fragment"))
+    files = [p for p in public.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".pf_fragment" for p in files)  # the search index is among them
+    for path in files:
+        text = readable(path)
+        assert INTERNAL_TITLE not in text and url not in text, path
+    assert "社区服务大厅延长办公时间" in readable(public / "atom.xml")
+
+
+def test_every_internal_page_is_marked_and_kept_from_search_engines(editions: tuple[Path, Path]) -> None:
+    public, internal = editions
+    pages = list(internal.glob("**/*.html"))
+    assert len(pages) > 5
+    for path in pages:
+        if path.relative_to(internal).as_posix().startswith(("print/", "pagefind/")):
+            continue
+        tree = parse(path)
+        band = tree.find(".//p[@class='internal-band']")
+        assert band is not None and "内部资料" in texts(band), path
+        robots = [m.get("content") for m in tree.iter("meta") if m.get("name") == "robots"]
+        assert robots == ["noindex, nofollow"], path
+    assert readable(internal / "robots.txt") == "User-agent: *\nDisallow: /\n"
+    assert not (internal / "sitemap.xml").exists()
+    home = parse(public / "index.html")
+    assert home.find(".//p[@class='internal-band']") is None
+    assert not [m for m in home.iter("meta") if m.get("name") == "robots"]
+    assert "Allow: /" in readable(public / "robots.txt")

@@ -15,6 +15,10 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def write_sitemap(site: Site, wanted: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
     """sitemap.xml and robots.txt: made of the site's facts only (``reads=()``), so kept while those are."""
     base = site.config.base_url
+    if site.internal:  # never meant for a server: if it is ever uploaded, search engines stay out
+        if wanted is None or wanted("robots.txt"):
+            yield OutputFile("robots.txt", b"User-agent: *\nDisallow: /\n", reads=())
+        return
     robots = "User-agent: *\nAllow: /\n"
     if base:
         if wanted is None or wanted("sitemap.xml"):
