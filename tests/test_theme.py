@@ -199,14 +199,18 @@ def test_scripts_are_files_and_no_handler_is_inline(sample: Path) -> None:
         assert scripts == [expected], rel
 
 
-def test_the_large_text_switch_waits_for_javascript(sample: Path) -> None:
+def test_the_text_size_and_contrast_switches_wait_for_javascript(sample: Path) -> None:
     tree = parse(sample / "index.html")
-    button = tree.find(".//button[@id='large-text-toggle']")
-    assert button is not None and button.get("hidden") is not None and button.get("aria-pressed") == "false"
+    bar = tree.find(".//div[@class='a11y-tools']")
+    assert bar is not None and bar.get("hidden") is not None  # they need site.js: hidden without it
+    steps = [(b.get("data-text-size"), texts(b)) for b in bar.iter("button") if b.get("data-text-size")]
+    assert steps == [("0", "标准"), ("1", "大字"), ("2", "特大字")]
+    contrast_button = bar.find(".//button[@id='contrast-toggle']")
+    assert contrast_button is not None and contrast_button.get("aria-pressed") == "false"
     head = tree.find(".//head")
     assert head is not None and head.find("script[@src='site.js']") is not None  # before the first paint
     js = (sample / "site.js").read_text(encoding="utf-8")
-    assert "localStorage" in js and "large-text" in js and "aria-pressed" in js
+    assert "localStorage" in js and "large-text" in js and "high-contrast" in js and "aria-pressed" in js
 
 
 # ---------------------------------------------------------------- pages of the sample site
@@ -395,11 +399,14 @@ def contrast(a: str, b: str) -> float:
 CSS = (THEME_DIR / "static" / "style.css").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("mode", ["normal", "large-text"])
-def test_text_colours_pass_aa_in_both_modes(mode: str) -> None:
+@pytest.mark.parametrize("mode", ["normal", "large-text", "high-contrast"])
+def test_text_colours_pass_aa_in_every_mode(mode: str) -> None:
     palette = colours(CSS.split("html.large-text {", 1)[0])
-    if mode == "large-text":
-        palette |= colours(CSS.split("html.large-text {", 1)[1].split("}", 1)[0])
+    if mode != "normal":
+        palette |= colours(CSS.split(f"html.{mode} {{", 1)[1].split("}", 1)[0])
+    if mode == "high-contrast":  # white and yellow on black, far above AA
+        assert all(contrast(palette[fore], palette["paper"]) >= 15 for fore in ("ink", "muted", "link", "red"))
+        return
     pairs = [("ink", "paper"), ("muted", "paper"), ("link", "paper"), ("red", "paper"), ("ink", "tint"),
              ("muted", "tint"), ("link", "tint"), ("muted", "panel")]
     for fore, back in pairs:
@@ -412,7 +419,7 @@ def test_print_stylesheet_is_a4_without_navigation_and_prints_the_address() -> N
     assert re.search(r"@page\s*{\s*size:\s*A4", CSS)
     printed = CSS.split("@media print", 1)[1]
     hidden = printed.split("display: none", 1)[0]
-    for selector in (".site-nav", ".large-text-toggle", ".site-footer", ".prev-next", ".crumbs"):
+    for selector in (".site-nav", ".a11y-tools", ".site-search", ".site-footer", ".prev-next", ".crumbs"):
         assert selector in hidden
     assert re.search(r"\.print-url\s*{\s*display:\s*block", printed)
 
