@@ -267,7 +267,8 @@ def test_statistics_page_draws_charts_with_tables(sample: Path) -> None:
 def test_sections_and_data_pages_are_in_the_navigation(sample: Path) -> None:
     nav = parse(sample / "index.html").find(".//nav[@aria-label='主导航']")
     items = [texts(a) for a in nav.iter("a")] if nav is not None else []
-    assert items[:8] == ["首页", "工作成效", "活动纪实", "荣誉表彰", "社区动态", "数据统计", "组织机构", "大事记"]
+    assert items[:12] == ["首页", "通知公告", "党务公开", "居务公开", "工作成效", "活动纪实", "荣誉表彰", "社区动态",
+                          "办事指南", "数据统计", "组织机构", "大事记"]
     assert "关于我们" in items and "标签" in items
 
 

@@ -237,3 +237,73 @@ def test_every_internal_page_is_marked_and_kept_from_search_engines(editions: tu
     assert home.find(".//p[@class='internal-band']") is None
     assert not [m for m in home.iter("meta") if m.get("name") == "robots"]
     assert "Allow: /" in readable(public / "robots.txt")
+
+
+# ---------------------------------------------------------------- (6) notices, disclosure, service guides
+
+
+def list_items(path: Path) -> list[object]:
+    return list(parse(path).iterfind(".//ul[@class='page-list']/li"))
+
+
+def test_notices_show_their_validity_pinned_first_and_expired_marked(sample: Path) -> None:
+    items = list_items(sample / "notices" / "index.html")
+    assert len(items) == 4
+    first = texts(items[0]).strip()
+    assert first.startswith("置顶关于2022—2023年度供暖费收缴工作的通知") and "有效期至2022年10月31日" in first
+    assert "已过期" not in first  # valid beyond the site's newest page
+    water = next(i for i in items if "停水" in texts(i))
+    assert "有效期至2022年9月15日" in texts(water) and "已过期" in texts(water)  # the site has newer pages
+    assert water.find(".//span[@data-valid-until='2022-09-15']") is not None  # site.js checks against today
+    dates = [texts(i.find("time")) for i in items]
+    assert dates[1:] == sorted(dates[1:], reverse=True)  # after the pinned one, newest first
+    page = texts(parse(sample / "notices" / "water-outage" / "index.html").find(".//p[@class='meta']"))
+    assert "发布机构：永丰社区居民委员会" in page and "已过期" in page
+
+
+def test_disclosure_lists_show_document_number_and_issuer(sample: Path) -> None:
+    for section, number in (("party-affairs", "永社党〔2022〕11号"), ("community-affairs", "永社居〔2022〕7号")):
+        items = list_items(sample / section / "index.html")
+        assert len(items) == 3
+        assert all(i.find(".//span[@class='doc-number']") is not None for i in items)
+        assert all(texts(i.find(".//span[@class='issuer']")).startswith(("中共永丰社区委员会", "永丰社区居民委员会"))
+                   for i in items)
+        assert any(texts(i.find(".//span[@class='doc-number']")) == number for i in items)
+    meta = texts(parse(sample / "party-affairs" / "dues-2022h1" / "index.html").find(".//p[@class='meta']"))
+    assert "文号：永社党〔2022〕11号" in meta and "2022年7月15日" in meta
+
+
+def test_a_bad_validity_date_names_its_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/news/a.md": article("通知", valid_until="下个月底")})
+    with pytest.raises(SiteError) as caught:
+        build_site(site)
+    finding = next(f for f in caught.value.findings if f.code == "bad-date")
+    assert finding.location is not None and finding.location.path == "content/news/a.md"
+    assert finding.location.line == 4
+
+
+def test_service_guides_come_from_the_data_file(sample: Path, sample_site: Path) -> None:
+    guides = yaml.safe_load((sample_site / "content" / "_data" / "services.yaml").read_text(encoding="utf-8"))
+    index = parse(sample / "services" / "index.html")
+    links = {texts(a): a.get("href") for a in index.iterfind(".//ul[@class='guide-list']/li/a")}
+    assert sorted(links) == sorted(g["title"] for g in guides)
+    assert [texts(h) for h in index.iterfind(".//section[@class='guide-group']/h2")] == list(
+        dict.fromkeys(g["category"] for g in guides))
+    for guide in guides:
+        page = parse(sample / "services" / guide["slug"] / "index.html")
+        assert texts(page.find(".//h1")) == guide["title"]
+        assert [texts(li) for li in page.iterfind(".//ol[@class='checklist']/li")] == guide["materials"]
+        facts = dict(zip((texts(dt) for dt in page.iter("dt")), (texts(dd) for dd in page.iter("dd")), strict=True))
+        assert facts["在哪里办"] == guide["where"] and facts["什么时间"] == guide["when"]
+        assert any(a.get("href") == "tel:043187654321" for a in page.find(".//main").iter("a"))
+
+
+def test_a_guide_with_only_a_title_builds(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/_data/services.yaml": "- {title: 开具证明, slug: zhengming}\n"}, config={
+        "data_pages": [
+            {"data": "services", "url": "/services/", "template": "services.html", "title": "办事指南"},
+            {"data": "services", "url": "/services/:slug/", "template": "service.html", "title": "title"},
+        ]})
+    build_site(site)
+    page = parse(tmp_path / "output" / "services" / "zhengming" / "index.html")
+    assert texts(page.find(".//h1")) == "开具证明" and page.find(".//main//ol[@class]") is None

@@ -168,6 +168,21 @@
     }
   }
 
+  // A notice past its 有效期 today, though not yet when the site was built: marked here too.
+  function expiredNotices() {
+    var now = new Date();
+    var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
+    each("[data-valid-until]", function (until) {
+      var next = until.nextElementSibling;
+      if (until.getAttribute("data-valid-until") < today && !(next && next.className === "expired-mark")) {
+        var mark = document.createElement("span");
+        mark.className = "expired-mark";
+        mark.textContent = "已过期";
+        until.parentNode.insertBefore(mark, next);
+      }
+    });
+  }
+
   function toTop() {
     var link = document.querySelector(".to-top");
     if (!link) { return; }
@@ -184,6 +199,7 @@
     sharing();
     wideTables();
     phoneMenu();
+    expiredNotices();
     toTop();
     each(".print-button", function (button) {
       button.hidden = false;
