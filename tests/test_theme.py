@@ -226,7 +226,8 @@ def test_home_shows_figures_events_honours_and_achievements(sample: Path) -> Non
     assert figures[0] == "491人党员总数"
     assert len(figures) == 6
     headings = [texts(h) for h in tree.iter("h2")]
-    assert headings[:1] == ["社区概况"] and {"活动纪实", "社区动态", "荣誉墙", "工作成效"} <= set(headings)
+    assert headings[:4] == ["图片新闻", "通知公告", "社区简介", "社区概况"]
+    assert {"活动纪实", "社区动态", "荣誉墙", "工作成效"} <= set(headings)
     assert len(list(tree.iterfind(".//ul[@class='honour-list']/li"))) == 6
 
 

@@ -21,6 +21,7 @@ from civicpress.pipeline import BuildOptions, build
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PHONE = "0431-8765 4321"
+ROOT_IMAGE = Path(__file__).resolve().parent.parent / "content" / "honors" / "images" / "xianjin-dangwei.png"
 CONTACT = {"phone": PHONE, "hours": "周一至周五 8:30—17:00", "address": "永丰巷18号"}
 
 
@@ -307,3 +308,68 @@ def test_a_guide_with_only_a_title_builds(tmp_path: Path) -> None:
     build_site(site)
     page = parse(tmp_path / "output" / "services" / "zhengming" / "index.html")
     assert texts(page.find(".//h1")) == "开具证明" and page.find(".//main//ol[@class]") is None
+
+
+# ---------------------------------------------------------------- (7) photos and the mark
+
+
+def resolves(page: Path, src: str, out: Path) -> bool:
+    return (page.parent / src).resolve().is_file() and (page.parent / src).resolve().is_relative_to(out)
+
+
+def test_photo_news_on_the_home_page_from_article_covers(sample: Path) -> None:
+    home = sample / "index.html"
+    photos = parse(home).find(".//section[@class='photo-news']")
+    assert photos is not None and texts(photos.find("h2")) == "图片新闻"
+    items = list(photos.iterfind(".//li/a"))
+    assert len(items) == 3
+    for link in items:
+        article_page = (home.parent / link.get("href")).resolve()
+        cover = parse(article_page).find(".//img[@class='cover']")
+        assert cover is not None  # each photo is an article's cover, and leads to it
+        assert resolves(home, link.find("img").get("src"), sample)
+        assert texts(link.find("span")) == texts(parse(article_page).find(".//h1"))
+    assert parse(home).find(".//h1").get("class") == "visually-hidden"  # the masthead is not repeated
+
+
+def test_lists_show_thumbnails_of_covers(sample: Path) -> None:
+    page = sample / "events" / "index.html"
+    items = list(parse(page).iterfind(".//ul[@class='page-list']/li"))
+    with_thumb = [i for i in items if i.find("img[@class='thumb']") is not None]
+    assert 0 < len(with_thumb) < len(items)  # only pages with a cover
+    for item in with_thumb:
+        img = item.find("img[@class='thumb']")
+        assert img.get("alt") == "" and resolves(page, img.get("src"), sample)  # decorative: the title is the link
+
+
+def test_honours_show_their_certificate_when_the_data_gives_one(sample: Path) -> None:
+    wall = parse(sample / "honors" / "index.html")
+    cards = list(wall.iterfind(".//li[@class]"))
+    honours = [c for c in cards if (c.get("class") or "").startswith("honour ")]
+    pictured = [c for c in honours if c.find("img") is not None]
+    medals = [c for c in honours if c.find("span[@class='medal']") is not None]
+    assert len(pictured) == 3 and len(honours) - len(pictured) == len(medals)
+    own_page = sample / "honors" / "sheng-wen-ming-she-qu-biao-bing" / "index.html"
+    own = parse(own_page).find(".//figure[@class='honour-figure']")
+    assert own is not None and own.find("img").get("alt") == "省文明社区标兵的奖状（牌）"
+
+
+def test_the_default_mark_is_the_communitys_first_character_and_a_logo_replaces_it(tmp_path: Path) -> None:
+    plain = make_site(tmp_path / "plain", {}, config={"title": "幸福里社区"})
+    build_site(plain)
+    brand = parse(tmp_path / "plain" / "output" / "index.html").find(".//a[@class='brand']")
+    mark = brand.find("{http://www.w3.org/2000/svg}svg")
+    assert mark is not None and texts(mark) == "幸" and mark.find(".//{http://www.w3.org/2000/svg}path") is None
+    logo = make_site(tmp_path / "logo", {"static/images/logo.png": (ROOT_IMAGE).read_bytes()},
+                     config={"logo": "/images/logo.png"})
+    build_site(logo)
+    page = tmp_path / "logo" / "output" / "news" / "index.html"
+    img = parse(page).find(".//a[@class='brand']/img")
+    assert img is not None and resolves(page, img.get("src"), tmp_path / "logo" / "output")
+
+
+def test_a_logo_outside_the_site_is_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {}, config={"logo": "../../etc/logo.png"})
+    with pytest.raises(SiteError) as caught:
+        load_config(site)
+    assert caught.value.findings[0].code == "config-bad-value" and "logo" in caught.value.findings[0].message
