@@ -373,3 +373,60 @@ def test_a_logo_outside_the_site_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         load_config(site)
     assert caught.value.findings[0].code == "config-bad-value" and "logo" in caught.value.findings[0].message
+
+
+# ---------------------------------------------------------------- (8) lists like government sites
+
+
+@pytest.fixture(scope="module")
+def long_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("lists")
+    files = {f"content/news/n{i:02d}.md": article(f"社区动态第{i}篇", f"2022-01-{i:02d}", tags=["便民服务"])
+             for i in range(1, 26)}
+    files["content/news/pinned.md"] = article("置顶的通知", "2021-12-01", weight=1, tags=["便民服务"])
+    build_site(make_site(tmp, files, config={"pagination": 5}))
+    return tmp / "output"
+
+
+def pager_of(path: Path) -> tuple[str, list[tuple[str, str | None, str | None]]]:
+    nav = parse(path).find(".//nav[@class='pager']")
+    assert nav is not None, path
+    links = [(texts(a), a.get("href"), a.get("aria-current")) for a in nav.iter("a")]
+    return texts(nav.find("p")), links
+
+
+def test_numbered_pagination_with_first_last_and_count(long_lists: Path) -> None:
+    count, links = pager_of(long_lists / "news" / "index.html")
+    assert count == "共 26 条，第 1/6 页"
+    assert [text for text, *_ in links] == ["1", "2", "3", "6", "下一页", "尾页"]  # 3 … 6: a gap, not a link
+    assert links[0][2] == "page" and dict((t, h) for t, h, _ in links)["尾页"] == "page/6/index.html"
+    count, links = pager_of(long_lists / "news" / "page" / "4" / "index.html")
+    assert count == "共 26 条，第 4/6 页"
+    assert [text for text, *_ in links] == ["首页", "上一页", "1", "2", "3", "4", "5", "6", "下一页", "尾页"]
+    hrefs = dict((t, h) for t, h, _ in links)
+    assert hrefs["首页"] == "../../index.html" and hrefs["上一页"] == "../3/index.html"
+    for text, href, _ in links:  # every number leads to its page
+        target = (long_lists / "news" / "page" / "4" / str(href)).resolve()
+        assert target.is_file(), text
+        if text.isdigit():
+            assert f"第 {text}/6 页" in pager_of(target)[0]
+    first = parse(long_lists / "news" / "index.html").find(".//ul[@class='page-list']/li")
+    assert texts(first).strip().startswith("置顶置顶的通知")
+
+
+def test_tag_pages_are_paginated(long_lists: Path) -> None:
+    tag = next((long_lists / "tags").glob("*/index.html"))
+    count, links = pager_of(tag)
+    assert count == "共 26 条，第 1/6 页" and ("尾页", "page/6/index.html", None) in links
+    last = tag.parent / "page" / "6" / "index.html"
+    items = list(parse(last).iterfind(".//ul[@class='page-list']/li"))
+    assert len(items) == 1 and "第 6/6 页" in pager_of(last)[0]
+    assert texts(parse(last).find(".//h1")).endswith("（第 6 页）")
+
+
+def test_dates_are_right_aligned_in_lists(long_lists: Path) -> None:
+    css = (Path(__file__).resolve().parent.parent / "civicpress" / "theme" / "static" / "style.css").read_text()
+    rule = css.split(".page-list time {", 1)[1].split("}", 1)[0]
+    assert "margin-left: auto" in rule and "white-space: nowrap" in rule
+    item = parse(long_lists / "news" / "page" / "2" / "index.html").find(".//ul[@class='page-list']/li")
+    assert item[-1].tag == "time"  # the date comes last in the row, after the title
