@@ -37,7 +37,7 @@ TAGS_PATH = "/tags/"
 # with what a real build publishes.)
 RESERVED_NAMES = (
     "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "search", "pagefind", "print", "tags",
-    "style.css", "site.js", "search.js", "favicon.ico", "favicon.svg",
+    "style.css", "site.js", "search.js", "t2s.js", "favicon.ico", "favicon.svg",
 )  # fmt: skip
 ADDRESS_HINT = "请在文件头写 slug: 另一个网址名，或修改文件名。"
 

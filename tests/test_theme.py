@@ -193,7 +193,7 @@ def test_scripts_are_files_and_no_handler_is_inline(sample: Path) -> None:
         assert all(scripts), f"{rel}: an inline script"
         expected = "/site.js" if rel == "404.html" else posixpath.relpath("site.js", posixpath.dirname(rel) or ".")
         if rel == "search/index.html":  # plus Pagefind's UI and the page's own starter
-            expected_search = ["../site.js", "../pagefind/0/pagefind-ui.js", "../search.js"]
+            expected_search = ["../site.js", "../pagefind/0/pagefind-ui.js", "../t2s.js", "../search.js"]
             assert scripts == expected_search, rel
             continue
         assert scripts == [expected], rel

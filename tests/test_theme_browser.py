@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -177,17 +178,24 @@ def test_focus_is_visible(page: Page, site: Path) -> None:
     assert style == ["solid", "3px"]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A folder over HTTP on a free local port, in a thread (shut it down when done)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
     """The built site over HTTP (the search index cannot be read from file://), on a free local port."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve_folder(site)
+    yield base
     server.shutdown()
-    thread.join()
 
 
 def test_header_search_sends_the_query_to_the_search_page(page: Page, served: str) -> None:
@@ -383,3 +391,59 @@ def test_read_aloud_reads_the_article_and_stops(browser: Browser, site: Path) ->
     tab.evaluate("window.__spoken[window.__spoken.length - 1].onend()")  # the last paragraph ends: reset
     assert button.inner_text() == "朗读全文"
     context.close()
+
+
+# ---------------------------------------------------------------- search
+
+
+
+
+def results(tab: Page, base: str, query: str) -> list[dict[str, object]]:
+    tab.goto(f"{base}search/?q={query}")
+    tab.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    tab.wait_for_timeout(500)  # the later results' fragments
+    found: list[dict[str, object]] = tab.evaluate("""[...document.querySelectorAll('.pagefind-ui__result')].map(r => ({
+        title: r.querySelector('.pagefind-ui__result-link').textContent,
+        href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+        tags: [...r.querySelectorAll('.pagefind-ui__result-tag')].map(t => t.textContent.trim()),
+        excerpts: [...r.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)}))""")
+    return found
+
+
+def test_search_results_read_as_chinese_and_look_like_links(page: Page, served: str) -> None:
+    found = results(page, served, "供暖")
+    assert found and all(any(t.startswith("日期：") for t in r["tags"]) for r in found)  # type: ignore[union-attr]
+    assert all(any(t.startswith("栏目：") for t in r["tags"]) for r in found)  # type: ignore[union-attr]
+    for result in found:
+        for excerpt in result["excerpts"]:  # type: ignore[union-attr]
+            assert not re.search(r"[\u4e00-\u9fff]\. ", str(excerpt)), excerpt
+    link = page.locator(".pagefind-ui__result-link").first
+    style = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.pagefind-ui__result-link'));"
+                          " return [s.color, s.textDecorationLine, parseFloat(s.fontSize)]; })()")
+    assert style[0] == "rgb(11, 79, 156)" and style[1] == "underline" and style[2] >= 20
+    excerpt_size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.pagefind-ui__result-excerpt')).fontSize)")
+    assert excerpt_size >= 16
+    link.click()
+    page.wait_for_load_state()
+    assert "供暖" in page.locator("h1").inner_text() or "供暖" in page.locator(".content").inner_text()
+
+
+def test_a_query_in_traditional_characters_finds_the_simplified_text(page: Page, served: str) -> None:
+    simplified = [r["href"] for r in results(page, served, "养老服务")]
+    traditional = [r["href"] for r in results(page, served, "養老服務")]
+    assert simplified and traditional == simplified
+    assert page.locator("#search input").input_value() == "養老服務"  # the reader's words stay as typed
+
+
+def test_pages_tagged_or_titled_with_the_words_rank_first(page: Page, served: str, site: Path) -> None:
+    found = results(page, served, "党建")
+    assert len(found) >= 4
+    for rank, result in enumerate(found):
+        href = str(result["href"]).split("#")[0].lstrip("/")
+        target = site / (href if href.endswith(".html") else href + "index.html")
+        text = target.read_text(encoding="utf-8")
+        assert "党建" in text, result["title"]  # no page with only 建设/建成 or 党员
+        tags = re.findall(r'<li><a href="[^"]*tags/[^"]*">([^<]*)</a>', text)
+        if rank < 2:  # the words in a tag or the title (weights 5 and 10) rank above the text
+            assert any("党建" in tag for tag in tags) or "党建" in str(result["title"]), (rank, result["title"])
