@@ -202,7 +202,8 @@ def test_scripts_are_files_and_no_handler_is_inline(sample: Path) -> None:
 def test_the_text_size_and_contrast_switches_wait_for_javascript(sample: Path) -> None:
     tree = parse(sample / "index.html")
     bar = tree.find(".//div[@class='a11y-tools']")
-    assert bar is not None and bar.get("hidden") is not None  # they need site.js: hidden without it
+    assert bar is not None  # they need site.js: shown only once it marks the page (html.js), before the first paint
+    assert re.search(r"\.a11y-tools \{ display: none;", CSS) and "html.js .a11y-tools { display: block; }" in CSS
     steps = [(b.get("data-text-size"), texts(b)) for b in bar.iter("button") if b.get("data-text-size")]
     assert steps == [("0", "标准"), ("1", "大字"), ("2", "特大字")]
     contrast_button = bar.find(".//button[@id='contrast-toggle']")

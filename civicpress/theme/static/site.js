@@ -31,6 +31,7 @@
 
   applySize(sizeStep());
   setClass("high-contrast", load(CONTRAST_KEY) === "1");
+  setClass("js", true);  // the controls that need this file show from the first paint: nothing shifts later
 
   function each(selector, action) {
     var found = document.querySelectorAll(selector);
@@ -192,7 +193,6 @@
   }
 
   function ready() {
-    each(".a11y-tools", function (bar) { bar.hidden = false; });
     textSize();
     contrast();
     readAloud();
