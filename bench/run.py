@@ -115,11 +115,12 @@ import io, json, re, resource, sys, time
 from pathlib import Path
 from civicpress.errors import Findings
 from civicpress.options import BuildOptions
-from civicpress.pipeline import load_all
+from civicpress.pipeline import load
 from civicpress.printing import write_print
 
 site_dir, runs = Path(sys.argv[1]), int(sys.argv[2])
-site, jobs = load_all(BuildOptions(site_dir=site_dir, out_dir=site_dir / "output"), Findings())
+loaded = load(BuildOptions(site_dir=site_dir, out_dir=site_dir / "output"), Findings())
+site, jobs = loaded.site, loaded.materials
 
 def make():
     findings = Findings()

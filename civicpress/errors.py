@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Severity(enum.Enum):
@@ -50,6 +51,18 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    def as_json(self) -> list[Any]:
+        """The finding as a JSON list (the build state keeps the warnings of files it reuses)."""
+        where = self.location
+        return [self.code, self.message, where.path if where else None, where.line if where else None,
+                self.hint, self.severity.name]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Finding:
+        code, message, path, line, hint, severity = raw
+        location = Location(str(path), None if line is None else int(line)) if path is not None else None
+        return cls(str(code), str(message), location, str(hint), Severity[str(severity)])
 
     def format(self) -> str:
         label = "错误" if self.is_error else "警告"

@@ -57,9 +57,20 @@ class OutputFile:
     # Pages whose body-derived fields (summary, length…) went into it, besides its own page;
     # None when the writer does not track them (the file is then made again every build).
     reads: tuple[str, ...] | None = None
-    # Set when a worker process has already checked and staged the file (``data`` is then empty):
-    # what the pipeline's finishing step returned there. Writers never set it.
-    done: object = None
+    # Set when a worker process has already checked and staged the file (``data`` is then empty,
+    # civicpress.outputs). Writers never set it.
+    checked: CheckedFile | None = None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """What checking and staging one output file found (in the parent or in a worker process)."""
+
+    digest: str
+    size: int
+    staged: bool  # its bytes were written to the staging folder (else the same bytes are live)
+    indexed: bool  # the search index reads it
+    checks: Mapping[str, Any]  # each check's record of it (civicpress.checks.protocol), as JSON
 
 
 # Page fields that change with every edit of an article's text. A template that shows them for

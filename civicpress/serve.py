@@ -55,8 +55,9 @@ from watchfiles.main import FileChange
 
 from civicpress.errors import SiteError
 from civicpress.options import BuildOptions, BuildResult
-from civicpress.pipeline import BuildSession, build
+from civicpress.pipeline import build
 from civicpress.publish import check_out_dir
+from civicpress.rebuild.session import BuildSession
 from civicpress.sitefolder import CONFIG_FILE, CONTENT_DIR, INPUT_FOLDERS, STATIC_DIR, TEMPLATES_DIR
 
 log = logging.getLogger(__name__)

@@ -83,7 +83,8 @@ def main() -> int:
         search.SHARD_PAGES = args.shard_pages
 
     if command[0] == "session":
-        from civicpress.pipeline import BuildOptions, BuildSession
+        from civicpress.pipeline import BuildOptions
+        from civicpress.rebuild.session import BuildSession
 
         options = dict(zip(command[1::2], command[2::2], strict=True))
         session = BuildSession()

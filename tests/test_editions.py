@@ -56,6 +56,14 @@ def test_internal_pages_and_private_names(tmp_path: Path) -> None:
             assert "白友盛" not in path.read_text(encoding="utf-8"), path
 
 
+def test_the_internal_edition_turns_every_crawler_away(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/news/a.md": article("通知")})
+    public = built_text(build_edition(site, PUBLIC, tmp_path / "public"), "robots.txt")
+    internal = built_text(build_edition(site, INTERNAL, tmp_path / "internal"), "robots.txt")
+    assert "Allow: /" in public and "Sitemap:" in public
+    assert internal == "User-agent: *\nDisallow: /\n"
+
+
 def test_internal_data_records_are_dropped_from_the_public_edition(tmp_path: Path) -> None:
     data = "teams:\n  - name: 巡逻队\n  - name: 帮扶名单\n    visibility: internal\n"
     files = {"content/_data/org.yaml": data, "content/news/a.md": article("甲", body="{{ data.org.teams | length }}支")}

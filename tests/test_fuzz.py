@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from civicpress.errors import Findings, SiteError
 from civicpress.markup import MarkdownRenderer
-from civicpress.pipeline import BuildOptions, load_site
+from civicpress.pipeline import BuildOptions, load
 from civicpress.templating import Renderer
-from civicpress.writers.pages import Tools, write_pages
+from civicpress.writers.pages import PageRenderers, write_pages
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the per-example time limit needs POSIX timers")
 
@@ -43,7 +43,7 @@ def fuzz(examples: int) -> settings:
     )
 
 
-TOOLS = Tools(Renderer(None), MarkdownRenderer())
+TOOLS = PageRenderers(Renderer(None), MarkdownRenderer())
 
 # Characters that mean something to YAML, Markdown, Jinja or HTML, and Chinese text.
 SYNTAX = [*"-:#*_[](){}<>!|`~>'\"\\&%@,.\n\t ", "{{", "}}", "{%", "%}", "](", "---", "<script>", "javascript:"]
@@ -80,7 +80,7 @@ def build_in_memory(files: dict[str, bytes]) -> None:
         options = BuildOptions(site_dir=site, out_dir=site / "out", now=NOW)
         with time_limit(SECONDS_PER_EXAMPLE):
             try:
-                loaded = load_site(options, findings)
+                loaded = load(options, findings).site
                 for file in write_pages(loaded, TOOLS, findings):
                     assert isinstance(file.data, bytes)
             except SiteError:

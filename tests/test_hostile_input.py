@@ -30,7 +30,7 @@ from civicpress.expressions import expand, make_environment
 from civicpress.markup import MarkdownRenderer, plain_text
 from civicpress.model import RESERVED_NAMES
 from civicpress.templating import Renderer
-from civicpress.writers.pages import PageLimits, Tools, write_pages
+from civicpress.writers.pages import PageLimits, PageRenderers, write_pages
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -281,7 +281,7 @@ def test_a_page_that_renders_too_long_is_stopped_at_the_time_limit(tmp_path: Pat
     files = {"content/news/slow.md": article("慢", body=SLOW_BODY), "content/news/fast.md": article("快")}
     site_dir = make_site(tmp_path, files)
     site, findings = load(site_dir)
-    tools = Tools(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(seconds=0.5))
+    tools = PageRenderers(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(seconds=0.5))
     started = time.monotonic()
     made = {file.path for file in write_pages(site, tools, findings)}
     assert time.monotonic() - started < 5
@@ -295,7 +295,7 @@ def test_the_time_limit_stops_pages_in_worker_processes(tmp_path: Path) -> None:
     files["content/news/slow.md"] = article("慢", body=SLOW_BODY)
     site_dir = make_site(tmp_path, files)
     site, findings = load(site_dir)
-    tools = Tools(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(seconds=0.5))
+    tools = PageRenderers(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(seconds=0.5))
     started = time.monotonic()
     made = {file.path for file in write_pages(site, tools, findings, workers=2, min_pages=1)}
     assert time.monotonic() - started < 8
@@ -314,7 +314,7 @@ def test_every_kind_of_page_over_a_limit_is_reported_where_it_is_made_from(tmp_p
     site_dir = make_site(tmp_path, files, {"sections": [{"key": "news", "title": "社区动态"},
                                                         {"key": "events", "title": "活动纪实"}]})
     site, findings = load(site_dir)
-    tools = Tools(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(bytes=100))
+    tools = PageRenderers(Renderer(site_dir), MarkdownRenderer(), limits=PageLimits(bytes=100))
     assert list(write_pages(site, tools, findings)) == []
     assert [(f.code, f.location, f.message.rpartition("上限")[2]) for f in findings.errors] == [
         ("page-too-large", Location("content/news/a.md", 7), ""),  # articles and plain pages first

@@ -40,12 +40,15 @@ LAYERS: dict[str, float] = {
     "rebuild.memos": 5.8,  # serve's memory around content, model and markup: above them, below the writers
     "templating": 6,
     "rendering": 6,  # the body-rendering stage: Markdown + link resolution → HTML, toc, problems
-    "writers": 7,
-    "printing": 7,
-    "checks": 7,
+    "printing": 6.5,  # the exchange materials' layout; the print writer publishes them
+    "checks": 6.5,  # a Check protocol (checks.protocol), each check one module, the registry
+    "writers": 7,  # a Writer protocol (writers.protocol), each output one module, the registry
     "publish": 7,
     "rebuild.keys": 7,  # the key of each output: what an incremental build makes again
+    "outputs": 7.5,  # the one loop over output files: writers → checks → staging
+    "rebuild.links": 7.5,  # serve's link check with a memory of the files it judged
     "pipeline": 8,
+    "rebuild.session": 8.5,  # serve's builds: the pipeline given what the builds before kept
     "scaffold": 8,
     "init_site": 8,  # init: a new site folder from the starter files (package data)
     "fonts_install": 8,  # fonts: the free print fonts into the user's own font folder
@@ -115,10 +118,17 @@ def test_module_imports_only_lower_layers(path: Path) -> None:
         assert layer_of(imported) < own, f"{module} (layer {own}) imports {imported} (layer {layer_of(imported)})"
 
 
-def test_writers_do_not_import_each_other() -> None:
-    for path in (PACKAGE / "writers").glob("*.py"):
+@pytest.mark.parametrize("room", ["writers", "checks"])
+def test_a_writer_or_check_imports_only_the_protocol_of_its_room(room: str) -> None:
+    """Each output (each check) is one module: it knows the protocol, not the others; the registry knows all."""
+    for path in (PACKAGE / room).glob("*.py"):
+        if path.stem in ("registry", "__init__"):
+            continue
         for imported in imports_of(path):
-            assert not imported.startswith("civicpress.writers."), f"{path.name} imports {imported}"
+            if imported.startswith(f"civicpress.{room}."):
+                scanners = {"civicpress.checks.privacy", "civicpress.checks.attachments"}  # not checks: their tools
+                allowed = {f"civicpress.{room}.protocol"} | (scanners if room == "checks" else set())
+                assert imported in allowed, f"{path.name} imports {imported}"
 
 
 def test_build_py_uses_only_the_cli() -> None:

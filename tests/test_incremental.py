@@ -27,7 +27,8 @@ from sitemaker import NOW, article, make_site
 
 from civicpress.config import load_config
 from civicpress.errors import Findings, Location
-from civicpress.pipeline import BuildOptions, BuildSession, build
+from civicpress.pipeline import BuildOptions, build
+from civicpress.rebuild.session import BuildSession
 from civicpress.templating import THEME_DIR
 
 

@@ -8,6 +8,7 @@ scripts and styles, then read every attribute of every tag.
 from __future__ import annotations
 
 import html
+import json
 import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -98,19 +99,23 @@ def test_a_record_survives_pickling_and_a_worker_process() -> None:
         assert list(pool.map(scan_file, *zip(*files, strict=True))) == records
 
 
-def test_add_record_judges_as_add_does() -> None:
+def test_the_judgement_does_not_depend_on_the_order_of_the_files_but_for_whom_it_names() -> None:
     files = [
         ("index.html", b'<a href="b.html#gone">b</a><a href="../up.html">u</a><a href="missing/">m</a>'),
         ("b.html", b'<h2 id="x">x</h2><a href="index.html#top">i</a>'),
     ]
-    by_add, by_record = LinkCheck(BASE_URL), LinkCheck(BASE_URL)
-    for path, data in files:
-        by_add.add(path, data)
-    for record in reversed([scan_file(path, data) for path, data in files]):  # any order
-        by_record.add_record(record)
-    assert by_add.findings() == by_record.findings()
-    assert sorted(f.code for f in by_add.findings()) == ["output-broken-link", "output-broken-link",
-                                                          "output-link-fragment"]
+    check = LinkCheck(BASE_URL)
+    records = [(path, check.scan(path, data)) for path, data in files]
+    forward, backward = check.judge(records, ()), check.judge(list(reversed(records)), ())
+    assert sorted(f.message for f in forward) == sorted(f.message for f in backward)
+    assert sorted(f.code for f in forward) == ["output-broken-link", "output-broken-link", "output-link-fragment"]
+
+
+def test_a_record_kept_in_the_build_state_is_judged_as_the_file_itself() -> None:
+    check = LinkCheck(BASE_URL)
+    page = b'<h2 id="x">x</h2><a href="b.html#y">b</a><a href="c.css">c</a>'
+    record = check.scan("a.html", page)
+    assert check.load("a.html", json.loads(json.dumps(check.dump(record)))) == record
 
 
 HTML_PIECES = [
@@ -146,8 +151,8 @@ def test_the_tag_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_serve_index_judges_as_the_build_check_does_after_each_change() -> None:
-    """LinkIndex, updated with only what changed, finds what a fresh LinkCheck finds."""
-    from civicpress.checks.links import LinkCheck, LinkIndex, scan_file
+    """serve's LinkMemory, updated with only what changed, finds what a fresh LinkCheck finds."""
+    from civicpress.rebuild.links import LinkMemory
 
     pages = {
         "index.html": b'<a href="a/index.html">a</a><a href="b/index.html#x">b</a>',
@@ -155,7 +160,7 @@ def test_the_serve_index_judges_as_the_build_check_does_after_each_change() -> N
         "b/index.html": b'<h2 id="x">x</h2><a href="../../outside.html">out</a>',
         "c/index.html": b"<p>c</p>",
     }
-    index = LinkIndex("https://example.cn/")
+    index = LinkMemory(LinkCheck("https://example.cn/"))
     steps = [
         {},
         {"b/index.html": b'<h2 id="z">z</h2>'},  # the anchor #x is gone
@@ -169,15 +174,12 @@ def test_the_serve_index_judges_as_the_build_check_does_after_each_change() -> N
                 pages.pop(path)
             else:
                 pages[path] = data
-        records = [scan_file(path, data) for path, data in pages.items()]
-        index.update(records, ["pagefind/0/pagefind-ui.js"])
-        fresh = LinkCheck("https://example.cn/")
-        for record in records:
-            fresh.add_record(record)
-        fresh.add_paths(["pagefind/0/pagefind-ui.js"])
+        records = [(path, scan_file(path, data)) for path, data in pages.items()]
+        bundle = ["pagefind/0/pagefind-ui.js"]
+        remembered, fresh = index.judge(records, bundle), LinkCheck("https://example.cn/").judge(records, bundle)
 
         def judged(findings: list) -> list:  # the linking page named may differ: compare what is broken
             return sorted((f.code, f.message.rsplit("指向", 1)[-1]) for f in findings)
 
-        assert judged(index.findings()) == judged(fresh.findings()), step
-    assert index.findings() == []
+        assert judged(remembered) == judged(fresh), step
+    assert remembered == []

@@ -1,4 +1,4 @@
-"""writers: pages, feed, sitemap and static files of small sites, rendered without a disk."""
+"""writers: pages, feed, sitemap, robots and static files of small sites, rendered without a disk."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from civicpress.errors import Findings, Location
 from civicpress.markup import MarkdownRenderer
 from civicpress.templating import THEME_DIR, Renderer
 from civicpress.writers.feeds import write_feed
-from civicpress.writers.pages import Tools, paginate, write_pages
-from civicpress.writers.search import write_search
-from civicpress.writers.sitemap import write_sitemap
+from civicpress.writers.pages import PageRenderers, paginate, write_pages
+from civicpress.writers.protocol import BuildInputs, Made
+from civicpress.writers.registry import WRITERS
 from civicpress.writers.static_files import write_static
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -46,16 +46,11 @@ class Built:
         self.site_dir = site_dir
         self.site, self.findings = load(site_dir, **load_options)
         assert self.findings.errors == [], [f.format() for f in self.findings.errors]
-        tools = Tools(Renderer(site_dir), MarkdownRenderer())
+        inputs = BuildInputs(self.site, site_dir, Renderer(site_dir), MarkdownRenderer())
         self.files: dict[str, bytes] = {}
-        for writer in (
-            write_pages(self.site, tools, self.findings),
-            write_feed(self.site, self.findings),
-            write_sitemap(self.site),
-            write_static(self.site, site_dir),
-            write_search(self.site, tools.renderer, False),  # the nav links to it
-        ):
-            for file in writer:
+        made = Made()
+        for writer in WRITERS:  # the registry, in its order: the pages see the published images
+            for file in writer.write(inputs, made, self.findings):
                 assert file.path not in self.files, f"written twice: {file.path}"
                 self.files[file.path] = file.data
 
@@ -237,9 +232,10 @@ def test_markdown_links_are_resolved_to_relative_urls(built: Built) -> None:
 
 def test_images_next_to_the_article_are_copied_and_linked(built: Built) -> None:
     page = built.html("events/2022/a/index.html")
-    assert '<img alt="活动照片" src="../../images/%E7%85%A7%E7%89%87%201.png">' in page
+    # sized by the published images, as every build does (the static writer runs first)
+    assert '<img alt="活动照片" src="../../images/%E7%85%A7%E7%89%87%201.png" width="1" height="1"' in page
     assert built.files["events/images/照片 1.png"] == PHOTO  # a PNG without metadata keeps its bytes
-    assert '<img alt="社区标志" src="../../../images/logo.png">' in page
+    assert '<img alt="社区标志" src="../../../images/logo.png" width="1" height="1"' in page
     assert built.files["images/logo.png"] == LOGO
 
 
@@ -251,7 +247,7 @@ def test_problems_of_articles_and_intros_reach_the_findings_with_their_lines(tmp
         "content/news/a.md": article("甲", body="第一段。\n\n[坏](../events/nope.md)"),
     })
     site, findings = load(site_dir)
-    list(write_pages(site, Tools(Renderer(site_dir), MarkdownRenderer()), findings))
+    list(write_pages(site, PageRenderers(Renderer(site_dir), MarkdownRenderer()), findings))
     assert sorted((f.code, f.location) for f in findings.errors) == [
         ("broken-link", Location("content/_index.md", 4)),
         ("broken-link", Location("content/news/a.md", 7)),
@@ -460,7 +456,7 @@ def test_pages_rendered_by_worker_processes_are_identical(
 
     def run(workers: int) -> tuple[list[tuple[str, bytes]], list[object]]:
         site, findings = load(site_dir)
-        tools = Tools(Renderer(site_dir), MarkdownRenderer())
+        tools = PageRenderers(Renderer(site_dir), MarkdownRenderer())
         out = [(f.path, f.data) for f in write_pages(site, tools, findings, workers=workers, min_pages=1)]
         return out, [(f.code, f.location) for f in findings.items]
 

@@ -8,10 +8,10 @@ or sitemap ``<loc>`` inside the site that points at no file. Directory links res
 error too (a heading renamed after the link was written). Links to other hosts, ``mailto:``
 and the like are not checked.
 
-Pure: it sees paths and bytes, as the files stream past (:class:`LinkCheck`), or all at once
-(:func:`check_links`). Memory grows with the number of distinct targets, not of links. Reading a
-file (:func:`scan_file`) is apart from judging its links (:meth:`LinkCheck.add_record`), so that
-the reading can run in a worker process and send back a small picklable :class:`LinkRecord`.
+Pure: reading a file (:func:`scan_file`, the check's ``scan``) is apart from judging the links
+of all files (``judge``), so that the reading runs in a worker process and sends back a small
+picklable :class:`LinkRecord`. The judgement's memory grows with the number of distinct targets,
+not of links.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import posixpath
 import re
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from civicpress.errors import Finding, Location
@@ -86,38 +87,62 @@ def _first_group(match: re.Match[str]) -> str:
     return next(g for g in match.groups() if g is not None)
 
 
-_ESCAPE = "\0escape"  # the target of a link that leaves the site
+ESCAPE = "\0escape"  # the target of a link that leaves the site
 
 
 class LinkCheck:
-    """Collects the files of a build and the internal links they make; ``findings`` judges them."""
+    """The link check (civicpress.checks.protocol): every internal link of the output resolves.
+
+    ``judge`` reads the records in the build's order and names, for each missing target, the
+    first file that links to it. ``resolve`` is what a record's links point at: civicpress.rebuild
+    keeps it between the builds of ``serve`` and judges only what changed (``LinkMemory``).
+    """
+
+    name = "links"
+    # The Markdown link resolver reports an editor's broken link with its file and line: this
+    # check, which names only the output file, is for what remains when there is no error.
+    quiet_after_errors = True
 
     def __init__(self, base_url: str = "") -> None:
         parts = urlsplit(base_url)
+        self.base_url = base_url
         self.origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
         self.base_path = (parts.path.rstrip("/") + "/") if parts.netloc else "/"
-        self.paths: set[str] = set()
-        self.ids: dict[str, frozenset[str]] = {}
-        self.targets: dict[str, tuple[str, str]] = {}  # output path -> (first page linking, URL)
-        self.fragments: dict[tuple[str, str], tuple[str, str]] = {}
-        self.escapes: list[tuple[str, str]] = []  # (page, URL) pointing outside the site
 
-    def add_paths(self, paths: Iterable[str]) -> None:
-        """Files that exist without being checked (a search bundle written by another program)."""
-        self.paths.update(paths)
+    def __repr__(self) -> str:  # what serve keeps its memory of this check by
+        return f"LinkCheck({self.base_url!r})"
 
-    def add(self, path: str, data: bytes) -> None:
-        self.add_record(scan_file(path, data))
+    def scan(self, path: str, data: bytes) -> LinkRecord:
+        return scan_file(path, data)
 
-    def add_record(self, record: LinkRecord) -> None:
-        """One file, read by :func:`scan_file` here or in a worker; files may come in any order."""
-        self.paths.add(record.path)
-        if record.ids is not None:
-            self.ids[record.path] = record.ids
-        self._apply(self._resolve(record))
+    def judge(self, records: Iterable[tuple[str, LinkRecord]], present: Iterable[str]) -> list[Finding]:
+        paths = set(present)
+        ids: dict[str, frozenset[str]] = {}
+        targets: dict[str, tuple[str, str]] = {}  # output path -> (first page linking, URL)
+        fragments: dict[tuple[str, str], tuple[str, str]] = {}
+        escapes: list[tuple[str, str]] = []  # (page, URL) pointing outside the site
+        for path, record in records:
+            paths.add(path)
+            if record.ids is not None:
+                ids[path] = record.ids
+            for page, target, fragment, url in self.resolve(record):
+                if target == ESCAPE:
+                    escapes.append((page, url))
+                    continue
+                targets.setdefault(target, (page, url))
+                if fragment:
+                    fragments.setdefault((target, fragment), (page, url))
+        return judge_links(escapes, targets, fragments, paths, ids)
 
-    def _resolve(self, record: LinkRecord) -> list[tuple[str, str, str, str]]:
-        """What the links of ``record`` point at: (kind, target, fragment, URL) in order; kind "e" escapes."""
+    def dump(self, record: LinkRecord) -> Any:
+        return [record.links, None if record.ids is None else sorted(record.ids)]
+
+    def load(self, path: str, raw: Any) -> LinkRecord:
+        links, ids = raw
+        return LinkRecord(path, tuple(links), None if ids is None else frozenset(ids))
+
+    def resolve(self, record: LinkRecord) -> list[tuple[str, str, str, str]]:
+        """What the links of ``record`` point at: (page, target, fragment, URL) in order; target ESCAPE leaves."""
         # What posixpath.join(directory of the page, relative path) puts before the relative path.
         directory = posixpath.dirname(record.path)
         prefix = directory if not directory or directory.endswith("/") else directory + "/"
@@ -126,15 +151,6 @@ class LinkCheck:
             self._link(record.path, prefix, url, resolved)
         return [(record.path, target, fragment, url) for target, fragment, url in resolved]
 
-    def _apply(self, resolved: list[tuple[str, str, str, str]]) -> None:
-        for page, target, fragment, url in resolved:
-            if target == _ESCAPE:
-                self.escapes.append((page, url))
-                continue
-            self.targets.setdefault(target, (page, url))
-            if fragment:
-                self.fragments.setdefault((target, fragment), (page, url))
-
     def _link(self, page: str, prefix: str, url: str, out: list[tuple[str, str, str]]) -> None:
         parsed = _parse_url(url, self.origin, self.base_path)
         if parsed is None:
@@ -142,13 +158,13 @@ class LinkCheck:
         url, path, fragment = parsed
         if path.startswith("/"):
             if not (path + "/").startswith(self.base_path):
-                out.append((_ESCAPE, "", url))
+                out.append((ESCAPE, "", url))
                 return
             target = path[len(self.base_path) :]
         elif path:
             target = posixpath.normpath(prefix + path)
             if target == ".." or target.startswith("../"):
-                out.append((_ESCAPE, "", url))
+                out.append((ESCAPE, "", url))
                 return
             target = "" if target == "." else target
             if target and (path.endswith("/") or path.rpartition("/")[2] in (".", "..")):
@@ -159,12 +175,8 @@ class LinkCheck:
             target += "index.html"
         out.append((target, fragment if fragment != "top" else "", url))
 
-    def findings(self) -> list[Finding]:
-        """One finding per missing target (naming the first page that links to it)."""
-        return _judge(self.escapes, self.targets, self.fragments, self.paths, self.ids)
 
-
-def _judge(
+def judge_links(
     escapes: Iterable[tuple[str, str]],
     targets: Mapping[str, tuple[str, str]],
     fragments: Mapping[tuple[str, str], tuple[str, str]],
@@ -190,91 +202,6 @@ def _judge(
                 )
             )
     return found
-
-
-class LinkIndex:
-    """The link check of a long-running process (``serve``), kept up to date between builds.
-
-    ``update`` reads again only the files whose links or ids changed since the last build;
-    the judgement is the same as :class:`LinkCheck`'s, except that a broken target is
-    reported with the linking page that sorts first (a build's order is not kept here).
-    """
-
-    def __init__(self, base_url: str = "") -> None:
-        self._check = LinkCheck(base_url)
-        self._records: dict[str, LinkRecord] = {}
-        self._resolved: dict[str, list[tuple[str, str, str, str]]] = {}
-        self._linkers: dict[str, dict[str, str]] = {}  # target -> {page: URL}
-        self._fragment_linkers: dict[tuple[str, str], dict[str, str]] = {}
-        self._ids: dict[str, frozenset[str]] = {}
-        self._escapes: dict[str, list[str]] = {}  # page -> URLs that leave the site
-        self._extra: set[str] = set()
-
-    def update(self, records: Iterable[LinkRecord], extra: Iterable[str] = ()) -> None:
-        """The files of this build (all of them) and the files that exist unread (the search bundle)."""
-        current = {record.path: record for record in records}
-        for path in [p for p in self._records if p not in current]:
-            self._forget(path)
-        for path, record in current.items():
-            old = self._records.get(path)
-            if old is not None and old.links == record.links and old.ids == record.ids:
-                continue
-            if old is not None:
-                self._forget(path)
-            self._learn(record)
-        self._extra = set(extra)
-
-    def findings(self) -> list[Finding]:
-        paths = _Union(self._records, self._extra)
-        escapes = sorted((page, url) for page, urls in self._escapes.items() for url in urls)
-        # Only what is broken needs its first linking page: most targets are linked from every page.
-        targets = {
-            target: min(pages.items())
-            for target, pages in self._linkers.items()
-            if pages and target not in paths and f"{target}/index.html" not in paths
-        }
-        fragments = {
-            (target, fragment): min(pages.items())
-            for (target, fragment), pages in self._fragment_linkers.items()
-            if pages and fragment not in self._ids.get(target if target in self._ids else f"{target}/index.html",
-                                                       frozenset({fragment}))
-        }
-        return _judge(escapes, targets, fragments, paths, self._ids)
-
-    def _learn(self, record: LinkRecord) -> None:
-        self._records[record.path] = record
-        if record.ids is not None:
-            self._ids[record.path] = record.ids
-        resolved = self._check._resolve(record)
-        self._resolved[record.path] = resolved
-        for page, target, fragment, url in resolved:
-            if target == _ESCAPE:
-                self._escapes.setdefault(page, []).append(url)
-                continue
-            self._linkers.setdefault(target, {}).setdefault(page, url)
-            if fragment:
-                self._fragment_linkers.setdefault((target, fragment), {}).setdefault(page, url)
-
-    def _forget(self, path: str) -> None:
-        del self._records[path]
-        self._ids.pop(path, None)
-        self._escapes.pop(path, None)
-        for page, target, fragment, _ in self._resolved.pop(path, []):
-            if target == _ESCAPE:
-                continue
-            self._linkers.get(target, {}).pop(page, None)
-            if fragment:
-                self._fragment_linkers.get((target, fragment), {}).pop(page, None)
-
-
-class _Union:
-    """``in`` for two collections, without copying them into one set."""
-
-    def __init__(self, first: Container[str], second: Container[str]) -> None:
-        self.first, self.second = first, second
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.first or item in self.second
 
 
 @functools.lru_cache(maxsize=4096)  # every page repeats the links of its header and footer
@@ -303,10 +230,7 @@ def _parse_url(url: str, origin: str, base_path: str) -> tuple[str, str, str] | 
 def check_links(files: Iterable[tuple[str, bytes]], base_url: str = "", exist: Iterable[str] = ()) -> list[Finding]:
     """The findings for a whole output folder given as (path, bytes) pairs."""
     check = LinkCheck(base_url)
-    check.add_paths(exist)
-    for path, data in files:
-        check.add(path, data)
-    return check.findings()
+    return check.judge([(path, check.scan(path, data)) for path, data in files], exist)
 
 
 def _broken(page: str, url: str, why: str) -> Finding:

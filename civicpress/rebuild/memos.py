@@ -5,7 +5,7 @@ one page, ``markup.MarkdownRenderer`` renders one text. The wrappers here hand b
 earlier build made of the same input instead:
 
 - :class:`ReadMemo` and :class:`PageMemo` live in one long-running process (``serve``, through
-  ``pipeline.BuildSession``): a file whose size and modification time are unchanged is not
+  ``rebuild.session.BuildSession``): a file whose size and modification time are unchanged is not
   read again, and a page whose document and inputs are the same objects is not made again.
   They hand back the very objects made before, so the next stage (and ``rebuild.keys.KeyMemo``)
   recognises them by identity. Outside ``serve`` every build reads everything.

@@ -7,8 +7,8 @@ Two files per output folder and edition:
   result. When nothing changed, a build reads only this file and one directory listing per
   folder, and stops (:func:`unchanged_result`);
 - the *outputs* (large): for every output file, the key of the inputs it was made from, the
-  hash of its bytes, the links and ids the link check saw in it, and the warnings found while
-  rendering it. A build renders only the outputs whose key changed, writes only the files
+  hash of its bytes, what each check read in it (the links and ids the link check saw…), and
+  the warnings found while rendering it. A build renders only the outputs whose key changed, writes only the files
   whose bytes changed, and takes the rest from here.
 
 Both are JSON: the cache sits in the site folder, where a pickle could run code. A damaged,
@@ -22,19 +22,19 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from civicpress import __version__
 from civicpress.environment import font_stamp, installed_stamp
-from civicpress.errors import Finding, Location, Severity
+from civicpress.errors import Finding
 from civicpress.sitefolder import CACHE_DIR, CONFIG_FILE, INPUT_FOLDERS
 
 log = logging.getLogger(__name__)
 
-FORMAT = f"civicpress {__version__} state 1"  # a new version or format ignores older caches
+FORMAT = f"civicpress {__version__} state 2"  # a new version or format ignores older caches
 MATERIALS_PREFIX = b"content/materials/"  # input_stats lines of the exchange materials
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the theme and the code: a developer's edit counts
 
@@ -47,10 +47,11 @@ class OutputRecord:
     digest: str  # hash of its bytes
     size: int
     indexed: bool = False  # read by the search index (carries data-pagefind-body)
-    links: tuple[str, ...] = ()  # the URLs the link check found in it
-    ids: tuple[str, ...] | None = None  # the ids an #anchor may name (HTML only)
     problems: tuple[Finding, ...] = ()  # warnings found while making it, reported again when reused
     reads: tuple[str, ...] = ()  # other pages whose text it shows (their sources)
+    # What each check (civicpress.checks) read in it, by the check's name, as the check's JSON:
+    # a file kept from the previous build is judged again with the others without being read.
+    checks: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def read_manifest(path: Path) -> Manifest | None:
             pages=int(raw["pages"]),
             files=int(raw["files"]),
             bytes=int(raw["bytes"]),
-            warnings=tuple(_finding(w) for w in raw["warnings"]),
+            warnings=tuple(Finding.from_json(w) for w in raw["warnings"]),
             index=str(raw.get("index", "")),
         )
     except (KeyError, TypeError, ValueError, IndexError):
@@ -238,11 +239,21 @@ def _record(item: list[Any]) -> tuple[str, OutputRecord]:
         digest=item[2],
         size=int(item[3]),
         indexed=bool(item[4]),
-        links=tuple(map(intern, item[5])),
-        ids=None if item[6] is None else tuple(map(intern, item[6])),
-        problems=tuple(_finding(p) for p in item[7]),
-        reads=tuple(map(intern, item[8])),
+        problems=tuple(Finding.from_json(p) for p in item[5]),
+        reads=tuple(map(intern, item[6])),
+        checks={str(name): interned(raw) for name, raw in item[7].items()},
     )
+
+
+def interned(raw: Any) -> Any:
+    """JSON values with their strings interned: the links of one page mostly repeat every other's."""
+    if isinstance(raw, str):
+        return sys.intern(raw)
+    if isinstance(raw, (list, tuple)):
+        return [interned(item) for item in raw]
+    if isinstance(raw, dict):
+        return {sys.intern(str(key)): interned(value) for key, value in raw.items()}
+    return raw
 
 
 def read_state(site_dir: Path, out_dir: Path, edition: str) -> BuildState:
@@ -276,7 +287,7 @@ def write_state(site_dir: Path, out_dir: Path, edition: str, state: BuildState) 
             "pages": manifest.pages,
             "files": manifest.files,
             "bytes": manifest.bytes,
-            "warnings": [_finding_json(w) for w in manifest.warnings],
+            "warnings": [w.as_json() for w in manifest.warnings],
             "index": manifest.index,
         })
     except OSError as exc:
@@ -320,8 +331,8 @@ def _write_records(path: Path, state: BuildState) -> None:
     with temporary.open("w", encoding="utf-8") as out:
         out.write(json.dumps({"format": FORMAT, "extra": list(state.extra)}, ensure_ascii=False) + "\n")
         for name, r in sorted(state.outputs.items()):
-            item = [name, r.key, r.digest, r.size, r.indexed, r.links, r.ids, [_finding_json(p) for p in r.problems],
-                    r.reads]
+            item = [name, r.key, r.digest, r.size, r.indexed, [p.as_json() for p in r.problems], r.reads,
+                    dict(r.checks)]
             out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
     os.replace(temporary, path)
 
@@ -337,18 +348,6 @@ def _write_json(path: Path, value: Any) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
-
-
-def _finding_json(finding: Finding) -> list[Any]:
-    where = finding.location
-    return [finding.code, finding.message, where.path if where else None, where.line if where else None,
-            finding.hint, finding.severity.name]
-
-
-def _finding(raw: Any) -> Finding:
-    code, message, path, line, hint, severity = raw
-    location = Location(str(path), None if line is None else int(line)) if path is not None else None
-    return Finding(str(code), str(message), location, str(hint), Severity[str(severity)])
 
 
 def key_of(*parts: object) -> str:

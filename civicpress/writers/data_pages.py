@@ -15,6 +15,7 @@ from civicpress.errors import Findings, Location, SiteError
 from civicpress.model import DataPage, OutputFile, Site
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.templating import Renderer
+from civicpress.writers.protocol import BuildInputs, Made
 
 
 class Parent(NamedTuple):
@@ -59,3 +60,16 @@ def parent_of(page: DataPage, site: Site) -> Parent | None:
     candidates += [Parent(p.title, p.url) for p in site.data_pages if not p.per_record]
     inside = [c for c in candidates if page.url.startswith(c.url) and page.url != c.url]
     return max(inside, key=lambda c: len(c.url), default=None)
+
+
+class DataPagesWriter:
+    """The pages drawn from data files (``data_pages`` of site_config.yaml)."""
+
+    name = "data pages"
+    tracks = False
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return len(inputs.site.data_pages)
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        return write_data_pages(inputs.site, inputs.renderer, findings)

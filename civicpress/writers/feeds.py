@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from civicpress.errors import Findings
 from civicpress.model import OutputFile, Site
 from civicpress.urls import absolute_url
+from civicpress.writers.protocol import BuildInputs, Made
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "atom.xml"
@@ -57,3 +58,16 @@ def atom_feed(site: Site) -> bytes:
         ET.SubElement(entry, "summary").text = page.summary
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode() + b"\n"
+
+
+class FeedWriter:
+    """The Atom feed."""
+
+    name = "feed"
+    tracks = True
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return 1 if inputs.site.config.base_url else 0
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        return write_feed(inputs.site, findings, inputs.wanted)

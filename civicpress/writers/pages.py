@@ -33,6 +33,7 @@ from civicpress.rebuild.memos import MarkdownCache
 from civicpress.rendering import RenderedBody, render_body
 from civicpress.templating import Renderer
 from civicpress.urls import output_path
+from civicpress.writers.protocol import BuildInputs, Made, Wanted
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class PageLimits:
 
 
 @dataclass(frozen=True)
-class Tools:
+class PageRenderers:
     """What rendering needs besides the site: the template and Markdown renderers, the images."""
 
     renderer: Renderer
@@ -83,7 +84,7 @@ class Tools:
     limits: PageLimits = PageLimits()
 
 
-def _sized(file: OutputFile, site: Site, tools: Tools) -> OutputFile:
+def _sized(file: OutputFile, site: Site, tools: PageRenderers) -> OutputFile:
     """The page with width/height, srcset and lazy loading on its images (civicpress.images)."""
     if not tools.images:
         return file
@@ -97,16 +98,13 @@ SPAN = 50  # pages rendered in one go (one watch thread, one trip to a worker pr
 SLOW_HINT = "通常是文章过长或结构过于复杂（如成千上万个脚注或链接）。请删去重复的内容，或把文章拆成几篇。"
 LARGE_HINT = "通常是同一个链接、图片或数据表达式重复了成千上万次。请删去重复的内容，或把文章拆成几篇。"
 
-# Which outputs to make (by output path); the others are kept from the previous build.
-Wanted = Callable[[str], bool]
-
 # The site and tools of a forked worker process: set once in the child, never in the parent.
-_WORKER: tuple[Site, Tools] | None = None
+_WORKER: tuple[Site, PageRenderers] | None = None
 
 
 def write_pages(
     site: Site,
-    tools: Tools,
+    tools: PageRenderers,
     findings: Findings,
     workers: int = 1,
     min_pages: int | None = None,
@@ -132,7 +130,7 @@ def write_pages(
         yield file
 
 
-def _render_here(site: Site, tools: Tools, findings: Findings, jobs: list[Job]) -> Iterator[OutputFile]:
+def _render_here(site: Site, tools: PageRenderers, findings: Findings, jobs: list[RenderJob]) -> Iterator[OutputFile]:
     """The files of ``jobs``, rendered in this process; a failure goes to ``findings`` and the build goes on.
 
     They are rendered a span at a time, each span under its own watch: no watch thread is left
@@ -148,7 +146,9 @@ def _render_here(site: Site, tools: Tools, findings: Findings, jobs: list[Job]) 
                 yield output
 
 
-def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[OutputFile | None, list[Finding]]:
+def _render_job(
+    job: RenderJob, site: Site, tools: PageRenderers, watch: PageWatch
+) -> tuple[OutputFile | None, list[Finding]]:
     """One file within the limits, with its warnings attached; or None and the errors that stopped it."""
     try:
         with watch.page():
@@ -165,7 +165,7 @@ def _render_job(job: Job, site: Site, tools: Tools, watch: PageWatch) -> tuple[O
     return output, []
 
 
-def _over_limit(job: Job, site: Site, code: str, message: str, hint: str) -> Finding:
+def _over_limit(job: RenderJob, site: Site, code: str, message: str, hint: str) -> Finding:
     """A page over a limit, reported at the first line of the text it was made from (where there is one)."""
     source = job.source(site)
     if source is None:
@@ -262,7 +262,7 @@ class PageJob:
     def source(self, site: Site) -> Page | Intro | None:
         return site.pages[self.index]
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         return render_page(site.pages[self.index], site, tools)
 
 
@@ -279,7 +279,7 @@ class SectionListJob:
     def source(self, site: Site) -> Page | Intro | None:
         return site.sections[self.index].intro
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         section = site.sections[self.index]
         return render_section(section, _paginator(section, self.number), site, tools)
 
@@ -294,7 +294,7 @@ class TagsIndexJob:
     def source(self, site: Site) -> Page | Intro | None:
         return None
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         return render_tags_index(site, tools)
 
 
@@ -311,7 +311,7 @@ class TagJob:
     def source(self, site: Site) -> Page | Intro | None:
         return None
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         term = site.tags[self.index]
         return render_tag(term, _tag_paginator(site, term, self.number), site, tools)
 
@@ -326,7 +326,7 @@ class HomeJob:
     def source(self, site: Site) -> Page | Intro | None:
         return site.home_intro
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         return render_home(site, tools)
 
 
@@ -340,16 +340,16 @@ class NotFoundJob:
     def source(self, site: Site) -> Page | Intro | None:
         return None
 
-    def render(self, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         return render_404(site, tools)
 
 
-Job = PageJob | SectionListJob | TagsIndexJob | TagJob | HomeJob | NotFoundJob
+RenderJob = PageJob | SectionListJob | TagsIndexJob | TagJob | HomeJob | NotFoundJob
 
 
-def _jobs(site: Site, wanted: Wanted | None) -> list[Job]:
+def _jobs(site: Site, wanted: Wanted | None) -> list[RenderJob]:
     """The files to render, in the order they are published: pages, section lists, tags, home, 404."""
-    jobs: list[Job] = [PageJob(index) for index in range(len(site.pages))]
+    jobs: list[RenderJob] = [PageJob(index) for index in range(len(site.pages))]
     for index, section in enumerate(site.sections):
         jobs.extend(SectionListJob(index, paginator.number) for paginator in paginate(section))
     jobs.append(TagsIndexJob())
@@ -371,7 +371,7 @@ def _can_fork(workers: int) -> bool:
 
 
 def _render_in_workers(
-    site: Site, tools: Tools, findings: Findings, workers: int, jobs: list[Job]
+    site: Site, tools: PageRenderers, findings: Findings, workers: int, jobs: list[RenderJob]
 ) -> Iterator[OutputFile]:
     size = max(1, min(SPAN, len(jobs) // (workers * 4)))
     spans = [tuple(jobs[start : start + size]) for start in range(0, len(jobs), size)]
@@ -384,12 +384,12 @@ def _render_in_workers(
                     yield output
 
 
-def _start_worker(site: Site, tools: Tools) -> None:
+def _start_worker(site: Site, tools: PageRenderers) -> None:
     global _WORKER
     _WORKER = (site, tools)
 
 
-def _render_span(jobs: tuple[Job, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
+def _render_span(jobs: tuple[RenderJob, ...]) -> list[tuple[OutputFile | None, list[Finding]]]:
     """In a worker: the files of ``jobs``, each with its problems (findings travel back; exceptions do not pickle)."""
     assert _WORKER is not None, "_render_span runs only in a worker process"
     site, tools = _WORKER
@@ -420,7 +420,7 @@ def _template_context(site: Site, page_url: str, title: str, description: str = 
     }
 
 
-def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+def render_page(page: Page, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
     body = _body(page, page.url, site, tools)
     section = _section_of(site, page.section)
     newer, older = site.neighbours.get(page.url, (None, None))
@@ -442,12 +442,12 @@ def render_page(page: Page, site: Site, tools: Tools) -> tuple[OutputFile, list[
     return OutputFile(page.output, rendered.encode(), reads=_reads(tools, page.source)), list(body.problems)
 
 
-def _body(text: Page | Intro | None, page_url: str, site: Site, tools: Tools) -> RenderedBody:
+def _body(text: Page | Intro | None, page_url: str, site: Site, tools: PageRenderers) -> RenderedBody:
     """The body-rendering stage (civicpress.rendering) with this build's Markdown renderer and memo."""
     return render_body(text, page_url, site, tools.markdown, tools.markdown_cache)
 
 
-def _reads(tools: Tools, own: str = "") -> tuple[str, ...]:
+def _reads(tools: PageRenderers, own: str = "") -> tuple[str, ...]:
     """The other pages whose text the last render showed (its dependencies besides the site's facts)."""
     return tuple(sorted(read for read in tools.renderer.reads if read.partition(":")[2] != own))
 
@@ -473,7 +473,7 @@ def _search_body(html: str) -> str:
 
 
 def render_section(
-    section: Section, paginator: Paginator, site: Site, tools: Tools
+    section: Section, paginator: Paginator, site: Site, tools: PageRenderers
 ) -> tuple[OutputFile, list[Finding]]:
     intro = _body(section.intro, paginator.url, site, tools)
     title = section.title if paginator.number == 1 else f"{section.title}（第 {paginator.number} 页）"
@@ -484,20 +484,20 @@ def render_section(
     return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
-def render_tags_index(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+def render_tags_index(site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
     context = _template_context(site, "/tags/", "全部标签")
     html = tools.renderer.render("tags.html", context)
     return OutputFile("tags/index.html", html.encode(), reads=_reads(tools)), []
 
 
-def render_tag(term: Term, paginator: Paginator, site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+def render_tag(term: Term, paginator: Paginator, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
     title = f"标签：{term.name}" + (f"（第 {paginator.number} 页）" if paginator.number > 1 else "")
     context = _template_context(site, paginator.url, title, term=term, paginator=paginator)
     html = tools.renderer.render("tag.html", context)
     return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), []
 
 
-def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+def render_home(site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
     intro = _body(site.home_intro, "/", site, tools)
     title = site.home_intro.title if site.home_intro and site.home_intro.title else site.config.title
     context = _template_context(site, "/", title, intro_html=intro.html)
@@ -505,7 +505,7 @@ def render_home(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
     return OutputFile("index.html", html.encode(), reads=_reads(tools)), list(intro.problems)
 
 
-def render_404(site: Site, tools: Tools) -> tuple[OutputFile, list[Finding]]:
+def render_404(site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
     # Served at any address, so its links are root-relative, never relative.
     context = _template_context(site, "/404.html", "页面不存在", root_links=True)
     html = tools.renderer.render("404.html", context)
@@ -561,3 +561,21 @@ def _section_of(site: Site, key: str) -> Section | None:
         if section.key == key:
             return section
     return None
+
+
+class PagesWriter:
+    """The HTML pages: articles and plain pages, section lists, tags, home and 404."""
+
+    name = "pages"
+    tracks = True
+
+    def expected(self, inputs: BuildInputs) -> int:
+        site = inputs.site
+        lists = sum(len(list(paginate(section))) for section in site.sections)
+        tags = sum(_pages_of(len(term.pages), site.config.pagination) for term in site.tags)
+        return len(site.pages) + lists + tags + 3
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        renderers = PageRenderers(inputs.renderer, inputs.markdown, made.images, inputs.finish, inputs.markdown_cache)
+        return write_pages(inputs.site, renderers, findings, inputs.workers, wanted=inputs.wanted,
+                           problems_with_files=True)

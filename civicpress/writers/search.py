@@ -32,6 +32,7 @@ from civicpress.errors import Finding, Findings
 from civicpress.model import OutputFile, Site
 from civicpress.templating import Renderer
 from civicpress.urls import output_path
+from civicpress.writers.protocol import BuildInputs, Made
 
 log = logging.getLogger(__name__)
 
@@ -241,3 +242,16 @@ def _failed(detail: str) -> Finding:
         None,
         "重新安装：python -m pip install --force-reinstall \"pagefind[extended]\"；仍然失败请把这段信息发给技术人员。",
     )
+
+
+class SearchPageWriter:
+    """The search page (the index itself is made from the finished pages: ``index_shards``)."""
+
+    name = "search page"
+    tracks = False
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return 1
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        return write_search(inputs.site, inputs.renderer, inputs.search)

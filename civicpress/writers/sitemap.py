@@ -1,4 +1,4 @@
-"""``sitemap.xml`` and ``robots.txt``: what search engines may read, and where."""
+"""``sitemap.xml``: the addresses of the site's pages, for search engines."""
 
 from __future__ import annotations
 
@@ -6,26 +6,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+from civicpress.errors import Findings
 from civicpress.model import OutputFile, Site
 from civicpress.urls import absolute_url
+from civicpress.writers.protocol import SITEMAP_PATH, BuildInputs, Made
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def write_sitemap(site: Site, wanted: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
-    """sitemap.xml and robots.txt: made of the site's facts only (``reads=()``), so kept while those are."""
-    base = site.config.base_url
-    if site.internal:  # never meant for a server: if it is ever uploaded, search engines stay out
-        if wanted is None or wanted("robots.txt"):
-            yield OutputFile("robots.txt", b"User-agent: *\nDisallow: /\n", reads=())
-        return
-    robots = "User-agent: *\nAllow: /\n"
-    if base:
-        if wanted is None or wanted("sitemap.xml"):
-            yield OutputFile("sitemap.xml", sitemap(site), reads=())
-        robots += f"\nSitemap: {absolute_url(base, '/sitemap.xml')}\n"
-    if wanted is None or wanted("robots.txt"):
-        yield OutputFile("robots.txt", robots.encode(), reads=())
+    """sitemap.xml (with a base_url; not in the internal edition): made of the site's facts (``reads=()``)."""
+    if site.config.base_url and not site.internal and (wanted is None or wanted(SITEMAP_PATH)):
+        yield OutputFile(SITEMAP_PATH, sitemap(site), reads=())
 
 
 def sitemap(site: Site) -> bytes:
@@ -43,3 +35,16 @@ def sitemap(site: Site) -> bytes:
             ET.SubElement(url, "lastmod").text = date.strftime("%Y-%m-%d")
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
+
+
+class SitemapWriter:
+    """sitemap.xml."""
+
+    name = "sitemap"
+    tracks = True
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return 1 if inputs.site.config.base_url else 0
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        return write_sitemap(inputs.site, inputs.wanted)

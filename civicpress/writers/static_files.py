@@ -9,7 +9,7 @@ of them (``images = yield from write_static(...)``).
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from civicpress.errors import Findings, SiteError
@@ -28,6 +28,7 @@ from civicpress.images import (
 from civicpress.model import OutputFile, Site
 from civicpress.sitefolder import CONTENT_DIR, STATIC_DIR
 from civicpress.templating import THEME_DIR
+from civicpress.writers.protocol import BuildInputs, Made
 
 SITE_STATIC = STATIC_DIR
 
@@ -39,14 +40,8 @@ def write_static(
 
     An image that cannot be published is an error in ``findings`` (raised without them).
     """
-    files: dict[str, Path] = {}
-    for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
-        for rel in _files(root):
-            files[rel] = root / rel
-    content: set[str] = set()
-    for rel in site.assets:
-        files[site.assets[rel].lstrip("/")] = site_dir / CONTENT_DIR / rel
-        content.add(site.assets[rel].lstrip("/"))
+    files = _sources(site, site_dir)
+    content = {url.lstrip("/") for url in site.assets.values()}
     images: dict[str, ImageInfo] = {}
     for rel in sorted(files):
         data = files[rel].read_bytes()
@@ -64,6 +59,17 @@ def write_static(
             images[rel] = info
         yield from outputs
     return images
+
+
+def _sources(site: Site, site_dir: Path) -> dict[str, Path]:
+    """Output path -> the file it is published from: the theme's, the site's static/, content assets."""
+    files: dict[str, Path] = {}
+    for root in (THEME_DIR / "static", site_dir / SITE_STATIC):
+        for rel in _files(root):
+            files[rel] = root / rel
+    for rel, url in site.assets.items():
+        files[url.lstrip("/")] = site_dir / CONTENT_DIR / rel
+    return files
 
 
 def _checked(rel: str, data: bytes, source: str, in_content: bool) -> tuple[ImageInfo | None, list[OutputFile]]:
@@ -100,3 +106,16 @@ def _files(root: Path) -> list[str]:
                 continue
             found.append(path.relative_to(root).as_posix())
     return sorted(found)
+
+
+class StaticWriter:
+    """Static files and content assets; runs first, for the pages need the images' sizes (``Made``)."""
+
+    name = "static"
+    tracks = False
+
+    def expected(self, inputs: BuildInputs) -> int:
+        return len(_sources(inputs.site, inputs.site_dir))
+
+    def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
+        made.images.update((yield from write_static(inputs.site, inputs.site_dir, findings)))
