@@ -204,7 +204,7 @@ def test_section_pagination_override(tmp_path: Path) -> None:
 
 def test_article_page(built: Built) -> None:
     page = built.html("events/2022/a/index.html")
-    assert "<h1>重阳节活动</h1>" in page
+    assert '<h1 data-pagefind-weight="10">重阳节活动</h1>' in page  # the title weighs most in search
     assert "<title>重阳节活动 - 永丰社区</title>" in page
     assert '<time datetime="2022-10-04T00:00:00+08:00">2022年10月4日</time>' in page
     assert '<a href="../../index.html">活动纪实</a>' in page
