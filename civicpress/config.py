@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +39,21 @@ class Footer:
     contact: str = ""
     address: str = ""
     copyright: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """``contact:`` — how residents reach the office, shown on every page (a tappable phone number)."""
+
+    phone: str = ""  # the office's public number: published on purpose, so never a privacy finding
+    hours: str = ""  # 办公时间
+    address: str = ""
+    map: str = ""  # an optional link to a map of the address
+
+    @property
+    def tel(self) -> str:
+        """The number as a ``tel:`` link wants it: digits and a leading +, nothing else."""
+        return re.sub(r"(?!^\+)\D", "", self.phone)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,8 @@ class SiteConfig:
     require_approval: bool = False  # the public edition takes only pages with status: 已审
     privacy: Privacy = field(default_factory=Privacy)
     footer: Footer = field(default_factory=Footer)
+    contact: Contact = field(default_factory=Contact)
+    logo: str = ""  # a picture in static/ or content/ for the masthead; "" draws a mark from the title
     data_pages: tuple[DataPageConfig, ...] = ()
     printing: PrintConfig = field(default_factory=PrintConfig)  # the ``print:`` block
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -183,6 +200,9 @@ SITE_FIELDS = _settings({
     "sections": (lambda v: isinstance(v, list), "栏目列表"),
     "data_pages": (lambda v: isinstance(v, list), "列表，每项写 data、url、template"),
     "footer": (_mapping, "键值对"),
+    "contact": (_mapping, "键值对：phone、hours、address、map"),
+    "logo": (lambda v: isinstance(v, str) and re.match(r"^/[\w./-]+\.(svg|png|jpe?g|webp)$", v) is not None
+             and ".." not in v.split("/"), "图片文件在网站中的路径，如 /images/logo.png（svg、png、jpg 或 webp）"),
     "extra": (_mapping, "键值对"),
     "print": (_mapping, "键值对：booklet、missing_glyphs"),
     "deploy": (_mapping, "键值对：method、host、port、user、path、key_file、host_key（civicpress.deploy 逐项检查）"),
@@ -244,6 +264,24 @@ DATA_PAGE_FIELDS = _settings({
 FOOTER_FIELDS = _settings({name: (_text, "文字") for name in ("icp", "police", "contact", "address", "copyright")})
 
 
+def _phone(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and re.fullmatch(
+        r"\+?[\d\s()（）-]{5,20}", str(value)) is not None
+
+
+def _map_link(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^https://\S+$", value) is not None
+
+
+CONTACT_FIELDS = _settings({
+    "phone": (_phone, "电话号码，如 \"0431-8765 4321\"（请加引号）"),
+    "hours": (_text, "文字，如 周一至周五 8:30—17:00"),
+    "address": (_text, "文字"),
+    "map": (_map_link, "以 https:// 开头的地图网址"),
+})
+CONTACT_REASON = "contact.phone：网站每页公布的办事电话"
+
+
 def load_config(site_dir: Path) -> SiteConfig:
     """Read and validate ``site_config.yaml``; all problems are raised together."""
     location = Location(CONFIG_FILE)
@@ -273,7 +311,8 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
     footer = Footer(**_validate(footer_raw, FOOTER_FIELDS, ("footer",), doc, location, findings)) if isinstance(
         footer_raw, dict
     ) else Footer()
-    privacy = _privacy(raw.get("privacy"), doc, location, findings)
+    contact = _contact(raw.get("contact"), doc, location, findings)
+    privacy = _with_contact(_privacy(raw.get("privacy"), doc, location, findings), contact)
     data_pages = _data_pages(raw.get("data_pages", []), doc, location, findings)
     if findings.errors:
         raise SiteError(*findings.errors)
@@ -290,12 +329,29 @@ def parse_config(doc: YamlDocument, location: Location) -> SiteConfig:
             missing_glyphs=print_values.get("missing_glyphs", "error"),
         )
     values.pop("footer", None)
+    values.pop("contact", None)
     values.pop("deploy", None)  # read by the deploy command only (civicpress.deploy)
     values["privacy"] = privacy
     values["extra"] = freeze(values.get("extra", {}))
     if values.get("base_url") and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
-    return SiteConfig(sections=sections, footer=footer, data_pages=data_pages, **values)
+    return SiteConfig(sections=sections, footer=footer, contact=contact, data_pages=data_pages, **values)
+
+
+def _contact(raw: Any, doc: YamlDocument, location: Location, findings: Findings) -> Contact:
+    if raw is None:
+        return Contact()
+    values = _validate(raw, CONTACT_FIELDS, ("contact",), doc, location, findings)
+    if "phone" in values:
+        values["phone"] = str(values["phone"]).strip()
+    return Contact(**values)
+
+
+def _with_contact(privacy: Privacy, contact: Contact) -> Privacy:
+    """The declared contact number is published on purpose: the privacy check allows it."""
+    if not contact.phone or any(a.value == contact.phone for a in privacy.allow):
+        return privacy
+    return replace(privacy, allow=(*privacy.allow, AllowedValue(contact.phone, CONTACT_REASON)))
 
 
 def _data_pages(raw: Any, doc: YamlDocument, location: Location, findings: Findings) -> tuple[DataPageConfig, ...]:

@@ -54,6 +54,9 @@ class FrontMatter:
     reviewer: str = ""
     reviewed: datetime | None = None
     attachments: tuple[AttachmentField, ...] = ()  # the 附件 block at the end of the article
+    valid_until: datetime | None = None  # 通知公告: 有效期至 (the page stays published, marked 已过期 after it)
+    issuer: str = ""  # 党务/居务公开: 发布机构
+    doc_number: str = ""  # 党务/居务公开: 文号, 永社党〔2025〕12号
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -109,7 +112,7 @@ HONOR_LEVELS = ("国家级", "省级", "市级", "区级", "街道级")
 COMMON_FIELDS = (
     "title", "date", "summary", "tags", "cover", "draft",
     "publish_date", "expiry_date", "slug", "weight", "extra",
-    "visibility", "status", "reviewer", "reviewed", "attachments",
+    "visibility", "status", "reviewer", "reviewed", "attachments", "valid_until", "issuer", "doc_number",
 )
 VISIBILITY = {"public": "public", "公开": "public", "internal": "internal", "内部": "internal"}
 VISIBILITY_HINT = "写 visibility: internal（仅内部版）或 public"
@@ -431,6 +434,7 @@ def front_matter_table(section: str, timezone_text: str) -> FieldTable:
         "publish_date": _date_in(tz),
         "expiry_date": _date_in(tz),
         "reviewed": _date_in(tz),
+        "valid_until": _date_in(tz),
         "tags": _tags,
         "draft": switch(),
         "weight": _weight,
@@ -445,7 +449,7 @@ def front_matter_table(section: str, timezone_text: str) -> FieldTable:
                       unknown_noun="文件头字段", known_noun="字段")
 
 
-_TEXT_FIELDS = ("summary", "cover", "location", "awarded_by", "reviewer")
+_TEXT_FIELDS = ("summary", "cover", "location", "awarded_by", "reviewer", "issuer", "doc_number")
 
 
 def _plain_text(name: str, value: Any) -> str:

@@ -26,6 +26,7 @@ from civicpress.errors import Finding, Findings, Location, warning
 from civicpress.expressions import expand, expression_context, make_environment
 from civicpress.galleries import Captions, gallery_function
 from civicpress.markup import plain_text
+from civicpress.options import INTERNAL, PUBLIC
 from civicpress.photo_formats import published_path
 from civicpress.sitefolder import CONFIG_FILE
 from civicpress.urls import escapes, expand_permalink, output_path, slug_problem, slugify
@@ -39,7 +40,7 @@ TAGS_PATH = "/tags/"
 # with what a real build publishes.)
 RESERVED_NAMES = (
     "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "search", "pagefind", "print", "tags",
-    "style.css", "site.js", "search.js", "photos.js", "favicon.ico", "favicon.svg",
+    "style.css", "site.js", "search.js", "photos.js", "t2s.js", "favicon.ico", "favicon.svg",
 )  # fmt: skip
 ADDRESS_HINT = "请在文件头写 slug: 另一个网址名，或修改文件名。"
 
@@ -179,6 +180,12 @@ class Site:
     drafts: tuple[str, ...] = ()  # content files left out as drafts (draft: true, status: 草稿)
     data_pages: tuple[DataPage, ...] = ()
     asset_sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # published attachments' bytes
+    edition: str = PUBLIC  # "internal": the edition handed over in person, marked 内部资料 on every page
+
+    @property
+    def internal(self) -> bool:
+        """The internal edition: its pages say so and ask search engines not to index them."""
+        return self.edition == INTERNAL
 
     def articles(self) -> list[Page]:
         """Every section page, newest first."""
@@ -366,6 +373,7 @@ def assemble_site(
         drafts=tuple(drafts),
         data_pages=data_pages,
         asset_sizes=MappingProxyType({rel: n for rel, n in content.sizes.items() if rel not in withheld_files}),
+        edition=edition.name,
     )
 
 

@@ -30,6 +30,7 @@ from jinja2.runtime import Context
 
 from civicpress.errors import Finding, Location, SiteError
 from civicpress.expressions import thousands
+from civicpress.figures import figure_groups, key_figures
 from civicpress.graphics import bar_chart, line_chart, qr_code
 from civicpress.model import BODY_FIELDS, Page
 from civicpress.sitefolder import TEMPLATES_DIR
@@ -120,6 +121,21 @@ FILTERS: dict[str, tuple[Callable[..., Any], Example]] = {
         dig,
         Example("{{ stats | dig('party_members.total') }} {{ stats | dig('no.such') }}", "491 None",
                 {"stats": {"party_members": {"total": 491}}}),
+    ),
+    # stats.yaml → labelled figures grouped by its structure (civicpress.figures), whatever its keys.
+    "figure_groups": (
+        figure_groups,
+        Example("{% for g in stats | figure_groups %}{{ g.title }}:{% for f in g.figures %}"
+                "{{ f.label }}={{ f.value }}{{ f.unit }} {% endfor %}{% endfor %}",
+                "党员:党员总数=491人 branches=5 ",
+                {"stats": {"labels": {"party": "党员", "party.total": {"label": "党员总数", "unit": "人"}},
+                           "party": {"total": 491, "branches": 5}}}),
+    ),
+    "key_figures": (
+        key_figures,
+        Example("{% for f in stats | key_figures %}{{ f.label }} {{ f.value }}；{% endfor %}",
+                "households 120；trees 36；",
+                {"stats": {"homes": {"households": 120, "rooms": 300}, "green": {"trees": 36}}}),
     ),
 }
 

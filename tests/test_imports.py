@@ -20,6 +20,7 @@ LAYERS: dict[str, float] = {
     "sitefolder": 0,  # the one declaration of the site folder's layout
     "environment": 0.5,  # the libraries, Pagefind and fonts a build runs with: inputs of the change check
     "urls": 1,
+    "figures": 1,  # stats.yaml → labelled figures grouped by its structure: imports nothing of civicpress
     "graphics": 1,  # data → SVG (charts, QR codes): imports nothing of civicpress
     "options": 1,  # what a build is asked to do: light, so an unchanged build loads nothing else
     "progress": 1,  # the build's phases and their counts, told by the pipeline, shown by the command line

@@ -101,9 +101,13 @@ def test_lines_and_masking() -> None:
 
 
 def test_no_false_positive_on_the_sample_site() -> None:
+    """Nothing but the numbers site_config.yaml publishes on purpose (the office's and the teams' phones)."""
+    from civicpress.config import load_config
+
+    declared = {allowed.value for allowed in load_config(ROOT).privacy.allow}
     for path in sorted((ROOT / "content").rglob("*")):
         if path.suffix in (".md", ".yaml"):
-            assert kinds(path.read_text(encoding="utf-8")) == [], path
+            assert [k for k in kinds(path.read_text(encoding="utf-8")) if k[1] not in declared] == [], path
 
 
 def gb11643_check(first17: str) -> str:

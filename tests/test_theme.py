@@ -197,20 +197,25 @@ def test_scripts_are_files_and_no_handler_is_inline(sample: Path) -> None:
         assert all(scripts), f"{rel}: an inline script"
         expected = "/site.js" if rel == "404.html" else posixpath.relpath("site.js", posixpath.dirname(rel) or ".")
         if rel == "search/index.html":  # plus Pagefind's UI and the page's own starter
-            expected_search = ["../site.js", "../pagefind/0/pagefind-ui.js", "../search.js"]
+            expected_search = ["../site.js", "../pagefind/0/pagefind-ui.js", "../t2s.js", "../search.js"]
             assert scripts == expected_search, rel
             continue
         assert scripts == [expected], rel
 
 
-def test_the_large_text_switch_waits_for_javascript(sample: Path) -> None:
+def test_the_text_size_and_contrast_switches_wait_for_javascript(sample: Path) -> None:
     tree = parse(sample / "index.html")
-    button = tree.find(".//button[@id='large-text-toggle']")
-    assert button is not None and button.get("hidden") is not None and button.get("aria-pressed") == "false"
+    bar = tree.find(".//div[@class='a11y-tools']")
+    assert bar is not None  # they need site.js: shown only once it marks the page (html.js), before the first paint
+    assert re.search(r"\.a11y-tools \{ display: none;", CSS) and "html.js .a11y-tools { display: block; }" in CSS
+    steps = [(b.get("data-text-size"), texts(b)) for b in bar.iter("button") if b.get("data-text-size")]
+    assert steps == [("0", "标准"), ("1", "大字"), ("2", "特大字")]
+    contrast_button = bar.find(".//button[@id='contrast-toggle']")
+    assert contrast_button is not None and contrast_button.get("aria-pressed") == "false"
     head = tree.find(".//head")
     assert head is not None and head.find("script[@src='site.js']") is not None  # before the first paint
     js = (sample / "site.js").read_text(encoding="utf-8")
-    assert "localStorage" in js and "large-text" in js and "aria-pressed" in js
+    assert "localStorage" in js and "large-text" in js and "high-contrast" in js and "aria-pressed" in js
 
 
 # ---------------------------------------------------------------- pages of the sample site
@@ -223,10 +228,11 @@ def texts(node: Element | None) -> str:
 def test_home_shows_figures_events_honours_and_achievements(sample: Path) -> None:
     tree = parse(sample / "index.html")
     figures = [texts(li) for li in tree.iterfind(".//ul[@class='figures']/li")]
-    assert figures[0] == "491人党员"
+    assert figures[0] == "491人党员总数"
     assert len(figures) == 6
     headings = [texts(h) for h in tree.iter("h2")]
-    assert headings[:1] == ["社区概况"] and {"活动纪实", "社区动态", "荣誉墙", "工作成效"} <= set(headings)
+    assert headings[:4] == ["图片新闻", "通知公告", "社区简介", "社区概况"]
+    assert {"活动纪实", "社区动态", "荣誉墙", "工作成效"} <= set(headings)
     assert len(list(tree.iterfind(".//ul[@class='honour-list']/li"))) == 6
 
 
@@ -267,7 +273,8 @@ def test_statistics_page_draws_charts_with_tables(sample: Path) -> None:
 def test_sections_and_data_pages_are_in_the_navigation(sample: Path) -> None:
     nav = parse(sample / "index.html").find(".//nav[@aria-label='主导航']")
     items = [texts(a) for a in nav.iter("a")] if nav is not None else []
-    assert items[:8] == ["首页", "工作成效", "活动纪实", "荣誉表彰", "社区动态", "数据统计", "组织机构", "大事记"]
+    assert items[:12] == ["首页", "通知公告", "党务公开", "居务公开", "工作成效", "活动纪实", "荣誉表彰", "社区动态",
+                          "办事指南", "数据统计", "组织机构", "大事记"]
     assert "关于我们" in items and "标签" in items
 
 
@@ -289,6 +296,8 @@ members_by_branch:
 reemployment_by_year:
   - {year: 2021, placed: 131}
   - {year: 2022, placed: 98}
+labels:
+  members_by_branch.members: {label: 党员人数, unit: 人}
 """
 STATS_PAGE = {"data": "stats", "url": "/stats/", "template": "stats.html", "title": "数据统计"}
 
@@ -397,11 +406,14 @@ def contrast(a: str, b: str) -> float:
 CSS = (THEME_DIR / "static" / "style.css").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("mode", ["normal", "large-text"])
-def test_text_colours_pass_aa_in_both_modes(mode: str) -> None:
+@pytest.mark.parametrize("mode", ["normal", "large-text", "high-contrast"])
+def test_text_colours_pass_aa_in_every_mode(mode: str) -> None:
     palette = colours(CSS.split("html.large-text {", 1)[0])
-    if mode == "large-text":
-        palette |= colours(CSS.split("html.large-text {", 1)[1].split("}", 1)[0])
+    if mode != "normal":
+        palette |= colours(CSS.split(f"html.{mode} {{", 1)[1].split("}", 1)[0])
+    if mode == "high-contrast":  # white and yellow on black, far above AA
+        assert all(contrast(palette[fore], palette["paper"]) >= 15 for fore in ("ink", "muted", "link", "red"))
+        return
     pairs = [("ink", "paper"), ("muted", "paper"), ("link", "paper"), ("red", "paper"), ("ink", "tint"),
              ("muted", "tint"), ("link", "tint"), ("muted", "panel")]
     for fore, back in pairs:
@@ -414,7 +426,7 @@ def test_print_stylesheet_is_a4_without_navigation_and_prints_the_address() -> N
     assert re.search(r"@page\s*{\s*size:\s*A4", CSS)
     printed = CSS.split("@media print", 1)[1]
     hidden = printed.split("display: none", 1)[0]
-    for selector in (".site-nav", ".large-text-toggle", ".site-footer", ".prev-next", ".crumbs"):
+    for selector in (".site-nav", ".a11y-tools", ".site-search", ".site-footer", ".prev-next", ".crumbs"):
         assert selector in hidden
     assert re.search(r"\.print-url\s*{\s*display:\s*block", printed)
 

@@ -7,8 +7,12 @@ CI installs it (.ci/run).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import re
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,34 +77,60 @@ def root_font_size(tab: Page) -> str:
     return str(tab.evaluate("getComputedStyle(document.documentElement).fontSize"))
 
 
-def test_large_text_switch_turns_on_persists_and_turns_off(page: Page, site: Path) -> None:
+def test_text_size_has_three_steps_kept_from_page_to_page(page: Page, site: Path) -> None:
     open_page(page, site, "index.html")
-    toggle = page.locator("#large-text-toggle")
-    assert toggle.is_visible()
-    assert toggle.get_attribute("aria-pressed") == "false"
+    buttons = page.locator("[data-text-size]")
+    assert buttons.count() == 3 and buttons.first.is_visible()
     assert root_font_size(page) == "16px"
-    toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "true"
-    assert root_font_size(page) == "20px"
+    assert page.locator("[data-text-size='0']").get_attribute("aria-pressed") == "true"
+    sizes = []
+    for step in ("1", "2", "0"):
+        page.locator(f"[data-text-size='{step}']").click()
+        assert page.locator(f"[data-text-size='{step}']").get_attribute("aria-pressed") == "true"
+        sizes.append(root_font_size(page))
+    assert sizes == ["20px", "24px", "16px"]
 
+    page.locator("[data-text-size='2']").click()
     open_page(page, site, ARTICLE)  # another page: the choice was kept
-    assert "large-text" in page.evaluate("window.__classesAtBody")  # set before the body could be painted
-    assert page.locator("#large-text-toggle").get_attribute("aria-pressed") == "true"
+    assert "larger-text" in page.evaluate("window.__classesAtBody")  # set before the body could be painted
+    assert page.locator("[data-text-size='2']").get_attribute("aria-pressed") == "true"
     page.reload()
-    assert root_font_size(page) == "20px"
+    assert root_font_size(page) == "24px"
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.content p')).fontSize)")
+    assert body >= 24  # the article's text grows with the step, not only the root
 
-    page.locator("#large-text-toggle").click()
+    page.locator("[data-text-size='0']").click()
     open_page(page, site, "index.html")
     assert "large-text" not in page.evaluate("window.__classesAtBody")
     assert root_font_size(page) == "16px"
+
+
+def test_high_contrast_turns_on_persists_and_turns_off(page: Page, site: Path) -> None:
+    open_page(page, site, ARTICLE)
+    toggle = page.locator("#contrast-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    background = "getComputedStyle(document.documentElement).backgroundColor"
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert page.evaluate(background) == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.content p')).color") == "rgb(255, 255, 255)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.content a, .meta a')).color") == "rgb(255, 235, 59)"
+    open_page(page, site, "index.html")
+    assert "high-contrast" in page.evaluate("window.__classesAtBody")
+    page.locator("#contrast-toggle").click()
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    open_page(page, site, ARTICLE)
+    assert "high-contrast" not in page.evaluate("window.__classesAtBody")
 
 
 def test_without_javascript_the_buttons_are_hidden_and_the_page_reads(browser: Browser, site: Path) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     tab = context.new_page()
     tab.goto((site / ARTICLE).as_uri())
-    assert not tab.locator("#large-text-toggle").is_visible()
+    assert not tab.locator(".a11y-tools").is_visible()
     assert not tab.locator(".print-button").is_visible()
+    assert not tab.locator(".read-aloud").is_visible()
     assert tab.locator("h1").inner_text().startswith("全家齐上阵")
     assert tab.locator(".site-nav a").count() >= 8
     context.close()
@@ -117,7 +147,7 @@ def test_print_button_prints(page: Page, site: Path) -> None:
 def test_print_media_hides_navigation_and_shows_the_address(page: Page, site: Path) -> None:
     open_page(page, site, ARTICLE)
     page.emulate_media(media="print")
-    for selector in (".site-nav", ".site-footer", ".large-text-toggle", ".prev-next", ".related", ".toc"):
+    for selector in (".site-nav", ".site-footer", ".a11y-tools", ".site-search", ".prev-next", ".related", ".toc"):
         assert not page.locator(selector).first.is_visible(), selector
     address = page.locator(".print-url")
     assert address.is_visible()
@@ -131,7 +161,7 @@ def test_print_media_hides_navigation_and_shows_the_address(page: Page, site: Pa
 def test_no_sideways_scrolling_at_360_px(browser: Browser, site: Path, rel: str, large: bool) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     if large:
-        context.add_init_script("localStorage.setItem('civicpress-large-text', '1');")
+        context.add_init_script("localStorage.setItem('civicpress-large-text', '2');")
     tab = context.new_page()
     tab.goto((site / rel).as_uri())
     assert ("large-text" in str(tab.evaluate("document.documentElement.className"))) is large
@@ -146,3 +176,274 @@ def test_focus_is_visible(page: Page, site: Path) -> None:
     style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
                           " return [s.outlineStyle, s.outlineWidth]; })()")
     assert style == ["solid", "3px"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A folder over HTTP on a free local port, in a thread (shut it down when done)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The built site over HTTP (the search index cannot be read from file://), on a free local port."""
+    server, base = serve_folder(site)
+    yield base
+    server.shutdown()
+
+
+def test_header_search_sends_the_query_to_the_search_page(page: Page, served: str) -> None:
+    page.goto(served + ARTICLE.replace("index.html", ""))
+    field = page.locator("header form[role=search] input[name=q]")
+    assert field.is_visible()
+    assert page.locator("label[for=site-search-q]").inner_text() == "搜索全站文章"
+    field.fill("秧歌")
+    field.press("Enter")
+    page.wait_for_url("**/search/**")
+    assert "q=%E7%A7%A7%E6%AD%8C" in page.url
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=15000)
+    assert page.locator("#search input").input_value() == "秧歌"
+    assert "秧歌" in page.locator(".pagefind-ui__results").inner_text()
+
+
+def test_header_search_works_without_javascript(browser: Browser, site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.goto((site / "index.html").as_uri())
+    tab.locator("header input[name=q]").fill("党建")
+    tab.locator("header form[role=search] button").click()
+    tab.wait_for_load_state()
+    assert tab.url.split("?")[0].endswith("/search/index.html") and "q=" in tab.url
+    assert "JavaScript" in tab.locator("noscript").first.inner_html()
+    context.close()
+
+
+# ---------------------------------------------------------------- phones and 适老化
+
+
+def test_the_phone_menu_is_one_strip_that_reaches_every_item(page: Page, site: Path) -> None:
+    open_page(page, site, "stats/index.html")
+    strip = page.locator(".site-nav ul")
+    box = strip.bounding_box()
+    assert box is not None and box["height"] < 70  # one row, not an 11-item grid
+    assert page.evaluate("(() => { const u = document.querySelector('.site-nav ul');"
+                         " return u.scrollWidth > u.clientWidth; })()")
+    current = page.locator(".site-nav [aria-current=page]")
+    assert current.inner_text() == "数据统计" and current.is_visible()  # scrolled into view
+    current_box = current.bounding_box()
+    assert current_box is not None and 0 <= current_box["x"] <= 390 - current_box["width"]
+    last = page.locator(".site-nav li").last.locator("a")
+    last.focus()  # the keyboard reaches the last item: the strip scrolls to it
+    last_box = last.bounding_box()
+    assert last_box is not None and last_box["x"] + last_box["width"] <= 390
+    last.click()
+    assert page.url.endswith("search/index.html")
+
+
+def test_an_article_starts_on_the_first_screen_of_a_phone(page: Page, site: Path) -> None:
+    for rel in (ARTICLE, "news/service-outlets/index.html", "achievements/heating-solved/index.html"):
+        open_page(page, site, rel)
+        top = page.evaluate("document.querySelector('.content p').getBoundingClientRect().top")
+        assert top < 844 - 60, (rel, top)  # at least two lines of the text are on screen
+
+
+def test_on_a_phone_share_and_copy_replace_the_qr_code(browser: Browser, served: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+    tab = context.new_page()
+    tab.goto(served + ARTICLE)
+    assert not tab.locator("svg.qr").is_visible()
+    copy = tab.locator("[data-copy-link]")
+    assert copy.is_visible()
+    copy.click()
+    tab.wait_for_function("document.querySelector('.copy-done').textContent.length > 0")
+    assert tab.evaluate("navigator.clipboard.readText()") == "https://yongfeng.example.cn/events/2021/family-games/"
+    tab.set_viewport_size({"width": 1366, "height": 900})
+    assert tab.locator("svg.qr").is_visible()  # a desktop reader scans it with the phone
+    context.close()
+
+
+def test_wide_tables_scroll_in_their_own_box(page: Page, site: Path) -> None:
+    open_page(page, site, "achievements/heating-solved/index.html")
+    box = page.locator(".content .table-scroll").first
+    assert box.get_attribute("tabindex") == "0" and "左右滑动" in (box.get_attribute("aria-label") or "")
+    cells = page.evaluate("[...document.querySelectorAll('.content td')].map(c => c.getBoundingClientRect().width)")
+    assert min(cells) >= 5 * 16  # no column squeezed to two characters
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_numbers_stay_with_their_units(page: Page, site: Path) -> None:
+    page.context.add_init_script("localStorage.setItem('civicpress-large-text', '2');")
+    open_page(page, site, "stats/index.html")
+    heights = page.evaluate("[...document.querySelectorAll('.figure-value')].map(e =>"
+                            " [e.textContent, e.getClientRects().length, e.getBoundingClientRect().height,"
+                            " parseFloat(getComputedStyle(e).lineHeight)])")
+    assert any(text == "3500延长米" for text, *_ in heights)
+    for text, _rects, height, line in heights:
+        assert height < line * 1.5, text  # one line: the number never parts from its unit
+
+
+def test_back_to_top_appears_on_a_long_page(page: Page, site: Path) -> None:
+    open_page(page, site, ARTICLE)
+    button = page.locator(".to-top")
+    assert not button.is_visible()
+    page.mouse.wheel(0, 3000)
+    page.wait_for_function("!document.querySelector('.to-top').hidden")
+    button.click()
+    page.wait_for_function("window.scrollY === 0")
+    assert page.locator(".site-footer a[href='#top']").count() == 1  # and without JavaScript, in the footer
+
+
+@pytest.mark.parametrize(("step", "least"), [("0", 44), ("1", 60), ("2", 60)])
+def test_tap_targets_are_44_px_and_60_px_in_elder_mode(browser: Browser, site: Path, step: str, least: int) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(f"localStorage.setItem('civicpress-large-text', '{step}');")
+    tab = context.new_page()
+    tab.goto((site / ARTICLE).as_uri())
+    selector = (".a11y-tools button, .site-search input, .site-search button, .site-nav a, .contact-strip .tel,"
+                " .print-button")
+    sizes = tab.evaluate(f"[...document.querySelectorAll('{selector}')].filter(e => e.offsetParent)"
+                         ".map(e => [e.className || e.tagName, e.getBoundingClientRect().height])")
+    assert len(sizes) > 15
+    for name, height in sizes:
+        assert height >= least - 0.5, (name, height)
+    context.close()
+
+
+def test_line_and_paragraph_spacing(page: Page, site: Path) -> None:
+    open_page(page, site, ARTICLE)
+    line, size, gap = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('.content p'));"
+        " return [parseFloat(s.lineHeight), parseFloat(s.fontSize), parseFloat(s.marginBottom)]; })()")
+    assert line >= 1.3 * size  # 行距 ≥ 1.3
+    assert line + gap >= 1.3 * line  # 段距: from one paragraph to the next ≥ 1.3 × the line spacing
+
+
+def test_keyboard_reaches_the_tools_with_a_visible_focus(page: Page, site: Path) -> None:
+    open_page(page, site, "index.html")
+    reached = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(
+            "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
+            " return [e.textContent.trim() || e.name, s.outlineStyle, parseFloat(s.outlineWidth)]; })()"))
+    names = [name for name, *_ in reached]
+    assert names[:5] == ["跳到正文", "标准", "大字", "特大字", "高对比度"]
+    assert "q" in names and "搜索" in names
+    assert all(style == "solid" and width >= 3 for _name, style, width in reached[1:])
+    assert names[5].endswith("永丰社区中共永丰社区委员会") and names[6:8] == ["q", "搜索"]
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")  # back to 高对比度
+    page.keyboard.press("Enter")  # a button works from the keyboard
+    assert "high-contrast" in str(page.evaluate("document.documentElement.className"))
+
+
+# A stand-in for a browser with a Chinese voice (headless Chromium has none): records what is spoken.
+SPEECH_STUB = """
+(() => {
+  const spoken = [];
+  window.__spoken = spoken;
+  window.__cancelled = 0;
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+  const synth = {
+    speaking: false,
+    getVoices: () => [{ lang: "en-US", name: "English" }, { lang: "zh-CN", name: "普通话" }],
+    speak: (u) => { spoken.push(u); synth.speaking = true; },
+    cancel: () => { window.__cancelled += 1; synth.speaking = false; },
+    addEventListener: () => {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+})();
+"""
+
+
+def test_read_aloud_is_hidden_where_the_browser_has_no_chinese_voice(page: Page, site: Path) -> None:
+    open_page(page, site, ARTICLE)
+    page.wait_for_timeout(300)  # voices load asynchronously where there are any
+    voices = page.evaluate("window.speechSynthesis ? speechSynthesis.getVoices().map(v => v.lang) : []")
+    chinese = [lang for lang in voices if lang.lower().startswith(("zh", "cmn"))]
+    assert page.locator(".read-aloud").is_visible() is bool(chinese)
+
+
+def test_read_aloud_reads_the_article_and_stops(browser: Browser, site: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.add_init_script(SPEECH_STUB)
+    tab = context.new_page()
+    tab.goto((site / ARTICLE).as_uri())
+    button = tab.locator(".read-aloud-button")
+    assert button.is_visible() and button.inner_text() == "朗读全文"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true" and button.inner_text() == "停止朗读"
+    spoken = tab.evaluate("window.__spoken.map(u => [u.text, u.lang, u.voice.name])")
+    assert spoken[0][0].startswith("全家齐上阵")  # the title first, then the paragraphs in order
+    assert len(spoken) > 5 and all(lang == "zh-CN" and voice == "普通话" for _, lang, voice in spoken)
+    assert "9月25日上午" in spoken[1][0] or "9月25日上午" in spoken[2][0]
+    button.click()
+    assert tab.evaluate("window.__cancelled") >= 2  # stopped (one cancel before starting, one to stop)
+    assert button.get_attribute("aria-pressed") == "false" and button.inner_text() == "朗读全文"
+    tab.evaluate("window.__spoken[window.__spoken.length - 1].onend()")  # the last paragraph ends: reset
+    assert button.inner_text() == "朗读全文"
+    context.close()
+
+
+# ---------------------------------------------------------------- search
+
+
+
+
+def results(tab: Page, base: str, query: str) -> list[dict[str, object]]:
+    tab.goto(f"{base}search/?q={query}")
+    tab.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    tab.wait_for_timeout(500)  # the later results' fragments
+    found: list[dict[str, object]] = tab.evaluate("""[...document.querySelectorAll('.pagefind-ui__result')].map(r => ({
+        title: r.querySelector('.pagefind-ui__result-link').textContent,
+        href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+        tags: [...r.querySelectorAll('.pagefind-ui__result-tag')].map(t => t.textContent.trim()),
+        excerpts: [...r.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)}))""")
+    return found
+
+
+def test_search_results_read_as_chinese_and_look_like_links(page: Page, served: str) -> None:
+    found = results(page, served, "供暖")
+    assert found and all(any(t.startswith("日期：") for t in r["tags"]) for r in found)  # type: ignore[union-attr]
+    assert all(any(t.startswith("栏目：") for t in r["tags"]) for r in found)  # type: ignore[union-attr]
+    for result in found:
+        for excerpt in result["excerpts"]:  # type: ignore[union-attr]
+            assert not re.search(r"[\u4e00-\u9fff]\. ", str(excerpt)), excerpt
+    link = page.locator(".pagefind-ui__result-link").first
+    style = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.pagefind-ui__result-link'));"
+                          " return [s.color, s.textDecorationLine, parseFloat(s.fontSize)]; })()")
+    assert style[0] == "rgb(11, 79, 156)" and style[1] == "underline" and style[2] >= 20
+    excerpt_size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.pagefind-ui__result-excerpt')).fontSize)")
+    assert excerpt_size >= 16
+    link.click()
+    page.wait_for_load_state()
+    assert "供暖" in page.locator("h1").inner_text() or "供暖" in page.locator(".content").inner_text()
+
+
+def test_a_query_in_traditional_characters_finds_the_simplified_text(page: Page, served: str) -> None:
+    simplified = [r["href"] for r in results(page, served, "养老服务")]
+    traditional = [r["href"] for r in results(page, served, "養老服務")]
+    assert simplified and traditional == simplified
+    assert page.locator("#search input").input_value() == "養老服務"  # the reader's words stay as typed
+
+
+def test_pages_tagged_or_titled_with_the_words_rank_first(page: Page, served: str, site: Path) -> None:
+    found = results(page, served, "党建")
+    assert len(found) >= 4
+    for rank, result in enumerate(found):
+        href = str(result["href"]).split("#")[0].lstrip("/")
+        target = site / (href if href.endswith(".html") else href + "index.html")
+        text = target.read_text(encoding="utf-8")
+        assert "党建" in text, result["title"]  # no page with only 建设/建成 or 党员
+        tags = re.findall(r'<li><a href="[^"]*tags/[^"]*">([^<]*)</a>', text)
+        if rank < 2:  # the words in a tag or the title (weights 5 and 10) rank above the text
+            assert any("党建" in tag for tag in tags) or "党建" in str(result["title"]), (rank, result["title"])

@@ -178,7 +178,7 @@ def test_list_pages_have_the_right_articles_and_prev_next(built: Built) -> None:
     assert built.link("news/page/2/index.html", "next") == "../3/index.html"
     assert built.link("news/page/3/index.html", "prev") == "../2/index.html"
     assert built.link("news/page/3/index.html", "next") is None
-    assert "第 2 页，共 3 页" in built.html("news/page/2/index.html")
+    assert "共 25 条，第 2/3 页" in built.html("news/page/2/index.html")
     assert "<title>社区动态（第 2 页） - 永丰社区</title>" in built.html("news/page/2/index.html")
 
 
@@ -204,7 +204,7 @@ def test_section_pagination_override(tmp_path: Path) -> None:
 
 def test_article_page(built: Built) -> None:
     page = built.html("events/2022/a/index.html")
-    assert "<h1>重阳节活动</h1>" in page
+    assert '<h1 data-pagefind-weight="10">重阳节活动</h1>' in page  # the title weighs most in search
     assert "<title>重阳节活动 - 永丰社区</title>" in page
     assert '<time datetime="2022-10-04T00:00:00+08:00">2022年10月4日</time>' in page
     assert '<a href="../../index.html">活动纪实</a>' in page
@@ -290,7 +290,7 @@ def test_tags_index_and_tag_pages(built: Built) -> None:
     assert '<a href="zhi-yuan-fu-wu/index.html">志愿服务</a> <span>（1）</span>' in index
     tag = built.html("tags/dang-jian/index.html")
     assert "<h1>标签：党建</h1>" in tag
-    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>\s*<time', tag)
+    links = re.findall(r'<span class="item-head"><a href="([^"]*)">([^<]*)</a>', tag)
     assert links[0] == ("../../events/2022/a/index.html", "重阳节活动")  # newest first
     assert [title for _, title in links[1:]] == ["新闻20", "新闻15", "新闻10", "新闻05", "新闻00"]
 
@@ -298,9 +298,10 @@ def test_tags_index_and_tag_pages(built: Built) -> None:
 def test_home_page(built: Built) -> None:
     home = built.html("index.html")
     assert "<title>永丰社区</title>" in home
-    assert "<h1>欢迎来到永丰社区</h1>" in home
+    assert '<h1 class="visually-hidden">欢迎来到永丰社区</h1>' in home  # the masthead shows the name
     assert "社区<strong>简介</strong>。" in home
-    assert re.findall(r">(新闻\d\d)</a>", home) == ["新闻24", "新闻23", "新闻22", "新闻21", "新闻20"]
+    # the first section beside 图片新闻: six of its newest
+    assert re.findall(r">(新闻\d\d)</a>", home) == ["新闻24", "新闻23", "新闻22", "新闻21", "新闻20", "新闻19"]
     assert '<a href="events/2022/a/index.html">重阳节活动</a>' in home
     assert 'id="s-honors"' not in home  # empty sections are not listed
 

@@ -44,6 +44,22 @@ class Paginator:
     url: str
     prev_url: str | None
     next_url: str | None
+    count: int = 0  # the pages listed on all the list's pages: 共 N 条
+    first_url: str = ""  # the list's first page; page n is at first_url + page/n/
+
+    def url_of(self, number: int) -> str:
+        """The address of page ``number`` of this list (for 首页, 尾页 and the numbers between)."""
+        return self.first_url if number == 1 else f"{self.first_url}page/{number}/"
+
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """The numbers a pager shows: the first, the last and ``around`` either side of this one; None for a gap."""
+        shown = sorted({1, self.total, *range(max(1, self.number - around), min(self.total, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 @dataclass(frozen=True)
@@ -284,18 +300,20 @@ class TagsIndexJob:
 
 @dataclass(frozen=True)
 class TagJob:
-    """The pages of one tag: ``site.tags[index]``."""
+    """Page ``number`` (from 1) of the pages of one tag: ``site.tags[index]``."""
 
     index: int
+    number: int = 1
 
     def path(self, site: Site) -> str:
-        return output_path(site.tags[self.index].url)
+        return output_path(_tag_paginator(site, site.tags[self.index], self.number).url)
 
     def source(self, site: Site) -> Page | Intro | None:
         return None
 
     def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
-        return render_tag(site.tags[self.index], site, tools)
+        term = site.tags[self.index]
+        return render_tag(term, _tag_paginator(site, term, self.number), site, tools)
 
 
 @dataclass(frozen=True)
@@ -335,7 +353,9 @@ def _jobs(site: Site, wanted: Wanted | None) -> list[RenderJob]:
     for index, section in enumerate(site.sections):
         jobs.extend(SectionListJob(index, paginator.number) for paginator in paginate(section))
     jobs.append(TagsIndexJob())
-    jobs.extend(TagJob(index) for index in range(len(site.tags)))
+    for index, term in enumerate(site.tags):
+        tag_pages = _pages_of(len(term.pages), site.config.pagination)
+        jobs.extend(TagJob(index, number) for number in range(1, tag_pages + 1))
     jobs.extend((HomeJob(), NotFoundJob()))
     return jobs if wanted is None else [job for job in jobs if wanted(job.path(site))]
 
@@ -470,10 +490,11 @@ def render_tags_index(site: Site, tools: PageRenderers) -> tuple[OutputFile, lis
     return OutputFile("tags/index.html", html.encode(), reads=_reads(tools)), []
 
 
-def render_tag(term: Term, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
-    context = _template_context(site, term.url, f"标签：{term.name}", term=term)
+def render_tag(term: Term, paginator: Paginator, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
+    title = f"标签：{term.name}" + (f"（第 {paginator.number} 页）" if paginator.number > 1 else "")
+    context = _template_context(site, paginator.url, title, term=term, paginator=paginator)
     html = tools.renderer.render("tag.html", context)
-    return OutputFile(output_path(term.url), html.encode(), reads=_reads(tools)), []
+    return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), []
 
 
 def render_home(site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
@@ -498,25 +519,40 @@ def paginate(section: Section) -> Iterator[Paginator]:
 
 
 def _list_pages(section: Section) -> int:
-    return max(1, math.ceil(len(section.pages) / section.per_page))
+    return _pages_of(len(section.pages), section.per_page)
+
+
+def _pages_of(count: int, per_page: int) -> int:
+    return max(1, math.ceil(count / per_page))
 
 
 def _paginator(section: Section, number: int) -> Paginator:
     """Page ``number`` of the section's list, made directly (a job asks for one page of a long list)."""
-    total, per_page = _list_pages(section), section.per_page
+    return _page_of(section.url, section.pages, section.per_page, number)
+
+
+def _tag_paginator(site: Site, term: Term, number: int) -> Paginator:
+    """Page ``number`` of a tag's pages, as long as the site's lists (``pagination``)."""
+    return _page_of(term.url, term.pages, site.config.pagination, number)
+
+
+def _page_of(first_url: str, pages: tuple[Page, ...], per_page: int, number: int) -> Paginator:
+    total = _pages_of(len(pages), per_page)
     if not 1 <= number <= total:
         raise LookupError(number)
 
     def page_url(number: int) -> str:
-        return section.url if number == 1 else f"{section.url}page/{number}/"
+        return first_url if number == 1 else f"{first_url}page/{number}/"
 
     return Paginator(
         number=number,
         total=total,
-        pages=section.pages[(number - 1) * per_page : number * per_page],
+        pages=pages[(number - 1) * per_page : number * per_page],
         url=page_url(number),
         prev_url=page_url(number - 1) if number > 1 else None,
         next_url=page_url(number + 1) if number < total else None,
+        count=len(pages),
+        first_url=first_url,
     )
 
 
@@ -536,7 +572,8 @@ class PagesWriter:
     def expected(self, inputs: BuildInputs) -> int:
         site = inputs.site
         lists = sum(len(list(paginate(section))) for section in site.sections)
-        return len(site.pages) + lists + len(site.tags) + 3
+        tags = sum(_pages_of(len(term.pages), site.config.pagination) for term in site.tags)
+        return len(site.pages) + lists + tags + 3
 
     def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
         renderers = PageRenderers(inputs.renderer, inputs.markdown, made.images, inputs.finish, inputs.markdown_cache)

@@ -15,8 +15,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def write_sitemap(site: Site, wanted: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
-    """sitemap.xml (with a base_url only): made of the site's facts (``reads=()``), so kept while those are."""
-    if site.config.base_url and (wanted is None or wanted(SITEMAP_PATH)):
+    """sitemap.xml (with a base_url; not in the internal edition): made of the site's facts (``reads=()``)."""
+    if site.config.base_url and not site.internal and (wanted is None or wanted(SITEMAP_PATH)):
         yield OutputFile(SITEMAP_PATH, sitemap(site), reads=())
 
 
