@@ -111,7 +111,7 @@ def test_a_video_file_plays_in_the_page_with_its_caption_and_poster(tmp_path: Pa
     ]
     assert (tmp_path / "out/events/videos/huiyan.mp4").read_bytes() == MP4
     assert (tmp_path / "out/events/videos/huiyan.jpg").exists()
-    assert "<img" not in html[html.index('<div class="content">'):html.index("</article>")]
+    assert "<img" not in html[html.index('<div class="content"'):html.index("</article>")]
 
 
 def test_a_missing_video_file_is_an_error_at_its_line(tmp_path: Path) -> None:
