@@ -11,6 +11,7 @@ The default ``site_config.yaml`` has the sections news, events, honors and achie
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from civicpress.content import read_content
 from civicpress.errors import Findings
 from civicpress.model import Site, assemble_site
 from civicpress.pipeline import BuildOptions, BuildResult, build
+
+# The one warning that belongs to the machine, not the site: a bare machine has no print fonts.
+MACHINE_FONT_WARNING = re.compile(r"警告：没有找到仿宋字体[^\n]*\n(?:[ \t]+提示：[^\n]*\n)?")
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 BASE_URL = "https://example.cn/sq/"

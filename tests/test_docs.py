@@ -17,6 +17,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from printcheck import check_every_page, printed_numbers
+from sitemaker import MACHINE_FONT_WARNING
 
 from civicpress.errors import Findings
 from civicpress.options import BuildOptions
@@ -62,7 +63,8 @@ def page_text(path: Path) -> str:
 def test_the_docs_build_as_a_site_without_problems(built_docs: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     run = built_docs[1]
     assert run.returncode == 0, run.stderr
-    assert "警告" not in run.stderr and "错误" not in run.stderr, run.stderr
+    about_the_site = MACHINE_FONT_WARNING.sub("", run.stderr)
+    assert "警告" not in about_the_site and "错误" not in about_the_site, run.stderr
     assert f"完成：{len(CHAPTERS) + 1} 篇文章" in run.stdout  # the chapters and the theme reference
 
 

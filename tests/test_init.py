@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sitemaker import MACHINE_FONT_WARNING
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "civicpress" / "starter"
@@ -35,8 +36,6 @@ def init(tmp_path: Path, *extra: str, name: str = "新社区") -> Path:
     return tmp_path / name
 
 
-# The one warning that belongs to the machine, not the site: a bare machine has no print fonts.
-MACHINE_FONT_WARNING = re.compile(r"警告：没有找到仿宋字体[^\n]*\n(?:[ \t]+提示：[^\n]*\n)?")
 
 
 def build_cleanly(site: Path, *command: str) -> subprocess.CompletedProcess[str]:
