@@ -350,7 +350,7 @@ _sentence = st.builds(
 _paragraph = st.builds("".join, st.lists(_sentence, min_size=1, max_size=4))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)  # the same examples in CI; seeds 1–6 pass too
 @given(st.lists(_paragraph, min_size=1, max_size=5))
 def test_clean_simplified_text_passes_through_unchanged(paragraphs: list[str]) -> None:
     log = RepairLog()

@@ -313,7 +313,11 @@ def _previews(lines: list[Line], content: list[int]) -> set[int]:
             continue
         if not labelled and text[-1] in "。！？!?”…":
             continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
-        if any(text in squashed[later] and text != squashed[later] for later in content[rank + 1 :]):
+        # a preview is the text's beginning cut off; a labelled summary may be taken from anywhere in it
+        def repeats(later: str) -> bool:
+            return later != text and (text in later if labelled else later.startswith(text))
+
+        if any(repeats(squashed[later]) for later in content[rank + 1 :]):
             found.add(index)
     return found
 
