@@ -313,13 +313,14 @@ def _previews(lines: list[Line], content: list[int]) -> set[int]:
             continue
         if not labelled and text[-1] in "。！？!?”…":
             continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
-        # a preview is the text's beginning cut off; a labelled summary may be taken from anywhere in it
-        def repeats(later: str) -> bool:
-            return later != text and (text in later if labelled else later.startswith(text))
-
-        if any(repeats(squashed[later]) for later in content[rank + 1 :]):
+        if any(_repeats(text, squashed[later], labelled) for later in content[rank + 1 :]):
             found.add(index)
     return found
+
+
+def _repeats(preview: str, later: str, labelled: bool) -> bool:
+    """A preview is the text's beginning cut off; a labelled summary may be taken from anywhere in it."""
+    return later != preview and (preview in later if labelled else later.startswith(preview))
 
 
 WORD_COLUMN = 4  # this many one-word lines in a row at the head: a keyword list, not a report
