@@ -345,7 +345,8 @@ _clause = st.text(alphabet=st.sampled_from(_COMMON), min_size=2, max_size=12)
 _sentence = st.builds(
     lambda clauses, end: "，".join(clauses) + end,
     st.lists(_clause, min_size=1, max_size=4),
-    st.sampled_from(["。", "！", "；", "：“好。”"]),
+    # not "X：“好。”": a line "来源：…" or "作者：…" is metadata, not body text
+    st.sampled_from(["。", "！", "；", "，“好。”"]),
 )
 _paragraph = st.builds("".join, st.lists(_sentence, min_size=1, max_size=4))
 
