@@ -63,7 +63,7 @@ class BuildSession:
                 recover(options.out_dir)
                 self.recovered = True
             try:
-                preview = build_preview(options, self._reuse(options), progress)
+                preview = build_preview(options, self._reuse(), progress)
             except PublishFailed:
                 self.state = None  # what is live is uncertain: the next build trusts only the saved state
                 raise
@@ -72,7 +72,7 @@ class BuildSession:
             self._pending = lambda: self._finish(generation, preview, options)
             return preview.result
 
-    def _reuse(self, options: BuildOptions) -> Reuse:
+    def _reuse(self) -> Reuse:
         return Reuse(self.reads.read_content, self.pages.make_page, self.renderer, self._lasting_check,
                      self.keys, self.state, self._take_ready(), index_later=True, trusts_output=True)
 
