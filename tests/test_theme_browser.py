@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sitemaker import article, make_site
 
 from civicpress.pipeline import BuildOptions, build
 
@@ -447,3 +448,66 @@ def test_pages_tagged_or_titled_with_the_words_rank_first(page: Page, served: st
         tags = re.findall(r'<li><a href="[^"]*tags/[^"]*">([^<]*)</a>', text)
         if rank < 2:  # the words in a tag or the title (weights 5 and 10) rank above the text
             assert any("党建" in tag for tag in tags) or "党建" in str(result["title"]), (rank, result["title"])
+
+
+# Whole words: pages with 党建 (in the title, twice in the text, once), pages with its characters
+# apart (党员…建设), pages with one of them; the same for 志愿服务 and 养老服务.
+FILLER = "社区居民积极参与各项活动，邻里关系和睦。" * 3
+WORD_PAGES = {
+    "whole-title": ("党建引领社区治理", FILLER + "社区开展多项工作。"),
+    "whole-twice": ("社区工作总结", FILLER + "社区坚持党建引领，党建工作扎实。"),
+    "whole-once": ("年度工作回顾", FILLER + "今年的党建活动丰富多彩。" + FILLER),
+    "apart": ("小区改造完成", "新小区建设顺利完成，" + FILLER + "党员志愿者参与其中，党员带头。"),
+    "apart-title": ("党员大会召开", FILLER + "会议讨论了道路建设问题。"),
+    "only-jian": ("道路修建", FILLER + "道路建成通车。"),
+    "vol-whole": ("服务队活动", FILLER + "志愿服务队上门服务。"),
+    "vol-apart": ("志愿者招募", FILLER + "欢迎志愿者报名，为老人服务，服务热情。"),
+    "care-whole": ("老年人关爱", FILLER + "社区养老服务中心开放。"),
+    "care-apart": ("孩子教育", FILLER + "家长要养成好习惯，尊老爱幼，服务老人。"),
+}
+
+
+@pytest.fixture(scope="module")
+def words_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("words")
+    files = {f"content/news/{slug}.md": article(title, f"2023-01-{n + 1:02d}", text)
+             for n, (slug, (title, text)) in enumerate(WORD_PAGES.items())}
+    build(BuildOptions(site_dir=make_site(tmp, files), out_dir=tmp / "output", now=NOW))
+    server, base = serve_folder(tmp / "output")
+    yield base
+    server.shutdown()
+
+
+def slugs(found: list[dict[str, object]]) -> list[str]:
+    return [str(r["href"]).rstrip("/").removesuffix("/index.html").rsplit("/", 1)[-1] for r in found]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("党建", ["whole-title", "whole-twice", "whole-once"]),  # the title first, then by how often
+    ("志愿服务", ["vol-whole"]),
+    ("养老服务", ["care-whole"]),
+    ("養老服務", ["care-whole"]),
+])
+def test_a_word_finds_the_pages_with_the_whole_word_and_not_its_characters_apart(
+    page: Page, words_served: str, query: str, expected: list[str]
+) -> None:
+    assert slugs(results(page, words_served, query)) == expected
+
+
+def test_a_phrase_no_page_has_whole_finds_its_characters_apart(page: Page, words_served: str) -> None:
+    assert set(slugs(results(page, words_served, "党员建设"))) == {"apart", "apart-title"}
+
+
+def test_words_typed_apart_find_them_anywhere_on_the_page(page: Page, words_served: str) -> None:
+    assert set(slugs(results(page, words_served, "党员 建设"))) == {"apart", "apart-title"}
+
+
+def test_whole_word_results_read_without_the_index_spaces(page: Page, words_served: str) -> None:
+    found = results(page, words_served, "党建")
+    assert found[0]["title"] == "党建引领社区治理"
+    marks = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result-excerpt mark')].map(m => m.textContent)")
+    assert marks and set(marks) == {"党建"}  # the word highlighted whole
+    for result in found:
+        for excerpt in result["excerpts"]:  # type: ignore[union-attr]
+            assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", str(excerpt)), excerpt
+            assert "党建" in str(excerpt)
