@@ -106,6 +106,42 @@ def test_text_size_has_three_steps_kept_from_page_to_page(page: Page, site: Path
     assert root_font_size(page) == "16px"
 
 
+CHART_LABELS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {px: parseFloat(getComputedStyle(t).fontSize) * scale, box: [r.left, r.top, r.right, r.bottom],
+            inside: r.left >= box.left - .5 && r.right <= box.right + .5
+                    && r.top >= box.top - .5 && r.bottom <= box.bottom + .5};
+  });
+})"""
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_chart_labels_grow_with_the_text_size_and_stay_in_their_chart(browser: Browser, site: Path, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    open_page(tab, site, "stats/index.html")
+    sizes = []
+    for step in ("0", "1", "2"):
+        tab.locator(f"[data-text-size='{step}']").click()
+        charts = tab.evaluate(CHART_LABELS)
+        labels = [label for chart in charts for label in chart]
+        assert len(charts) >= 2 and len(labels) >= 10
+        assert len({round(label["px"], 1) for label in labels}) == 1  # one size for every label
+        assert all(label["inside"] for label in labels), step
+        for chart in charts:
+            for i, a in enumerate(chart):
+                assert not any(overlap(a["box"], b["box"]) for b in chart[i + 1:]), step
+        sizes.append(labels[0]["px"])
+    assert sizes[0] >= 13.5 and sizes[1] >= sizes[0] * 1.2 and sizes[2] >= sizes[0] * 1.4, sizes  # 125 %, 150 %
+    context.close()
+
+
 def test_high_contrast_turns_on_persists_and_turns_off(page: Page, site: Path) -> None:
     open_page(page, site, ARTICLE)
     toggle = page.locator("#contrast-toggle")
