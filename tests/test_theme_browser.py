@@ -547,3 +547,21 @@ def test_whole_word_results_read_without_the_index_spaces(page: Page, words_serv
         for excerpt in result["excerpts"]:  # type: ignore[union-attr]
             assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", str(excerpt)), excerpt
             assert "党建" in str(excerpt)
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_the_year_navigation_reads_on_its_current_year(browser: Browser, site: Path, contrast: bool) -> None:
+    """The count inside the current year's (red, or yellow in high contrast) button is in the button's colour."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    if contrast:
+        context.add_init_script("localStorage.setItem('civicpress-contrast', '1');")
+    tab = context.new_page()
+    open_page(tab, site, "events/2021/index.html")
+    current = tab.locator(".year-nav a[aria-current]")
+    assert current.count() == 1 and current.inner_text().startswith("2021 年")
+    colours = tab.evaluate("""(() => { const a = document.querySelector('.year-nav a[aria-current]');
+        return [getComputedStyle(a).color, getComputedStyle(a.querySelector('.count')).color,
+                getComputedStyle(a).backgroundColor]; })()""")
+    assert colours[0] == colours[1] and colours[0] != colours[2]
+    assert current.bounding_box()["height"] >= 44  # type: ignore[index]
+    context.close()
