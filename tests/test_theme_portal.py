@@ -515,3 +515,14 @@ def test_by_year_must_be_true_or_false(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         load_config(site)
     assert caught.value.findings[0].code == "config-bad-value" and "by_year" in caught.value.findings[0].message
+
+
+def test_page_two_of_the_honours_keeps_its_heading(tmp_path: Path) -> None:
+    honours = "- {title: 文明社区, year: 2022, level: 市级, issuer: 市文明办}\n"
+    files = {f"content/honors/h{i}.md": article(f"荣誉报道第{i}篇", f"2022-0{i}-01") for i in range(1, 4)}
+    files["content/_data/honors.yaml"] = honours
+    build_site(make_site(tmp_path, files, config={"pagination": 2}))
+    second = parse(tmp_path / "output" / "honors" / "page" / "2" / "index.html")
+    assert texts(second.find(".//main//h1")) == "荣誉表彰（第 2 页）"
+    assert [texts(a) for a in second.iterfind(".//ul[@class='page-list']//a")] == ["荣誉报道第1篇"]
+    assert "第 2/2 页" in pager_of(tmp_path / "output" / "honors" / "page" / "2" / "index.html")[0]
