@@ -294,7 +294,7 @@ def test_session_reads_only_the_changed_file(site: Path, tmp_path: Path) -> None
     EDITS["body appended"](site)
     result = session.build(options(site, out))
     after = documents()
-    assert before.keys() == after.keys() and len(before) == 10
+    assert before.keys() == after.keys() and len(before) == 11
     assert [rel for rel in before if before[rel] is not after[rel]] == ["news/a0.md"]
     assert result.written == 1
 
