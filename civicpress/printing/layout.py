@@ -449,7 +449,8 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
     A blank line is dropped where it would open a page or leave the bottom slot empty, so
     every page but the last has text in its first and its 22nd slot. A page never ends on a
     line marked ``keep``: the lines kept together go on to the next page (this page ends
-    short). A table continued on a new page repeats its header row.
+    short). A photo that would not fit is made smaller to end the page (see _figure_fitted).
+    A table continued on a new page repeats its header row.
     """
     pages: list[list[Line]] = []
     current: list[Line] = []
@@ -470,10 +471,18 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
             current.extend(headers[first.table])
         current.extend(carried)
 
-    for index, item in enumerate(items):
+    index = -1
+    while index + 1 < len(items):
+        index += 1
+        item = items[index]
         if isinstance(item, PageBreak):
             close()
             continue
+        if item.image is not None and current:
+            smaller = _figure_fitted(items, index, LINES - len(current))
+            if smaller:
+                items[index:index + item.image.slots] = smaller
+                item = smaller[0]
         if item.kind == "table" and item.header:
             headers.setdefault(item.table, []).append(item)
         if item.kind == "blank":
@@ -495,6 +504,28 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
         current.append(item)
     close()
     return [Page(first_number + i, tuple(lines)) for i, lines in enumerate(pages)]
+
+
+def _figure_fitted(items: list[Line | PageBreak], index: int, free: int) -> list[Line]:
+    """The figure starting at ``items[index]`` made smaller to end this page with its caption,
+    when it would not fit and two thirds of its lines (at least three) do: a photo moved whole
+    to the next page would leave this page short for no reason. Empty when it fits or stays."""
+    first = items[index]
+    assert isinstance(first, Line) and first.image is not None
+    image = first.image
+    rest = items[index + image.slots:]
+    caption = 0
+    while caption < len(rest) and isinstance(rest[caption], Line) and rest[caption].css == "caption":  # type: ignore[union-attr]
+        caption += 1
+    slots = free - caption
+    if image.slots + caption <= free or slots < max(3, math.ceil(image.slots * 2 / 3)):
+        return []
+    pitch = LINE_PITCH_MM * PT_PER_MM
+    scale = min(1.0, (slots * pitch - 2.0) / image.height)
+    width, height = image.width * scale, image.height * scale
+    fitted = replace(image, x=(BLOCK_W - width) / 2, y=(slots * pitch - height) / 2, width=width, height=height,
+                     slots=slots)
+    return [replace(first, image=fitted)] + [line for line in items[index + 1:index + slots] if isinstance(line, Line)]
 
 
 def _kept_tail(page: list[Line]) -> list[Line]:
