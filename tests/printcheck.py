@@ -9,7 +9,8 @@ Every page must hold 22 lines, except where a keep rule forces it short: ``check
 runs the checker strictly and lets a short page pass only when the next page shows why (see
 ``short_page_reason``): it begins with a part's title (a part starts a page), a heading whose
 lines and two lines of its text did not fit in the free slots, a photo with its caption that
-did not fit, or a table row (kept whole) that did not fit.
+did not fit, a table row (kept whole) that did not fit, or the text's last two lines that go
+with the date (the date is never alone on a page).
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ def short_page_reason(data: bytes, front: int, failure: str) -> str:
             return ""
         if lines[0][1] > 20:
             return "a part begins with its title"
+        if len(lines) <= 3 and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[-1][0]):
+            kept = len(lines) + 1  # the text's last lines, a blank line, the date
+            return f"the text's last {len(lines) - 1} lines kept with its date" if kept > free else ""
         heading = 0
         while heading < len(lines) and _is_heading(lines[heading], body):
             heading += 1

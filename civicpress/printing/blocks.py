@@ -58,6 +58,7 @@ class Paragraph:
     align: str = "justify"  # justify (indented two characters), left, center, right
     right_cells: int = 0  # right-aligned text: characters left empty at the right
     left_cells: int = 0  # every line this many characters in (nested list items)
+    with_previous: int = 0  # lines of text before it kept on its page (the date: never alone on a page)
 
     @property
     def text(self) -> str:

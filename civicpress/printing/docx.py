@@ -171,6 +171,9 @@ def _styles(doc: Any) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Twips(LINE_PITCH_TWIPS)
     fmt.widow_control = False
+    wrap = OxmlElement("w:wordWrap")  # 允许西文在单词中间换行: the line keeps its 28 cells, as in the PDF
+    wrap.set(qn("w:val"), "0")
+    normal.element.get_or_add_pPr().append(wrap)
     for level in range(1, 5):
         style = doc.styles[f"Heading {level}"]
         rpr = style.element.get_or_add_rPr()
