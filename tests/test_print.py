@@ -603,13 +603,13 @@ def test_a_fenced_code_block_is_printed_line_by_line() -> None:
     """A command or a configuration in a material (the handbook's) is printed as written, one line each."""
     text = '运行：\n\n```\npython build.py new events "标题"\nlocation / { a < b & c; }\n```\n\n'
     blocks = MarkdownReader().blocks(text + "完。\n\n    indented one\n    indented two\n")
-    assert [(b.text, b.align) for b in blocks if isinstance(b, Paragraph)] == [
-        ("运行：", "justify"),
-        ('python build.py new events "标题"', "left"),
-        ("location / { a < b & c; }", "left"),
-        ("完。", "justify"),
-        ("indented one", "left"),
-        ("indented two", "left"),
+    assert [(b.text, b.style) for b in blocks if isinstance(b, Paragraph)] == [
+        ("运行：", "body"),
+        ('python build.py new events "标题"', "code"),
+        ("location / { a < b & c; }", "code"),
+        ("完。", "body"),
+        ("indented one", "code"),
+        ("indented two", "code"),
     ]
 
 

@@ -234,6 +234,57 @@ def test_the_photo_keeps_no_gps_in_the_published_print_html(office: Path) -> Non
     assert 'alt="社区网格员走访独居老人"' in html
 
 
+ABOUT_CODE = ("网站发布到社区的服务器上以后，居民用手机和电脑都能访问。服务器由技术志愿者维护，编辑人员只需要写文章、"
+              "放照片，不用改服务器上的设置。如果网页打不开或者显示找不到页面，请技术志愿者按下面的设置检查网页服务器的配置文件。\n\n"
+              "按下面的设置修改配置文件，保存后重新生成网站。配置文件中每一行都要照原样输入，括号、分号和空格都不能少，"
+              "缩进也要保持原样，否则网页服务器不能启动。\n")
+AFTER_CODE = ("改好后运行检查命令，看到“检查通过”再重新启动网页服务器。以后升级程序时，这个配置文件不用再改；"
+              "换了服务器，把它复制过去即可。\n")
+CODE = ABOUT_CODE + """
+```
+server {
+    listen 80;
+    location / {
+        try_files $uri $uri/ =404;
+    }
+}
+!important
+.gitignore
+```
+
+""" + AFTER_CODE
+
+
+
+@needs_pdf
+@needs_fonts
+@needs_checker
+def test_code_lines_print_as_written_in_4hao_and_pass_the_checker(tmp_path: Path) -> None:
+    """A code line may begin with } ! or . (避头尾 is for the 3号 text): it prints as written, its
+    indentation kept, in 4号 two characters in, and the page passes the checker."""
+    import pdfplumber
+
+    site = make_site(tmp_path, {"content/materials/a.md": MATERIAL.format(body=CODE)})
+    build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", print_only=True))
+    pdf = tmp_path / "out" / "print" / "a.pdf"
+    assert check_every_page(pdf, tmp_path) == []
+    with pdfplumber.open(pdf) as doc:
+        chars = doc.pages[0].chars
+    rows: dict[float, list[Any]] = {}
+    for c in chars:
+        rows.setdefault(round(c["top"], 1), []).append(c)
+    code = [row for _, row in sorted(rows.items()) if round(row[0]["size"]) == 14 and row[0]["top"] * MM < 262]
+    written = [line for line in CODE.split("```")[1].splitlines() if line]
+    assert ["".join(c["text"] for c in row) for row in code] == written  # as written, spaces and all: copyable
+    assert all(row[0]["x0"] * MM == pytest.approx(28 + 2 * CELL * MM, abs=0.1) for row in code)  # two characters in
+    ink = {"".join(c["text"] for c in row).strip(): next(c["x0"] for c in row if c["text"].strip()) * MM
+           for row in code}
+    step = ink["listen 80;"] - ink["server {"]
+    assert step > 3 and ink["try_files $uri $uri/ =404;"] - ink["listen 80;"] == pytest.approx(step, abs=0.05)
+    assert all(round(c["size"]) == 16 for text, row in rows.items() for c in row
+               if round(row[0]["size"]) != 14 and c["text"] in "按改")  # the text around stays 3号
+
+
 # ---------------------------------------------------------------- the booklet
 @needs_pdf
 @needs_fonts

@@ -33,7 +33,7 @@ from docx.shared import Mm, Pt, Twips
 from civicpress.printing.blocks import Blank, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
 from civicpress.printing.document import COVER_TOC_SLOTS, Laid, TocEntry
 from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, FontBook, Role
-from civicpress.printing.layout import BODY_PT, CELL, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
+from civicpress.printing.layout import BODY_PT, CELL, CODE_PT, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
 from civicpress.printing.material import cn_date
 
 LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 28.95 pt
@@ -118,6 +118,10 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
 
 def _paragraph(doc: Any, block: Paragraph) -> None:
     role = {"hei": HEI, "kai": KAI}.get(block.style, FANG)
+    if block.style == "code":  # as in the PDF: 4号, as written, two characters in
+        p = _para(doc, block.runs, FANG, CODE_PT, "left", indent=False)
+        p.paragraph_format.left_indent = Pt(2 * CELL)
+        return
     if block.align == "justify":
         p = _para(doc, block.runs, role, BODY_PT, "justify")
         if block.left_cells:

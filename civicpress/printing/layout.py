@@ -38,6 +38,7 @@ CELL = BLOCK_W / CHARS  # 15.793 pt: one character of 3号 on the grid
 # Tables are set in 3号 on the character grid like the text: a long table in 4号 would outweigh
 # the text and, at another pitch, break the grid the checker and the reader measure.
 BODY_PT, TITLE_PT, COVER_PT, TABLE_PT, PAGE_NO_PT = 16.0, 22.0, 26.0, 16.0, 14.0
+CODE_PT = 14.0  # a code line (a command, a configuration): 4号, one grid line, not body text
 INDENT = 2 * CELL
 TABLE_PAD = CELL / 2  # inside a table cell, left and right: text never touches the rules
 FIGURE_MAX_LINES = 12  # a photo takes at most 12 lines (about 123 mm), leaving room for text
@@ -488,7 +489,10 @@ def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]
             flow.extend(breaker.figure(block))
         elif isinstance(block, Paragraph):
             role = PARAGRAPH_ROLES.get(block.style, FANG)
-            if block.align == "justify":
+            if block.style == "code":  # as written, two characters in; a line too long goes on one more in
+                flow.extend(breaker.lines(block.runs, FANG, CODE_PT, css="code", indent_first=INDENT,
+                                          indent_rest=INDENT + CELL, justify=False))
+            elif block.align == "justify":
                 left = block.left_cells * CELL
                 flow.extend(breaker.lines(block.runs, role, css=block.style, indent_first=left + INDENT,
                                           indent_rest=left))
