@@ -50,6 +50,7 @@ _PHRASES = [
     re.compile(r"\s*[\[【(（]\s*本文共?\s*\d+\s*字\s*[\]】)）]"),  # [本文共996字]
     re.compile(r"^\s*(?:文档介绍|文本内容|内容简介|文档简介)\s*[:：]\s*(?=\S)"),
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
+    re.compile(r"\s*(?:当前|以下|剩余)?隐藏内容(?:免费)?查看\s*"),  # a paywall's notice inside a sentence
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
 ]
 # Page markers and notices: a line that is nothing else.
@@ -63,6 +64,10 @@ _PAGE_MARKS = [
     # A site's label standing alone over the text it shows.
     re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
+    # A paywall's notice where the text was cut: ---此处隐藏513字,下载后查看---
+    re.compile(r"^[\s\-—–=*.·…]*(?:此处|以下|剩余|部分)?(?:内容)?(?:已)?隐藏.{0,20}(?:查看|下载|阅读).{0,6}$"),
+    # Links to the site's previous and next article: 【上一篇】:调解化干戈…, 下一篇:90后…
+    re.compile(r"^\s*[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[】\]]?\s*[:：]?.{0,60}$"),
     re.compile(r"^\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*$"),  # 01-15 16:58: no year
     re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
     re.compile(r"^\s*[|｜/\\]+\s*$"),  # a table's border or a separator left alone
@@ -117,7 +122,7 @@ _BYLINE = re.compile(
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
-_MARKED_BYLINE = re.compile(r"^\s*[■●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
+_MARKED_BYLINE = re.compile(r"^\s*[■□●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
 # A newspaper, a site or a station named alone under the date: the source (深圳特区报).
 _MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报|新闻网|网|电视台|广播电台)$")
 _NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
@@ -237,7 +242,7 @@ _DOCUMENT_NAME = re.compile(
 )
 _PIPES = re.compile(r"[|｜]")
 _LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
-_PREVIEW_LABEL = re.compile(r"^\s*(?:摘要|内容摘要|导语|导读|简介|文档简介)\s*[:：]\s*")
+_PREVIEW_LABEL = re.compile(r"^\s*[^\s:：，。！？,]{0,20}?(?:摘要|提要|导语|导读|简介)\s*[:：]\s*")
 PREVIEW_LENGTH = 30
 
 
@@ -405,6 +410,8 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 2.0
     if _menu(stripped):
         own += 3.0
+    if rank <= 1 and _COLUMN.fullmatch(stripped):
+        own += 2.5  # the site's column above the article
     if han == 0:
         own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
     if own == 0:
@@ -430,6 +437,7 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     return score
 
 
+_COLUMN = re.compile(r"[\u4e00-\u9fff]{0,4}(?:要闻|动态|新闻|资讯|快讯|公告|头条|时政|播报|专栏|项目)")
 _GENRE_END = re.compile(r"(?:总结|汇报|材料|报告|小结|计划|方案|事迹)(?:范文)?$")
 _MENU_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
 MENU_ITEMS = 4
@@ -525,6 +533,7 @@ def _pairs_metadata(text: str) -> Metadata | None:
     return Metadata(found, author, origin)
 
 
+_SPACED_KEY = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff] {1,2}){1,4}[\u4e00-\u9fff](?=\s*[:：])")
 _FORM_KEY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5})\s*[:：]")
 _ADMIN_KEY = re.compile(
     r"索引号|文号|分类|发布机构|生成日期|生效日期|废止日期|关键词|语种|内容概述|名称|浏览|点击|来源|作者|编辑"
@@ -533,7 +542,7 @@ _ADMIN_KEY = re.compile(
 
 def _form(text: str) -> Metadata | None:
     """A line of a site's information form (索 引 号: … 生成日期: 2018-01-18 发布机构: …)."""
-    keyed = re.sub(r"(?<=[\u4e00-\u9fff]) {1,2}(?=[\u4e00-\u9fff])", "", text)
+    keyed = _SPACED_KEY.sub(lambda m: m.group(0).replace(" ", ""), text)
     keys = _FORM_KEY.findall(keyed)
     if len(keys) < 2 or not any(_ADMIN_KEY.search(key) for key in keys) or re.search(r"[。！？!?]", keyed):
         return None
