@@ -162,6 +162,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     removed: set[int] = set()  # content ranks removed
     previews = _previews(lines, content) | _word_column(lines, content)
     values = _bare_key_values(lines, content)  # 来源: on one line, its value on the next
+    tails = _watermark_tails(lines, content)
     for rank, index in enumerate(content):
         line = lines[index]
         text = line.text
@@ -189,6 +190,9 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             removed.add(rank)
             continue
         text = _strip_noise(text)
+        if index in tails:
+            text = tails[index]
+            log.count("boilerplate")
         cut = _LONE_BORDER.sub("", text) if len(_PIPES.findall(text)) == 1 else text
         cut, tags = _HTML_TAG.subn(" ", cut)
         if tags:
@@ -306,6 +310,40 @@ def _preface(text: str, log: RepairLog) -> str:
 _ARTICLE_LABEL = re.compile(r"^\s*(?:范文|篇)[一二三四五六七八九十\d]+\s*[:：]?")
 _HTML_TAG = re.compile(r"</?(?:h[1-6]|p|div|span|br|i|b|u|strong|em|li|ul|ol|table|tr|td|th|font|a)\b[^<>]{0,200}>",
                        re.IGNORECASE)
+
+
+TAIL_MIN, TAIL_MAX = 6, 40  # the length of a site's name and slogan glued to the end of lines
+_TAIL_SITE = re.compile(r"网|站|文库|范文|www|com|cn", re.IGNORECASE)
+_TAIL_JUNK = re.compile(r"[A-Za-z0-9]{1,12}$")  # the scraper's marker before it (zzz, DEF168BBB)
+
+
+def _watermark_tails(lines: list[Line], content: list[int]) -> dict[int, str]:
+    """Lines ending in the same site name (…大排查行动。zzz大手笔网—中国第一文化门户网站 and
+    编辑:DEF168BBB大手笔网—中国第一文化门户网站) → each line without it: a watermark glued to
+    several lines is the site's, whatever its words."""
+    ends: dict[str, set[int]] = {}
+    for index in content:
+        text = lines[index].text.rstrip()
+        for length in range(TAIL_MIN, min(TAIL_MAX, len(text) - 1) + 1):
+            ends.setdefault(text[-length:], set()).add(index)
+    found: dict[int, str] = {}
+    for tail in sorted(ends, key=len, reverse=True):
+        holders = ends[tail] - found.keys()
+        if len(holders) < 2 or not _TAIL_SITE.search(tail) or _SENTENCE_END.search(tail[-1]):
+            continue
+        if len(_HAN.findall(tail)) < 4 or _SENTENCE_MARK.search(tail):
+            continue
+        rests = {index: lines[index].text.rstrip()[: -len(tail)] for index in holders}
+        if not all(_GLUED.search(rest) for rest in rests.values()):
+            continue  # 红星社区新时代文明实践站, 光明社区新时代文明实践站: a list's items, not a watermark
+        for index, rest in rests.items():
+            found[index] = _TAIL_JUNK.sub("", rest)
+    return found
+
+
+_GLUED = re.compile(r"(?:^|[A-Za-z0-9:：。！？!?”」』）)])\s*$")  # glued after a sentence or a marker
+
+_SENTENCE_END = re.compile(r"[。！？!?”」』）)]")
 
 
 def _previews(lines: list[Line], content: list[int]) -> set[int]:
