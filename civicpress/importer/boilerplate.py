@@ -220,7 +220,9 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             log.breaks.add(line.number)
             removed.add(rank)
             del verdicts[rank]
-    for rank in _chrome_runs(verdicts, texts, removed):
+    chosen = _chrome_runs(verdicts, texts, removed)
+    chosen += _sandwiched(texts, set(removed) | set(chosen), len(content), body_words)
+    for rank in chosen:
         line = lines[content[rank]]
         named = _DOCUMENT_NAME.match(texts[rank].strip())
         if named and not meta.document:
@@ -421,6 +423,25 @@ def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[i
                 chosen.append(rank)
                 changed = True
     return sorted(chosen)
+
+
+SANDWICH_LENGTH = 8
+
+
+def _sandwiched(texts: dict[int, str], removed: set[int], total: int, vocabulary: dict[str, int]) -> list[int]:
+    """A short tail line between lines removed as chrome, sharing no words with the report
+    (推荐阅读 / 读特热榜 / IN视频 / 鹏友圈 / 首页): one more item of the site's menu. Only in the
+    tail: at the head, the title may be that short, between the site's lines and the date."""
+    found: list[int] = []
+    for rank in sorted(texts):
+        text = texts[rank].strip()
+        if rank in removed or rank < total - TAIL_LINES or len(text) > SANDWICH_LENGTH:
+            continue
+        if _SENTENCE_MARK.search(text) or _overlap(text, vocabulary) > 0:
+            continue
+        if rank - 1 in removed and (rank + 1 in removed or rank == total - 1):
+            found.append(rank)
+    return found
 
 
 def _drop(line: Line, log: RepairLog) -> None:
