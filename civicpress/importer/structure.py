@@ -218,7 +218,7 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
             continue  # the site's, not the report's: look past it
         following = lines[index + 1].number if index + 1 < len(lines) else line.number + 10**6
         over = _over_subtitle(lines, index, metadata) and chrome_score(text, 0, len(lines), words) == 0
-        candidate, rest, score = _candidate(line, index, metadata, following, over)
+        candidate, rest, score = _candidate(line, index - skipped, metadata, following, over)
         if candidate and (best is None or score > best[0]):
             best = (score, index, candidate, rest)
         if not heading_like(text, TITLE_LIMIT + 20) and not rest:
@@ -230,7 +230,9 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
         if leading:
             stamp, title = find_date(leading.group(1)), title[leading.end() :].strip()
         line = lines[index]
-        above = [above for above in lines[:index] if chrome_score(above.text, 0, len(lines), words) > 0]
+        # Above the title: the site's lines, and the items of its lists (a report's lists follow its title).
+        above = [above for above in lines[:index]
+                 if chrome_score(above.text, 0, len(lines), words) > 0 or _TITLE_PREFIXES[2].match(above.text)]
         remaining = [kept for kept in lines[:index] if kept not in above] + lines[index + 1 :]
         if rest:
             remaining.insert(index - len(above), Line(line.number, rest, line.hint))
@@ -283,6 +285,8 @@ def _candidate(
             score += 2.5  # a title over its subtitle, the two over the date or source line
         if _TITLE_PREFIXES[0].match(text):
             score -= 2.0  # a compilation's article name, not this page's title
+        if _TITLE_PREFIXES[2].match(text):
+            score -= 2.0  # an item of the site's list (the book's name over its editors and size)
         return title, "", score
     glued = _GLUED_TITLE.match(text)
     if glued and index == 0 and len(text) > 60:
