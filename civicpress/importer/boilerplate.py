@@ -194,6 +194,8 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             text = tails[index]
             log.count("boilerplate")
         cut = _LONE_BORDER.sub("", text) if len(_PIPES.findall(text)) == 1 else text
+        if rank < HEAD_LINES:
+            cut = _heading_tags(cut)
         cut, tags = _HTML_TAG.subn(" ", cut)
         if tags:
             cut = re.sub(r" {2,}", " ", cut).strip()
@@ -307,6 +309,21 @@ def _preface(text: str, log: RepairLog) -> str:
     log.count("boilerplate")
     title = _PREFACE_TITLE.match(text)
     return f"{title.group(0)} {rest}" if title else rest
+
+
+_HEAD_TAGS = re.compile(r"^\s*((?:<h[1-3]\b[^<>]{0,200}>[^<>]{1,40}</h[1-3]>\s*)+)(?=[^<\s])")
+_TAG_TEXT = re.compile(r">([^<>]*)<")
+
+
+def _heading_tags(text: str) -> str:
+    """A page copied as HTML, its title in heading tags in front of the text on the same line
+    (<h1>…党支部</h1><h1>疫情防控纪实</h1> 牌楼镇…): the title in 【】, which the title stage
+    takes as a title glued to the text."""
+    match = _HEAD_TAGS.match(text)
+    if not match:
+        return text
+    title = "".join(part.strip() for part in _TAG_TEXT.findall(match.group(1)))
+    return f"【{title}】{text[match.end():]}" if 4 <= len(title) <= 40 else text
 
 
 _ARTICLE_LABEL = re.compile(r"^\s*(?:范文|篇)[一二三四五六七八九十\d]+\s*[:：]?")
