@@ -252,6 +252,74 @@ def test_boilerplate_lines_and_phrases() -> None:
     assert log.counts["boilerplate"] == 8
 
 
+def _cleaned(texts: list[str]) -> tuple[list[str], Metadata]:
+    kept, found = clean([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    return [line.text for line in kept if line.text.strip()], found
+
+
+def test_paywall_notices_and_links_to_other_articles_leave_the_text() -> None:
+    body = "一是社区消防工作机制不畅，公安消防与社区工作配合有待加强，尚未形成工作合力，需要进一步理顺。"
+    kept, _ = _cleaned([
+        "东风社区消防工作情况通报",
+        "一是社区消防工作机制不畅，公安消防与社区 当前隐藏内容免费查看工作配合有待加强，尚未形成工作合力，需要进一步理顺。",
+        "---此处隐藏826字，下载后查看---",
+        "二是居民楼道堆放杂物的现象仍然存在，部分小区消防通道被占用，整改还需持续推进。",
+        "【上一篇】：东风社区开展重阳节敬老活动",
+        "下一篇：社区志愿者走进养老院",
+    ])
+    assert kept == ["东风社区消防工作情况通报", body,
+                    "二是居民楼道堆放杂物的现象仍然存在，部分小区消防通道被占用，整改还需持续推进。"]
+
+
+def test_a_site_name_glued_to_the_end_of_several_lines_is_cut_but_a_lists_common_ending_stays() -> None:
+    kept, _ = _cleaned([
+        "红星社区开展垃圾分类宣传活动",
+        "近日，红星社区组织志愿者开展垃圾分类宣传。qqq好文章网—基层工作者的资料库",
+        "活动中，志愿者向居民发放宣传册两百余份，现场解答居民疑问。",
+        "责编：ABC123好文章网—基层工作者的资料库",
+    ])
+    assert kept == ["红星社区开展垃圾分类宣传活动", "近日，红星社区组织志愿者开展垃圾分类宣传。",
+                    "活动中，志愿者向居民发放宣传册两百余份，现场解答居民疑问。"]
+    items = ["各社区建成的站点如下：", "红星社区新时代文明实践站", "光明社区新时代文明实践站",
+             "东风社区新时代文明实践站"]
+    kept_lines, _ = strip([Line(i, t) for i, t in enumerate(["社区文明实践站建设情况", *items], 1)], RepairLog())
+    assert [line.text for line in kept_lines] == ["社区文明实践站建设情况", *items]
+
+
+def test_a_columns_name_over_the_article_and_a_menu_item_between_chrome_lines_leave() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 16)]
+    kept, _ = _cleaned(["工作动态", "光明社区召开居民议事会", *body, "推荐阅读", "热门排行", "邻里圈", "网站首页"])
+    assert kept == ["光明社区召开居民议事会", *body]
+
+
+def test_a_box_before_a_spaced_name_is_a_byline() -> None:
+    kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
+    assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"
+
+
+def test_a_labelled_preview_cut_off_mid_sentence_leaves_even_when_not_repeated() -> None:
+    kept, _ = _cleaned(["社区工作总结", "社区工作总结提要：一年来，社区在街道党工委和办事处的正确领导下，扎实推进各项工作，取得了",
+                        "一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"])
+    assert kept == ["社区工作总结", "一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"]
+
+
+def test_titles_in_html_heading_tags_and_under_a_sites_list() -> None:
+    text = ('<h1 class="t"> 东风社区党支部</h1><h1 class="t">抗洪救灾纪实</h1> 东风社区党支部在抗洪救灾中冲在前、干在前，'
+            "用实际行动赢得了群众的信任和支持。")
+    kept, found = _cleaned([text])
+    report = parse([Line(1, kept[0])], None, "", None, metadata=found)
+    assert report.title == "东风社区党支部抗洪救灾纪实"
+    assert isinstance(report.blocks[0], Paragraph) and report.blocks[0].text.startswith("东风社区党支部在抗洪救灾中")
+    texts = ["- 社区治理创新案例汇编报告", "- 张三 李四主编", "- 12345字", "- 2024-12-23 17:53:27",
+             "老旧小区改造中的居民参与研究——以两个社区为例", "作者：王五 赵六",
+             "一、引言", "老旧小区改造涉及每家每户的切身利益，居民诉求多样，协调难度大。"]
+    kept, found = _cleaned(texts)
+    lines = [Line(texts.index(t) + 1, t) for t in kept]
+    report = parse(lines, found.date, "", None, metadata=found)
+    assert report.title == "老旧小区改造中的居民参与研究——以两个社区为例"
+    assert not any("汇编" in block.text for block in report.blocks if isinstance(block, Paragraph))
+
+
 # -- 5. re-joining ------------------------------------------------------------------------------
 
 
