@@ -261,7 +261,8 @@ def test_paywall_notices_and_links_to_other_articles_leave_the_text() -> None:
     body = "一是社区消防工作机制不畅，公安消防与社区工作配合有待加强，尚未形成工作合力，需要进一步理顺。"
     kept, _ = _cleaned([
         "东风社区消防工作情况通报",
-        "一是社区消防工作机制不畅，公安消防与社区 当前隐藏内容免费查看工作配合有待加强，尚未形成工作合力，需要进一步理顺。",
+        "一是社区消防工作机制不畅，公安消防与社区 当前隐藏内容免费查看"
+        "工作配合有待加强，尚未形成工作合力，需要进一步理顺。",
         "---此处隐藏826字，下载后查看---",
         "二是居民楼道堆放杂物的现象仍然存在，部分小区消防通道被占用，整改还需持续推进。",
         "【上一篇】：东风社区开展重阳节敬老活动",
@@ -298,14 +299,15 @@ def test_a_box_before_a_spaced_name_is_a_byline() -> None:
 
 
 def test_a_labelled_preview_cut_off_mid_sentence_leaves_even_when_not_repeated() -> None:
-    kept, _ = _cleaned(["社区工作总结", "社区工作总结提要：一年来，社区在街道党工委和办事处的正确领导下，扎实推进各项工作，取得了",
-                        "一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"])
-    assert kept == ["社区工作总结", "一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"]
+    preview = "社区工作总结提要：一年来，社区在街道党工委和办事处的正确领导下，扎实推进各项工作，取得了"
+    report = ["一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"]
+    kept, _ = _cleaned(["社区工作总结", preview, *report])
+    assert kept == ["社区工作总结", *report]
 
 
 def test_titles_in_html_heading_tags_and_under_a_sites_list() -> None:
-    text = ('<h1 class="t"> 东风社区党支部</h1><h1 class="t">抗洪救灾纪实</h1> 东风社区党支部在抗洪救灾中冲在前、干在前，'
-            "用实际行动赢得了群众的信任和支持。")
+    text = ('<h1 class="t"> 东风社区党支部</h1><h1 class="t">抗洪救灾纪实</h1> '
+            "东风社区党支部在抗洪救灾中冲在前、干在前，用实际行动赢得了群众的信任和支持。")
     kept, found = _cleaned([text])
     report = parse([Line(1, kept[0])], None, "", None, metadata=found)
     assert report.title == "东风社区党支部抗洪救灾纪实"

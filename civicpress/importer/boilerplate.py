@@ -123,7 +123,8 @@ _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
 _MARKED_BYLINE = re.compile(
-    r"^\s*[■□●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff](?: [\u4e00-\u9fff]){1,2}))\s*$"
+    r"^\s*[■□●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?"
+    r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff](?: [\u4e00-\u9fff]){1,2}))\s*$"
 )  # ● 年年, □ 陈 曦 (a two-character name spaced out)
 # A newspaper, a site or a station named alone under the date: the source (深圳特区报).
 _MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报|新闻网|网|电视台|广播电台)$")
