@@ -293,6 +293,16 @@ def test_a_columns_name_over_the_article_and_a_menu_item_between_chrome_lines_le
     assert kept == ["光明社区召开居民议事会", *body]
 
 
+def test_a_watermark_word_repeated_on_lines_of_its_own_leaves_a_caption_repeated_stays() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 31)]
+    texts = ["光明社区召开居民议事会", *body[:10], "云帆文档", *body[10:20], "云帆文档", *body[20:]]
+    kept, _ = strip([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    assert [line.text for line in kept] == ["光明社区召开居民议事会", *body]
+    texts = ["光明社区召开居民议事会", *body[:10], "议事会现场", *body[10:20], "议事会现场", *body[20:]]
+    kept, _ = strip([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    assert [line.text for line in kept] == texts  # a photo's caption said twice is the writer's
+
+
 def test_a_box_before_a_spaced_name_is_a_byline() -> None:
     kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
     assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"

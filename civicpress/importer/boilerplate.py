@@ -214,6 +214,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             continue
         texts[rank] = cut
         verdicts[rank] = chrome_score(cut, rank, len(content), body_words)
+    _weigh_repeats(verdicts, texts)
     for rank in sorted(verdicts):
         medium = _MEDIUM.match(texts[rank].strip())
         if medium and rank < HEAD_LINES and rank - 1 in removed:
@@ -441,6 +442,24 @@ def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[i
                 chosen.append(rank)
                 changed = True
     return sorted(chosen)
+
+
+REPEATED_LENGTH = 20  # a site's name or watermark on a line of its own is short
+REPEATED_WEIGHT = 2.5
+
+
+def _weigh_repeats(verdicts: dict[int, float], texts: dict[int, str]) -> None:
+    """A short line with some evidence of its own that stands on its own line more than once
+    (a watermark word, the site's name over and under the text) is the site's: a report does
+    not say the same short thing twice."""
+    counts: dict[str, int] = {}
+    for text in texts.values():
+        key = "".join(text.split()).lower()
+        counts[key] = counts.get(key, 0) + 1
+    for rank, score in verdicts.items():
+        key = "".join(texts[rank].split()).lower()
+        if score > 0 and counts[key] >= 2 and len(key) <= REPEATED_LENGTH and not _SENTENCE_MARK.search(key):
+            verdicts[rank] = score + REPEATED_WEIGHT
 
 
 SANDWICH_LENGTH = 8
