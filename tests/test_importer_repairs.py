@@ -303,6 +303,28 @@ def test_a_watermark_word_repeated_on_lines_of_its_own_leaves_a_caption_repeated
     assert [line.text for line in kept] == texts  # a photo's caption said twice is the writer's
 
 
+def test_credit_lines_and_cms_keys_go_to_the_front_matter_and_a_list_of_links_after_the_end_leaves() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned(["光明社区召开居民议事会", "- 发布人:webmaster", "- 点击:2048",
+                            "2023-05-06 09:10:11  融媒体记者 周小川 编辑:zhangsan", *body,
+                            "文/晚报·新闻客户端记者:李大海 通讯员:王小明",
+                            "  • 东风社区开展端午节包粽子活动", "  • 西湖街道召开安全生产工作会议"])
+    assert kept == ["光明社区召开居民议事会", *body]
+    assert str(found.date) == "2023-05-06" and found.author == "周小川"
+    assert _cleaned(["标题", *body, "文/晚报记者:李大海 通讯员:王小明"])[1].author == "李大海"
+    items = ["社区下一步工作打算如下：", "• 继续推进老旧小区改造；", "• 办好社区老年食堂。"]
+    assert _cleaned(["光明社区工作计划", *body, *items])[0][-2:] == items[1:]  # the report's own list stays
+
+
+def test_a_site_name_alone_at_the_head_and_a_title_of_two_characters_yields_to_the_file_name() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    assert _cleaned(["光明社区召开居民议事会", "蓝天学习网", *body])[0] == ["光明社区召开居民议事会", *body]
+    lines = [Line(i, t) for i, t in enumerate(["近日", "在全市表彰大会上", "十名社区工作者受到表彰。"], 1)]
+    assert parse(lines, None, "十名社区工作者受表彰", None).title == "十名社区工作者受表彰"
+    lines = [Line(1, "从军营走出的“小巷总理”——"), Line(2, "魏成明从部队转业后来到社区。")]
+    assert parse(lines, None, "", None).title == "从军营走出的“小巷总理”"
+
+
 def test_a_box_before_a_spaced_name_is_a_byline() -> None:
     kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
     assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"

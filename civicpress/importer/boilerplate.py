@@ -74,7 +74,7 @@ _PAGE_MARKS = [
     re.compile(r"^\s*\S{1,40}\.(?:png|jpe?g|gif|bmp|webp)\s*$", re.IGNORECASE),  # a picture's name, no picture
     re.compile(r"^\s*页\s*[:：]?\s*$|^\s*(?:\[\d{1,3}\]\s*)+$"),  # a forum's pager: 页: [1] [2]
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
-    re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
+    re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片?|图片|配图)\s*[)）]\s*$"),
 ]
 # Words of site navigation, accounts and document sharing, and of a site presenting a text.
 _SITE_WORDS = re.compile(
@@ -108,6 +108,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|更新时间|生成日期|时间|日期|来源|出处|作者|责任编辑|责编|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
+    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|"
     "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
@@ -119,6 +120,12 @@ _ISSUE = re.compile(r"^\s*(\S{2,20}?)\s*\d{4}\s*年\s*(?:第\s*)?\d{1,2}\s*期\s
 _BYLINE = re.compile(
     r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u4e00-\u9fff ]{2,30}?)\s*(?:文/图|文图|摄)?\s*$"
 )
+# A credit line with its keys (文/广州日报·新花城记者:陈钧圣 通讯员:天民政): the reporter is the author.
+_CREDIT = re.compile(
+    r"^\s*(?:文\s*[/｜|]\s*)?[^\s:：。，,]{0,20}?记者\s*[:：]\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)"
+    r"(?:\s+(?:通讯员|实习生|摄影|编辑)\s*[:：]?\s*[\u4e00-\u9fff、 ]{2,20})*\s*$"
+)
+_REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*$")  # …全媒体记者 丁文尔
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
@@ -226,6 +233,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             del verdicts[rank]
     chosen = _chrome_runs(verdicts, texts, removed)
     chosen += _sandwiched(texts, set(removed) | set(chosen), len(content), body_words)
+    chosen += _links_after_the_end(texts, set(removed) | set(chosen), len(content))
     for rank in chosen:
         line = lines[content[rank]]
         named = _DOCUMENT_NAME.match(texts[rank].strip())
@@ -462,6 +470,23 @@ def _weigh_repeats(verdicts: dict[int, float], texts: dict[int, str]) -> None:
             verdicts[rank] = score + REPEATED_WEIGHT
 
 
+_LINK_ITEM = re.compile(r"^\s*[•·▪◦‧●\-*]\s*\S")
+LINK_ITEMS = 2
+
+
+def _links_after_the_end(texts: dict[int, str], removed: set[int], total: int) -> list[int]:
+    """A bulleted list that ends the text under a line removed as the site's (the article's
+    date-and-author line, 相关文章): links to the site's other articles, not the report's list."""
+    run: list[int] = []
+    rank = total - 1
+    while rank in texts and rank not in removed and _LINK_ITEM.match(texts[rank]):
+        run.append(rank)
+        rank -= 1
+    if len(run) >= LINK_ITEMS and rank in removed and rank >= total - TAIL_LINES:
+        return sorted(run)
+    return []
+
+
 SANDWICH_LENGTH = 8
 
 
@@ -513,6 +538,8 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 3.0
     if rank <= 1 and _COLUMN.fullmatch(stripped):
         own += 2.5  # the site's column above the article
+    if _SITE_NAME.fullmatch(stripped):
+        own += 1.5  # a site's name on its own (思而思学网): still needs its place and its words
     if han == 0:
         own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
     if own == 0:
@@ -538,6 +565,7 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     return score
 
 
+_SITE_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}(?:网|网站|文库|资料库|文秘网|学习网)")
 _COLUMN = re.compile(r"[\u4e00-\u9fff]{0,4}(?:要闻|动态|新闻|资讯|快讯|公告|头条|时政|播报|专栏|项目)")
 _GENRE_END = re.compile(r"(?:总结|汇报|材料|报告|小结|计划|方案|事迹)(?:范文)?$")
 _MENU_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
@@ -602,6 +630,9 @@ def _pairs_metadata(text: str) -> Metadata | None:
     issue = _ISSUE.match(stripped)
     if issue:
         return Metadata(origin=stripped)
+    credit = _CREDIT.match(stripped)
+    if credit:
+        return Metadata(author=credit.group(1))
     byline = _BYLINE.match(stripped)
     if byline and not _SENTENCE_MARK.search(stripped):
         return Metadata(author=" ".join(byline.group(1).split()))
@@ -631,7 +662,8 @@ def _pairs_metadata(text: str) -> Metadata | None:
         return Metadata(found, rest if len(rest) <= 4 else "")
     if len(rest) > 12 or _SENTENCE_MARK.search(rest):
         return None  # a sentence that mentions a source is not a metadata line
-    return Metadata(found, author, origin)
+    named = _REPORTER.search(rest)
+    return Metadata(found, author or (named.group(1) if named else ""), origin)
 
 
 _SPACED_KEY = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff] {1,2}){1,4}[\u4e00-\u9fff](?=\s*[:：])")

@@ -166,6 +166,7 @@ _TITLE_SUFFIXES = [
     re.compile(r"\s*范文\s*$"),
     re.compile(r"\d{4}\s*(?:[\u4e00-\u9fff]{0,2})大全\s*$"),  # 2023职责大全: the farm's heading of its list
     re.compile(r"\s*[（(]\s*\d{4}\s*年?\s*[)）]\s*$"),  # (2024年): the farm's freshness stamp
+    re.compile(r"\s*(?:——|--|－－|—)\s*$"),  # a title leading into its subtitle, which is not there
 ]
 _TWO_TITLES = re.compile(
     r"(\S{4,30}?(?:总结|报告|汇报|材料))\s+\S{4,30}?(?:总结|报告|汇报|材料)(?:[（(][^（）()]*[)）])?"
@@ -223,6 +224,9 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
             best = (score, index, candidate, rest)
         if not heading_like(text, TITLE_LIMIT + 20) and not rest:
             break  # the body has begun
+    named = metadata.document or fallback
+    if best is not None and len(best[2]) < SHORT_TITLE and named:
+        best = None  # 近日 over a line-broken sentence: the file's own name says more
     if best is not None:
         _, index, title, rest = best
         stamp = None
@@ -257,6 +261,7 @@ def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
         below.number < number < after for number in metadata.lines)
 
 
+SHORT_TITLE = 4  # a title shorter than this yields to the name the file was saved under
 TITLE_LINES = 4  # head lines that may hold the title (besides the site's lines skipped)
 TITLE_CHROME = 2.5  # a head line with this much evidence of chrome is not a title candidate
 _LABEL = re.compile(r"[\u4e00-\u9fffA-Za-z\s]{1,10}[:：]")  # 温馨提示： a label, not a title
