@@ -325,6 +325,49 @@ def test_a_site_name_alone_at_the_head_and_a_title_of_two_characters_yields_to_t
     assert parse(lines, None, "", None).title == "从军营走出的“小巷总理”"
 
 
+def test_page_furniture_of_news_sites_leaves_and_a_bracketed_name_is_the_author() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned([
+        "光明社区召开居民议事会", "导语", "首页 > 社区新闻 > 基层治理 > 光明社区召开居民议事会暨“邻里和谐”主题协商会",
+        "打印:", "字体:", "文章图片", *body, "(周小川)", "扫描二维码", "网站简介广告服务联系方式法律声明",
+    ])
+    assert kept == ["光明社区召开居民议事会", *body] and found.author == "周小川"
+    assert _cleaned(["标题", *body, "(全文完)"])[0][-1] == "（全文完）"  # not a name: it stays
+
+
+def test_a_site_presenting_its_samples_in_its_own_words_leaves() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    preface = "总结是对过去工作的回顾。以下是一些社区的工作总结，大家可以参考他们的写作方法。"
+    assert _cleaned([preface, *body])[0] == body
+
+
+def test_titles_after_a_columns_name_or_a_topic_tag_and_the_title_said_again_in_a_block() -> None:
+    body = "4月20日，全国妇联发布了10名社区抗疫先锋的先进事迹。"
+    lines = [Line(1, "【网上展示】——东风社区获评省三八红旗集体"), Line(2, body)]
+    assert parse(lines, None, "", None).title == "东风社区获评省三八红旗集体"
+    lines = [Line(1, "【东风社区获评省三八红旗集体】近日，从市妇联传来喜讯，东风社区获评省三八红旗集体。")]
+    assert parse(lines, None, "", None).title == "东风社区获评省三八红旗集体"
+    texts = ["#妇联#东风社区获评省三八红旗集体", "", body, "#妇联#东风社区获评省三八红旗集体", "",
+             "东风社区妇联组织广大妇女开展文明创建、结对帮扶、矛盾调解志愿服务活动。"]
+    kept, found = clean([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    report = parse(kept, None, "", None, metadata=found)
+    assert report.title == "东风社区获评省三八红旗集体"
+    assert [b.text for b in report.blocks if isinstance(b, Paragraph)] == [body, texts[-1]]
+
+
+def test_unnumbered_subheadings_and_a_report_in_sections_titled_by_its_file() -> None:
+    paragraph = "10月13日，社区在会议室举办老年人茶话会，老同志们一起交流了这些年的发展变化，现场一片欢声笑语。"
+    texts = ["景鸿社区", paragraph, "唐家、燕山社区", paragraph, "码头街社区", paragraph]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "各社区开展重阳节活动", None)
+    assert report.title == "各社区开展重阳节活动" and report.author == ""
+    assert report.outline() == [(1, "景鸿社区"), (1, "唐家、燕山社区"), (1, "码头街社区")]
+    verse = ["有人说", "她们像花", "迎着骄阳盛放", paragraph]
+    report = parse([Line(i, t) for i, t in enumerate(["致敬她们", *verse], 1)], None, "", None)
+    assert report.outline() == []  # short lines beside short lines: a verse, not headings
+    numbered = ["社区工作总结", "一、主要做法", paragraph, "重点工作", paragraph]
+    assert parse([Line(i, t) for i, t in enumerate(numbered, 1)], None, "", None).outline() == [(1, "一、主要做法")]
+
+
 def test_a_box_before_a_spaced_name_is_a_byline() -> None:
     kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
     assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"

@@ -62,7 +62,7 @@ _PAGE_MARKS = [
     re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
     re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
     # A site's label standing alone over the text it shows.
-    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
+    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文|导语|导读|摘要)\s*[:：]?\s*$"),
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
     # A paywall's notice where the text was cut: ---此处隐藏513字,下载后查看---
     re.compile(r"^[\s\-—–=*.·…]*(?:此处|以下|剩余|部分)?(?:内容)?(?:已)?隐藏.{0,20}(?:查看|下载|阅读).{0,6}$"),
@@ -72,6 +72,7 @@ _PAGE_MARKS = [
     re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
     re.compile(r"^\s*[|｜/\\]+\s*$"),  # a table's border or a separator left alone
     re.compile(r"^\s*\S{1,40}\.(?:png|jpe?g|gif|bmp|webp)\s*$", re.IGNORECASE),  # a picture's name, no picture
+    re.compile(r"^\s*(?:文章图片|组图|点击查看大图|查看原图|点击图片查看)\s*\d*\s*$"),  # a picture's placeholder
     re.compile(r"^\s*页\s*[:：]?\s*$|^\s*(?:\[\d{1,3}\]\s*)+$"),  # a forum's pager: 页: [1] [2]
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
     re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片?|图片|配图)\s*[)）]\s*$"),
@@ -85,6 +86,7 @@ _SITE_WORDS = re.compile(
     r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
     "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
     r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|读完约|本篇文章|排行|推荐|投诉建议|"
+    "广告|联系方式|联系我们|二维码|本页|"
     r"^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
@@ -92,7 +94,8 @@ _SITE_WORDS = re.compile(
 _SITE_VOICE = re.compile(
     r"小编|以下是[^。！？]{0,40}?(?:整理|收集|分享)的|(?:供大家|仅供|供您)参考|欢迎(?:大家)?(?:阅读|参考)|"
     r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|希望对(?:大家|您|你)(?:能够)?有所帮助|为(?:大家|您)精心准备|"
-    r"感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
+    r"感谢您的(?:参阅|阅读)|希望这篇文章|修改意见|(?:大家|您)可以参考|"
+    r"(?:以下|下面)(?:是|为)(?:一些|几篇|\d+篇|[一二三四五六七八九十]+篇)[^。！？]{0,30}(?:范文|报告|总结|材料|文章)"
 )
 _DOMAIN = re.compile(
     r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)(?![a-z0-9])", re.IGNORECASE
@@ -108,7 +111,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|更新时间|生成日期|时间|日期|来源|出处|作者|责任编辑|责编|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
-    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|"
+    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|打印|字体|"
     "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
@@ -125,6 +128,10 @@ _CREDIT = re.compile(
     r"^\s*(?:文\s*[/｜|]\s*)?[^\s:：。，,]{0,20}?记者\s*[:：]\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)"
     r"(?:\s+(?:通讯员|实习生|摄影|编辑)\s*[:：]?\s*[\u4e00-\u9fff、 ]{2,20})*\s*$"
 )
+# (曹倩): a reporter's or writer's name alone in brackets under the text.
+_BRACKETED_NAME = re.compile(
+    r"^[（(]\s*(?!.*(?:完|续|图|摄|稿|注))([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*[)）]$"
+)
 _REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*$")  # …全媒体记者 丁文尔
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
@@ -139,6 +146,9 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
 _PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
 _BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
+_TRAIL = re.compile(  # 首页 > 养老新闻 > 政策法规 > …: a trail from the site's home, however long
+    r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)\s*[:：]?\s*(?:[^>›»]{1,12}[>›»]\s*){2,}"
+)
 _VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
 
 
@@ -263,7 +273,7 @@ _DOCUMENT_NAME = re.compile(
 _PIPES = re.compile(r"[|｜]")
 _LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
 _PREVIEW_LABEL = re.compile(r"^\s*[^\s:：，。！？,]{0,20}?(?:摘要|提要|导语|导读|简介)\s*[:：]\s*")
-PREVIEW_LENGTH = 30
+PREVIEW_LENGTH = 20
 
 
 _BARE_KEY = re.compile(r"^\s*(?:来源|出处|作者|责编|责任编辑|编辑)\s*[:：]\s*$")
@@ -532,7 +542,7 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 3.0
     if _DOMAIN.search(stripped):
         own += 3.0
-    if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
+    if _BREADCRUMB.search(stripped) and (len(stripped) <= 40 or _TRAIL.match(stripped)):
         own += 2.0
     if _menu(stripped):
         own += 3.0
@@ -630,7 +640,7 @@ def _pairs_metadata(text: str) -> Metadata | None:
     issue = _ISSUE.match(stripped)
     if issue:
         return Metadata(origin=stripped)
-    credit = _CREDIT.match(stripped)
+    credit = _CREDIT.match(stripped) or _BRACKETED_NAME.match(stripped)
     if credit:
         return Metadata(author=credit.group(1))
     byline = _BYLINE.match(stripped)

@@ -121,6 +121,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     def joins(previous: Line, current: Line) -> bool:
         if previous.number == first.number or _structural(previous) or _structural(current):
             return False
+        if "".join(current.text.split()) == "".join(first.text.split()):
+            return False  # the first line (the title) said again is a line of its own
         if any(previous.number < number < current.number for number in log.breaks):
             return False  # a removed metadata or chrome line stood between them
         if indent_mode:

@@ -19,7 +19,7 @@ from datetime import date
 
 from civicpress.importer.boilerplate import Metadata, chrome_score, names_line, vocabulary
 from civicpress.importer.dates import find_date, is_date_line
-from civicpress.importer.headings import heading_like, numbering, point
+from civicpress.importer.headings import TERMINAL, heading_like, numbering, point
 from civicpress.importer.paragraphs import is_table_row, table_cells
 from civicpress.importer.repair_log import Line
 
@@ -122,7 +122,8 @@ def parse(
         title, title_lines, lines, stamp = _title(lines, fallback_title, metadata)
         lines = _drop_duplicates(lines, title, consumed)
     author = metadata.author
-    lines, author = _byline(lines, author, consumed)
+    if not _first_of_sections(lines):  # a section's heading (景鸿社区) is not who wrote the report
+        lines, author = _byline(lines, author, consumed)
     found, source = (header_date, "时间行") if header_date else (stamp, "标题中") if stamp else (None, "")
     if found is None and lines and is_date_line(lines[0].text):
         found, source = find_date(lines[0].text), "标题下"
@@ -150,6 +151,7 @@ _TITLE_PREFIXES = [
     re.compile(r"^\s*[-•·*]\s+"),
     re.compile(rf"^\s*篇\s*[{_CN_ORDINAL}\d]+\s*[:：]\s*"),  # 篇一：
     re.compile(r"^\s*(?:精编|精选|最新)\s*"),  # the site's praise of its own copy
+    re.compile(r"^\s*#[^#\s]{1,20}#\s*"),  # #全国妇联#: the site's topic tag
 ]
 _TITLE_SUFFIXES = [
     re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
@@ -227,6 +229,8 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     named = metadata.document or fallback
     if best is not None and len(best[2]) < SHORT_TITLE and named:
         best = None  # 近日 over a line-broken sentence: the file's own name says more
+    if best is not None and named and best[1] == 0 and _first_of_sections(lines):
+        best = None  # 景鸿社区 … 码头街社区 …: the first section's heading; the file's name is the title
     if best is not None:
         _, index, title, rest = best
         stamp = None
@@ -249,6 +253,15 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     if first and first == lines[0].text.strip() and len(first) <= TITLE_LIMIT:
         return first, [lines[0].number], lines[1:], None  # the first line is all the title there is
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
+
+
+SECTIONS = 3  # this many unnumbered subheadings, the first opening the text: a report in sections
+
+
+def _first_of_sections(lines: list[Line]) -> bool:
+    """The first line opens the first of several sections headed alike (a place, a theme)."""
+    heads = unnumbered_headings(lines)
+    return 0 in heads and len(heads) >= SECTIONS
 
 
 def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
@@ -275,6 +288,9 @@ def _candidate(
     text = line.text.strip()
     bracketed = _BRACKET_TITLE.match(text)
     if bracketed:
+        headline = bracketed.group(2).strip().lstrip("—-－ ").strip()
+        if heading_like(headline, TITLE_LIMIT) and not _SENTENCE_END.search(headline) and len(headline) >= SHORT_TITLE:
+            return clean_title(headline), "", 3.0  # 【强国复兴有我·网上展示】…: the column's name before the headline
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
     if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
             and not _FORM_FIELD.match(clean_title(text)):
@@ -452,12 +468,42 @@ def _separator(text: str) -> bool:
     return bool(re.fullmatch(r"[\s|+:=\-—]*", text)) and bool(re.search(r"[-=—]{3,}", text))
 
 
+SUBHEAD_LIMIT = 30  # an unnumbered subheading of a news report is short
+
+
+def _finished(text: str) -> bool:
+    """A paragraph: a line that ends a sentence."""
+    text = text.strip()
+    return len(text) > SUBHEAD_LIMIT and text[-1] in TERMINAL + "”」』"
+
+
+def unnumbered_headings(lines: list[Line]) -> set[int]:
+    """Indexes of the short lines that stand between paragraphs (or open the text) in a report
+    that numbers none of its headings: a news report's subheadings (码头街社区, 请环卫工人吃温情饺子).
+    A short line next to other short lines is a verse or a list, not a heading."""
+    texts = [line.text.strip() for line in lines]
+    if any((numbered := numbering(text)) is not None and heading_like(numbered.rest, TITLE_LIMIT) for text in texts):
+        return set()
+    found: set[int] = set()
+    for index, text in enumerate(texts[:-1]):
+        if lines[index].hint is not None or not heading_like(text, SUBHEAD_LIMIT) or is_table_row(text):
+            continue
+        if (index == 0 or _finished(texts[index - 1])) and _finished(texts[index + 1]):
+            found.add(index)
+    return found
+
+
 def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
     blocks: list[Block] = []
+    subheads = unnumbered_headings(lines)
     index = 0
     while index < len(lines):
         line = lines[index]
         text = line.text.strip()
+        if index in subheads:
+            blocks.append(Heading(1, text, line.number))
+            index += 1
+            continue
         if articles and line.number in articles:
             blocks.append(Heading(ARTICLE_RANK, clean_title(text) if _TITLE_PREFIXES[0].match(text) else text,
                                   line.number))
