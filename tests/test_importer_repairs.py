@@ -368,6 +368,48 @@ def test_unnumbered_subheadings_and_a_report_in_sections_titled_by_its_file() ->
     assert parse([Line(i, t) for i, t in enumerate(numbered, 1)], None, "", None).outline() == [(1, "一、主要做法")]
 
 
+def test_trails_keys_datelines_and_registration_numbers_of_government_and_news_sites() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned([
+        "民族团结进步", "您当前的位置：晚报网 >> 社区频道 >> 民族团结进步 >> 正文", "光明社区召开居民议事会",
+        "来源：晚报 作者：周 川 2024年01月31日 08:21", "字体大小：【", "新闻提要",
+        "【光明区融媒体中心讯】" + body[0], *body[1:], "黔公网安备52010202001234号",
+    ])
+    assert kept == ["光明社区召开居民议事会", *body]
+    assert (found.author, found.origin, str(found.date)) == ("周 川", "晚报", "2024-01-31")
+    kept, found = _cleaned(["标题", "发布时间：2019-10-28 | 来源：军网 | 作者：佚名", "本报讯（记者 张鑫）" + body[0]])
+    assert (kept, found.origin, found.author) == (["标题", body[0]], "军网", "张鑫")
+    assert _cleaned(["标题", "编辑：陶倩2021-08-05 10:01内容来源：龙华新闻", *body])[1].origin == "龙华新闻"
+
+
+def test_one_line_paragraphs_under_headings_of_one_width_are_not_hard_wrapped() -> None:
+    heads = ["强化宣传教育，增强民族意识", "搭建交流平台，增进相互理解", "开展志愿服务，促进社会和谐"]
+    paragraphs = [f"第{n}段，东方社区结合自身实际，充分利用社区公告栏、电子显示屏、微信公众号等多种渠道开展宣传教育，"
+                  f"邀请各民族居民积极参与{'，' * n}增强对中华民族的认同感和归属感。" for n in range(1, 4)]
+    texts = [text for pair in zip(heads, paragraphs, strict=True) for text in pair]
+    assert _rejoin("\n".join(texts)) == texts
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "东方社区民族团结进步创建工作", None)
+    assert report.title == "东方社区民族团结进步创建工作" and [h for _, h in report.outline()] == heads
+
+
+def test_a_headline_with_its_exclamation_and_its_copies_under_the_pictures() -> None:
+    title = "记者走进这个退役军人服务站，这组照片暖心了！"
+    body = "近日，我们走访了星火社区的退役军人服务站，服务站内设有茶吧、书吧和会议室。"
+    texts = [title, body, title, "服务站门口", body.replace("近日", "当天"), title,
+             "星火社区的老兵们常来这里看书喝茶。"]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "", None)
+    assert report.title == title and report.consumed == (3, 6)
+
+
+def test_an_organisation_under_the_title_is_its_author_but_not_further_down() -> None:
+    body = "社区党委坚持每月召开一次党员大会，组织学习十二次，走访群众三百户。"
+    report = parse([Line(i, t) for i, t in enumerate(["社区工作总结", "红星街道光明社区", body], 1)], None, "", None)
+    assert report.author == "红星街道光明社区"
+    texts = ["民族团结创建总结", "编织民族团结纽带", "创建和谐民族社区", body]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "", None)
+    assert report.author == "" and "创建和谐民族社区" in [b.text for b in report.blocks if isinstance(b, Paragraph)]
+
+
 def test_a_box_before_a_spaced_name_is_a_byline() -> None:
     kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
     assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"

@@ -62,7 +62,7 @@ _PAGE_MARKS = [
     re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
     re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
     # A site's label standing alone over the text it shows.
-    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文|导语|导读|摘要)\s*[:：]?\s*$"),
+    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文|导语|导读|摘要|新闻提要|内容提要)\s*[:：]?\s*$"),
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
     # A paywall's notice where the text was cut: ---此处隐藏513字,下载后查看---
     re.compile(r"^[\s\-—–=*.·…]*(?:此处|以下|剩余|部分)?(?:内容)?(?:已)?隐藏.{0,20}(?:查看|下载|阅读).{0,6}$"),
@@ -86,7 +86,7 @@ _SITE_WORDS = re.compile(
     r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
     "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
     r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|读完约|本篇文章|排行|推荐|投诉建议|"
-    "广告|联系方式|联系我们|二维码|本页|"
+    "广告|联系方式|联系我们|二维码|本页|备案|ICP|网安备|"
     r"^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
@@ -111,7 +111,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|更新时间|生成日期|时间|日期|来源|出处|作者|责任编辑|责编|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
-    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|打印|字体|"
+    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|打印|字体大小|字体|内容来源|信息来源|文章来源|稿件来源|"
     "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
@@ -134,6 +134,7 @@ _BRACKETED_NAME = re.compile(
 )
 _REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*$")  # …全媒体记者 丁文尔
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
+_NO_NAME = re.compile(r"佚名|匿名|未知|不详|无|admin|管理员", re.IGNORECASE)  # 作者: 佚名 names nobody
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
 _MARKED_BYLINE = re.compile(
@@ -145,11 +146,11 @@ _MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报
 _NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
 _PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
-_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
+_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|(?:您)?(?:当前|现在)?的?位置)|\S\s*[>›»]\s*\S")
 _TRAIL = re.compile(  # 首页 > 养老新闻 > 政策法规 > …: a trail from the site's home, however long
-    r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)\s*[:：]?\s*(?:[^>›»]{1,12}[>›»]\s*){2,}"
+    r"^\s*(?:首页|主页|网站首页|(?:您)?(?:当前|现在)?的?位置)\s*[:：]?\s*(?:[^>›»]{1,20}[>›»]+\s*){2,}"
 )
-_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
+_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□|｜\s]+")
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             removed.add(rank)
             del verdicts[rank]
     chosen = _chrome_runs(verdicts, texts, removed)
+    chosen += _trail_columns(texts, lines, content, set(removed) | set(chosen))
     chosen += _sandwiched(texts, set(removed) | set(chosen), len(content), body_words)
     chosen += _links_after_the_end(texts, set(removed) | set(chosen), len(content))
     for rank in chosen:
@@ -294,6 +296,7 @@ def _bare_key_values(lines: list[Line], content: list[int]) -> dict[int, int]:
 # A news dateline in front of the first paragraph: 本网讯（通讯员 牛娟）, 文化艺术报讯(全媒体记者 唐伟).
 _DATELINE = re.compile(
     r"^\s*[^\s，。,（(]{0,20}?(?:讯|电)\s*[（(]([^（）()]{2,30})[)）]\s*(?=\S)|^\s*(?:本报|本网|本台|本刊)讯\s*(?=\S)()"
+    r"|^\s*[【\[][^】\]\s]{2,20}?讯[】\]]\s*(?=\S)()"
 )
 
 
@@ -303,8 +306,11 @@ def _dateline(text: str, log: RepairLog) -> tuple[str, str]:
     if not match:
         return text, ""
     log.count("boilerplate")
-    return text[match.end() :], " ".join((match.group(1) or "").split())
+    credit = " ".join((match.group(1) or "").split())
+    return text[match.end() :], _ONE_REPORTER.sub("", credit)
 
+
+_ONE_REPORTER = re.compile(r"^(?:记者|通讯员|实习生)\s+(?=[\u4e00-\u9fff]{2,4}$)")  # (记者 张鑫): the name
 
 # A title glued in front of the site's preface (2017社区工作计划范文四篇新的一年即将到来…).
 _PREFACE_TITLE = re.compile(
@@ -498,6 +504,18 @@ def _links_after_the_end(texts: dict[int, str], removed: set[int], total: int) -
 
 
 SANDWICH_LENGTH = 8
+_TRAIL_STEP = re.compile(r"\s*[>›»]+\s*")
+
+
+def _trail_columns(texts: dict[int, str], lines: list[Line], content: list[int], removed: set[int]) -> list[int]:
+    """A head line that names a step of the site's trail (构筑中华民族共有精神家园 over
+    您当前的位置:云南网 >> 民族频道 >> 构筑中华民族共有精神家园 >> 正文): the column's name."""
+    steps: set[str] = set()
+    for rank in removed:
+        if rank < HEAD_LINES and _TRAIL.match(lines[content[rank]].text):
+            steps.update(step.strip() for step in _TRAIL_STEP.split(lines[content[rank]].text))
+    return [rank for rank, text in texts.items()
+            if rank < HEAD_LINES and rank not in removed and text.strip() in steps and len(text.strip()) >= 2]
 
 
 def _sandwiched(texts: dict[int, str], removed: set[int], total: int, vocabulary: dict[str, int]) -> list[int]:
@@ -542,7 +560,9 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 3.0
     if _DOMAIN.search(stripped):
         own += 3.0
-    if _BREADCRUMB.search(stripped) and (len(stripped) <= 40 or _TRAIL.match(stripped)):
+    if _TRAIL.match(stripped):
+        own += 3.0  # 您当前的位置：云南网 >> 民族频道 >> …: a trail of two steps or more from the site's home
+    elif _BREADCRUMB.search(stripped) and len(stripped) <= 40:
         own += 2.0
     if _menu(stripped):
         own += 3.0
@@ -658,8 +678,10 @@ def _pairs_metadata(text: str) -> Metadata | None:
     for pair in pairs:
         key, value = pair.group(1), _VALUE_JUNK.sub(" ", pair.group(2)).strip()
         if key == "作者":
-            author = _first_name(value)
-        elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):
+            author = _first_name(_DATETIME.sub("", value).strip())  # 辛 欣 2024年01月31日 08:21
+            author = "" if _NO_NAME.fullmatch(author) else author
+        elif key in ("来源", "出处", "内容来源", "信息来源", "文章来源", "稿件来源") and value \
+                and not _NOT_A_SOURCE.search(value) and not _DOMAIN.search(value):
             origin = value
         elif key in ("时间", "日期", "发布时间", "发布日期", "更新时间", "生成日期") and found is None:
             found = find_date(value)

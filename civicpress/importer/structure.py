@@ -279,6 +279,7 @@ TITLE_LINES = 4  # head lines that may hold the title (besides the site's lines 
 TITLE_CHROME = 2.5  # a head line with this much evidence of chrome is not a title candidate
 _LABEL = re.compile(r"[\u4e00-\u9fffA-Za-z\s]{1,10}[:：]")  # 温馨提示： a label, not a title
 _INNER_SENTENCE = re.compile(r"[。！？!?]")
+_EXCLAIMED = re.compile(r"(?<=[\u4e00-\u9fff”])[!！?？]$")
 
 
 def _candidate(
@@ -292,10 +293,11 @@ def _candidate(
         if heading_like(headline, TITLE_LIMIT) and not _SENTENCE_END.search(headline) and len(headline) >= SHORT_TITLE:
             return clean_title(headline), "", 3.0  # 【强国复兴有我·网上展示】…: the column's name before the headline
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
-    if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
+    shape = _EXCLAIMED.sub("", text)  # 这组照片暖心了! : a headline may end with its exclamation
+    if line.hint is None and numbering(text) is None and heading_like(shape, TITLE_LIMIT + 20) \
             and not _FORM_FIELD.match(clean_title(text)):
         title = clean_title(text)
-        if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(title):
+        if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(_EXCLAIMED.sub("", title)):
             return "", "", 0.0
         score = 1.0 - 0.5 * index
         if _GENRE.search(title):
@@ -345,6 +347,9 @@ def _drop_duplicates(lines: list[Line], title: str, consumed: list[int]) -> list
     out: list[Line] = []
     for index, line in enumerate(lines):
         text = line.text.strip()
+        if line.hint is None and squash_spaces(_EXCLAIMED.sub("", text)) == squash_spaces(_EXCLAIMED.sub("", title)):
+            consumed.append(line.number)  # the title again, anywhere (a picture's caption copied as text)
+            continue
         if index < 8 and line.hint is None and (_duplicate(text, title) or (
                 _TITLE_PREFIXES[0].match(text) and heading_like(text, TITLE_LIMIT + 20))):
             consumed.append(line.number)
@@ -373,14 +378,14 @@ def _byline(lines: list[Line], author: str, consumed: list[int]) -> tuple[list[L
     """Author lines just under the title: names (``陈伟东、孔娜娜``), a position
     (``三圣街道幸福社区党委副书记``), or the name the metadata line already gave."""
     out = list(lines)
-    for line in lines[:3]:
+    for index, line in enumerate(lines[:3]):
         text = line.text.strip()
         if author and squash_spaces(text) == squash_spaces(author):
             pass
         elif names_line(text) or (len(text) <= 20 and _JOB_TITLE.search(text) and not _SENTENCE_END.search(text)):
             author = author or text
-        elif len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
-            author = author or text  # 未央区徐家湾街道西安印象社区: who wrote it
+        elif index == 0 and len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
+            author = author or text  # 未央区徐家湾街道西安印象社区 right under the title: who wrote it
         elif _SENTENCE_END.search(text):
             break  # the body has begun: a name further down is the report's
         else:
