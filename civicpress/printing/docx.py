@@ -33,10 +33,20 @@ from docx.shared import Mm, Pt, Twips
 from civicpress.printing.blocks import Blank, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
 from civicpress.printing.document import COVER_TOC_SLOTS, Laid, TocEntry
 from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, FontBook, Role
-from civicpress.printing.layout import BODY_PT, CELL, CODE_PT, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
+from civicpress.printing.layout import (
+    BODY_PT, CELL, CODE_PT, COVER_PT, INDENT, LINES, PARAGRAPH_ROLES, TABLE_PT, TITLE_PT, Breaker,
+)
 from civicpress.printing.material import cn_date
 
-LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 28.95 pt
+LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 28.95 pt: every paragraph's exact line spacing, every table row's height
+# The grid's pitch is a twip more, for LibreOffice only. Its body area (sw SwBodyFrame::Format) is cut
+# to lines × pitch, 22 × 579 = 12738 twips, and it sets the rule under the last row of a table on a
+# page below that row (collapsing borders: 10 twips), so a full page with a table held 21 lines. A
+# 580 grid gives 12760, room for 22 rows and their rule. Its lines do not snap to that grid (snapToGrid
+# off in Normal: they keep their exact 579) and neither does Word's: by ECMA-376 17.3.1.32 a paragraph
+# without the grid is laid out by its own spacing, and an exact row height is exact (17.4.81), so in
+# Word the grid's pitch moves nothing.
+GRID_PITCH_TWIPS = LINE_PITCH_TWIPS + 1
 # 28 characters a line without a character grid: every run is condensed by a quarter point, so a
 # 16 pt character advances 15.75 pt; 28 of them (441 pt) fit the 442.2 pt line, 29 (456.75) do not.
 # Word's character grid (docGrid linesAndChars, charSpace −850: a 15.79 pt pitch) would do it in Word,
@@ -52,6 +62,7 @@ QR_MM = 20  # in the first page's header
 QR_HEADER_MM = 12
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
          "left": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+SOFT_HYPHEN, ZWSP = "\u00ad", "\u200b"
 HEADING_ROLES = {1: HEI, 2: KAI, 3: FANG, 4: FANG}
 # Fallbacks Word and WPS use when a font is missing (w:altName): office name → Windows name → English.
 FONT_FALLBACKS = (
@@ -108,7 +119,9 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
     elif isinstance(block, Heading):
         _para(doc, block.runs, HEADING_ROLES[block.level], BODY_PT, "justify", style=f"Heading {block.level}")
     elif isinstance(block, Paragraph):
-        _paragraph(doc, block)
+        if block.with_previous:
+            _keep_with_previous(doc, block.with_previous)
+        _paragraph(doc, block, breaker)
     elif isinstance(block, Table):
         _table(doc, block, breaker)
         _para(doc, (), FANG, BODY_PT, "left", indent=False)  # one line after the table, as in the PDF
@@ -116,14 +129,88 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
         _figure(doc, block, breaker)
 
 
-def _paragraph(doc: Any, block: Paragraph) -> None:
-    role = {"hei": HEI, "kai": KAI}.get(block.style, FANG)
+def _keep_with_previous(doc: Any, lines: int) -> None:
+    """The date is never alone on a page: the blank line above it and the text's last ``lines``
+    lines go with it, as in the PDF. Each paragraph back to the text is kept with the next
+    (w:keepNext); the text's last paragraph, with widow control (Word and LibreOffice: two lines),
+    sends its last two lines along, not itself whole; a one-line paragraph takes the one above it."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    body = doc.element.body
+    left = lines
+    for element in reversed(body.findall(qn("w:p"))):
+        if element.getnext() is not None and element.getnext().tag == qn("w:tbl"):
+            break  # a table's rows have their own keep rules
+        p = DocxParagraph(element, doc._body)
+        p.paragraph_format.keep_with_next = True
+        if p.text.strip():
+            p.paragraph_format.widow_control = True
+            left -= max(1, min(left, _line_count(p)))
+        if left <= 0:
+            break
+
+
+def _line_count(p: Any) -> int:
+    """More than one line? A paragraph of at most 26 characters (28 cells less the indent) has one."""
+    return 1 if len(p.text) <= 26 else 2
+
+
+def word_cuts(text: str, lines: list[str]) -> dict[int, bool]:
+    """Where the PDF's ``lines`` of ``text`` cut a Latin word: index in ``text`` → with a hyphen.
+
+    Word cuts such a word on the grid itself (w:wordWrap 0, 允许西文在单词中间换行), LibreOffice
+    does not and has no hyphenation dictionary here: it would take the word down whole and spread
+    27 characters over the line. The file carries the PDF's cut instead, as a soft hyphen (w:softHyphen,
+    printed only at a line's end) or a zero-width space (a break opportunity for both). Only a word of
+    letters and digits is cut so: a web address keeps its text as written, to be copied."""
+    cuts: dict[int, bool] = {}
+    at = 0
+    for line in lines[:-1]:
+        while at < len(text) and text[at] == " " and not text.startswith(line, at):
+            at += 1  # a space at a line's start is not printed
+        hyphen = not text.startswith(line, at) and line.endswith("-") and text.startswith(line[:-1], at)
+        at += len(line) - hyphen
+        if 0 < at < len(text) and _in_word(text, at):
+            cuts[at] = hyphen
+    return cuts
+
+
+def _in_word(text: str, at: int) -> bool:
+    """Does ``at`` fall inside a run of ASCII letters and digits, between spaces or Han text?"""
+    start, end = at, at
+    while start > 0 and text[start - 1].isascii() and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and text[end].isascii() and not text[end].isspace():
+        end += 1
+    word = text[start:end]
+    return start < at < end and word.isalnum() and any(c.isalpha() for c in word)
+
+
+def _with_word_cuts(runs: tuple[Run, ...], cuts: dict[int, bool]) -> tuple[Run, ...]:
+    """The runs with a soft hyphen (U+00AD) or a zero-width space (U+200B) at each cut."""
+    if not cuts:
+        return runs
+    out: list[Run] = []
+    at = 0
+    for run in runs:
+        text = "".join((SOFT_HYPHEN if cuts[at + i] else ZWSP) + c if at + i in cuts else c
+                       for i, c in enumerate(run.text))
+        out.append(Run(text, run.bold))
+        at += len(run.text)
+    return tuple(out)
+
+
+def _paragraph(doc: Any, block: Paragraph, breaker: Breaker) -> None:
+    role = PARAGRAPH_ROLES.get(block.style, FANG)
     if block.style == "code":  # as in the PDF: 4号, as written, two characters in
         p = _para(doc, block.runs, FANG, CODE_PT, "left", indent=False)
         p.paragraph_format.left_indent = Pt(2 * CELL)
         return
     if block.align == "justify":
-        p = _para(doc, block.runs, role, BODY_PT, "justify")
+        left = block.left_cells * CELL
+        lines = breaker.lines(block.runs, role, css=block.style, indent_first=left + INDENT, indent_rest=left)
+        p = _para(doc, _with_word_cuts(block.runs, word_cuts(block.text, [line.text for line in lines])), role,
+                  BODY_PT, "justify")
         if block.left_cells:
             ind = p._p.get_or_add_pPr().get_or_add_ind()
             ind.set(qn("w:leftChars"), str(block.left_cells * 100))
@@ -147,7 +234,7 @@ def _page_setup(section: Any) -> None:
         sect.remove(old)
     grid = OxmlElement("w:docGrid")
     grid.set(qn("w:type"), "lines")  # 22 lines; the 28 characters come from the runs' spacing (see above)
-    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:linePitch"), str(GRID_PITCH_TWIPS))
     sect.append(grid)
 
 
@@ -177,7 +264,8 @@ def _styles(doc: Any) -> None:
     fmt.widow_control = False
     wrap = OxmlElement("w:wordWrap")  # 允许西文在单词中间换行: the line keeps its 28 cells, as in the PDF
     wrap.set(qn("w:val"), "0")
-    normal.element.get_or_add_pPr().append(wrap)
+    _ppr_child(normal.element.get_or_add_pPr(), wrap)
+    _snap_ppr(normal.element.get_or_add_pPr(), False)  # exact 579 lines, off the (580) grid: see GRID_PITCH_TWIPS
     for level in range(1, 5):
         style = doc.styles[f"Heading {level}"]
         rpr = style.element.get_or_add_rPr()
@@ -246,17 +334,44 @@ def _font_table(doc: Any) -> None:
 
 def _text_run(p: Any, text: str, role: Role, size: float, bold: bool = False) -> Any:
     """A run; bold text is set in 黑体 (no bold face in the 仿宋 fonts: the PDF does the same)."""
-    run = p.add_run(text)
+    run = p.add_run(text.split(SOFT_HYPHEN)[0])
+    for piece in text.split(SOFT_HYPHEN)[1:]:
+        run._r.append(OxmlElement("w:softHyphen"))  # printed only where the line ends
+        if piece:
+            run._r.add_t(piece)
     run.font.size = Pt(size)
     _fonts(run._r.get_or_add_rPr(), HEI if bold and role is not HEI else role)
     return run
 
 
-def _snap(p: Any, on: bool) -> None:
-    ppr = p._p.get_or_add_pPr()
+# w:pPr's children after w:wordWrap, in the schema's order (ECMA-376 17.3.1.26): Word rejects a
+# file whose elements are out of order, so a child python-docx has no API for is inserted before these
+PPR_AFTER_WORD_WRAP = (
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
+def _ppr_child(ppr: Any, child: Any) -> None:
+    """Insert w:wordWrap or w:snapToGrid in its place in w:pPr, replacing any of the same name."""
+    for old in ppr.findall(child.tag):
+        ppr.remove(old)
+    name = child.tag.split("}")[1]
+    after = PPR_AFTER_WORD_WRAP[PPR_AFTER_WORD_WRAP.index(f"w:{name}") + 1:] if name != "wordWrap" \
+        else PPR_AFTER_WORD_WRAP
+    ppr.insert_element_before(child, *after)
+
+
+def _snap_ppr(ppr: Any, on: bool) -> None:
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "1" if on else "0")
-    ppr.append(snap)
+    _ppr_child(ppr, snap)
+
+
+def _snap(p: Any, on: bool) -> None:
+    _snap_ppr(p._p.get_or_add_pPr(), on)
 
 
 def _para(
