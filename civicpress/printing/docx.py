@@ -17,8 +17,10 @@ with its own 避头尾, so the file stays editable.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -34,7 +36,17 @@ from civicpress.printing.blocks import Blank, Figure, Heading, PageBreak, Paragr
 from civicpress.printing.document import COVER_TOC_SLOTS, Laid, TocEntry
 from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, FontBook, Role
 from civicpress.printing.layout import (
-    BODY_PT, CELL, CODE_PT, COVER_PT, INDENT, LINES, PARAGRAPH_ROLES, TABLE_PT, TITLE_PT, Breaker,
+    BODY_PT,
+    CELL,
+    CODE_PT,
+    COVER_PT,
+    INDENT,
+    LINES,
+    PARAGRAPH_ROLES,
+    TABLE_PT,
+    TITLE_PT,
+    Breaker,
+    Line,
 )
 from civicpress.printing.material import cn_date
 
@@ -120,7 +132,7 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
         _para(doc, block.runs, HEADING_ROLES[block.level], BODY_PT, "justify", style=f"Heading {block.level}")
     elif isinstance(block, Paragraph):
         if block.with_previous:
-            _keep_with_previous(doc, block.with_previous)
+            _keep_with_previous(doc, block.with_previous, breaker)
         _paragraph(doc, block, breaker)
     elif isinstance(block, Table):
         _table(doc, block, breaker)
@@ -129,7 +141,7 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
         _figure(doc, block, breaker)
 
 
-def _keep_with_previous(doc: Any, lines: int) -> None:
+def _keep_with_previous(doc: Any, lines: int, breaker: Breaker) -> None:
     """The date is never alone on a page: the blank line above it and the text's last ``lines``
     lines go with it, as in the PDF. Each paragraph back to the text is kept with the next
     (w:keepNext); the text's last paragraph, with widow control (Word and LibreOffice: two lines),
@@ -145,59 +157,77 @@ def _keep_with_previous(doc: Any, lines: int) -> None:
         p.paragraph_format.keep_with_next = True
         if p.text.strip():
             p.paragraph_format.widow_control = True
-            left -= max(1, min(left, _line_count(p)))
+            left -= len(breaker.lines((Run(p.text),), FANG)) or 1
         if left <= 0:
             break
 
 
-def _line_count(p: Any) -> int:
-    """More than one line? A paragraph of at most 26 characters (28 cells less the indent) has one."""
-    return 1 if len(p.text) <= 26 else 2
+@dataclass(frozen=True)
+class WordEnd:
+    """A line of the PDF that ends on a Latin word: cut inside it (``cut``, with a hyphen or not)
+    or taken whole, the line set tighter than the file's runs (``spacing``, twips a character)."""
+
+    start: int  # index in the paragraph's text of the line's first character
+    end: int  # index just after its last character of the text (a hyphen it adds not counted)
+    cut: bool
+    hyphen: bool
+    spacing: int  # 0: the style's CONDENSE_TWIPS is tight enough
 
 
-def word_cuts(text: str, lines: list[str]) -> dict[int, bool]:
-    """Where the PDF's ``lines`` of ``text`` cut a Latin word: index in ``text`` → with a hyphen.
+def word_ends(text: str, lines: list[Line]) -> list[WordEnd]:
+    """The PDF's lines (``lines`` of ``text``) that end on a Latin word of letters and digits.
 
-    Word cuts such a word on the grid itself (w:wordWrap 0, 允许西文在单词中间换行), LibreOffice
-    does not and has no hyphenation dictionary here: it would take the word down whole and spread
-    27 characters over the line. The file carries the PDF's cut instead, as a soft hyphen (w:softHyphen,
-    printed only at a line's end) or a zero-width space (a break opportunity for both). Only a word of
-    letters and digits is cut so: a web address keeps its text as written, to be copied."""
-    cuts: dict[int, bool] = {}
+    Word cuts such a word on the grid itself (w:wordWrap 0, 允许西文在单词中间换行); LibreOffice
+    does not, has no hyphenation dictionary here, and cannot set a line tighter: it would take the
+    word down whole and spread 27 characters over the line. The file carries what the PDF did: the
+    cut, as a soft hyphen (w:softHyphen, printed only at a line's end) or a zero-width space (a break
+    opportunity for both), and the line's tighter spacing on its characters. A web address is left
+    as written, to be copied."""
+    out: list[WordEnd] = []
     at = 0
     for line in lines[:-1]:
-        while at < len(text) and text[at] == " " and not text.startswith(line, at):
+        printed = line.text
+        while at < len(text) and text[at] == " " and not text.startswith(printed, at):
             at += 1  # a space at a line's start is not printed
-        hyphen = not text.startswith(line, at) and line.endswith("-") and text.startswith(line[:-1], at)
-        at += len(line) - hyphen
-        if 0 < at < len(text) and _in_word(text, at):
-            cuts[at] = hyphen
-    return cuts
+        hyphen = not text.startswith(printed, at) and printed.endswith("-") and text.startswith(printed[:-1], at)
+        start, at = at, at + len(printed) - hyphen
+        if not 0 < at <= len(text) or not _in_word(text, at - 1):
+            continue
+        spacing = math.floor(line.spacing * 20)  # twips, never looser than the PDF's line
+        out.append(WordEnd(start, at, at < len(text) and _in_word(text, at), hyphen,
+                           spacing if spacing < CONDENSE_TWIPS else 0))
+    return out
 
 
 def _in_word(text: str, at: int) -> bool:
-    """Does ``at`` fall inside a run of ASCII letters and digits, between spaces or Han text?"""
-    start, end = at, at
+    """Is ``text[at]`` part of a word of ASCII letters and digits (between spaces or Han text)?"""
+    start, end = at, at + 1
     while start > 0 and text[start - 1].isascii() and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and text[end].isascii() and not text[end].isspace():
         end += 1
     word = text[start:end]
-    return start < at < end and word.isalnum() and any(c.isalpha() for c in word)
+    return word.isascii() and word.isalnum() and any(c.isalpha() for c in word)
 
 
-def _with_word_cuts(runs: tuple[Run, ...], cuts: dict[int, bool]) -> tuple[Run, ...]:
-    """The runs with a soft hyphen (U+00AD) or a zero-width space (U+200B) at each cut."""
-    if not cuts:
-        return runs
-    out: list[Run] = []
+def _with_word_ends(runs: tuple[Run, ...], ends: list[WordEnd]) -> tuple[tuple[Run, ...], tuple[int, ...]]:
+    """The runs split where the PDF's lines end on a word, each with its spacing (0: the style's),
+    a soft hyphen (U+00AD) or a zero-width space (U+200B) at each cut."""
+    if not ends:
+        return runs, ()
+    marks = {e.end: SOFT_HYPHEN if e.hyphen else ZWSP for e in ends if e.cut}
+    spacing = {i: e.spacing for e in ends if e.spacing for i in range(e.start, e.end)}
+    bounds = sorted({b for e in ends for b in (e.start, e.end)})
+    out: list[tuple[Run, int]] = []
     at = 0
     for run in runs:
-        text = "".join((SOFT_HYPHEN if cuts[at + i] else ZWSP) + c if at + i in cuts else c
-                       for i, c in enumerate(run.text))
-        out.append(Run(text, run.bold))
+        cuts = [b - at for b in bounds if at < b < at + len(run.text)]
+        for lo, hi in zip([0, *cuts], [*cuts, len(run.text)], strict=True):
+            piece = run.text[lo:hi]
+            if piece:
+                out.append((Run((marks.get(at + lo, "")) + piece, run.bold), spacing.get(at + lo, 0)))
         at += len(run.text)
-    return tuple(out)
+    return tuple(r for r, _ in out), tuple(s for _, s in out)
 
 
 def _paragraph(doc: Any, block: Paragraph, breaker: Breaker) -> None:
@@ -209,8 +239,8 @@ def _paragraph(doc: Any, block: Paragraph, breaker: Breaker) -> None:
     if block.align == "justify":
         left = block.left_cells * CELL
         lines = breaker.lines(block.runs, role, css=block.style, indent_first=left + INDENT, indent_rest=left)
-        p = _para(doc, _with_word_cuts(block.runs, word_cuts(block.text, [line.text for line in lines])), role,
-                  BODY_PT, "justify")
+        runs, spacing = _with_word_ends(block.runs, word_ends(block.text, lines))
+        p = _para(doc, runs, role, BODY_PT, "justify", spacing=spacing)
         if block.left_cells:
             ind = p._p.get_or_add_pPr().get_or_add_ind()
             ind.set(qn("w:leftChars"), str(block.left_cells * 100))
@@ -370,13 +400,30 @@ def _snap_ppr(ppr: Any, on: bool) -> None:
     _ppr_child(ppr, snap)
 
 
+# w:rPr's children after w:spacing, in the schema's order (ECMA-376 17.3.2.28)
+RPR_AFTER_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)
+
+
+def _condense(run: Any, twips: int) -> None:
+    """The run's characters ``twips`` (twentieths of a point) closer than their advance."""
+    rpr = run._r.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twips))
+    rpr.insert_element_before(spacing, *RPR_AFTER_SPACING)
+
+
 def _snap(p: Any, on: bool) -> None:
     _snap_ppr(p._p.get_or_add_pPr(), on)
 
 
 def _para(
     doc: Any, runs: tuple[Run, ...], role: Role, size: float, align: str, *,
-    indent: bool = True, keep: bool = False, style: str = "",
+    indent: bool = True, keep: bool = False, style: str = "", spacing: tuple[int, ...] = (),
 ) -> Any:
     p = doc.add_paragraph(style=style or None)
     p.alignment = ALIGN[align]
@@ -389,8 +436,10 @@ def _para(
         fmt.first_line_indent = Pt(0)
     if keep:
         fmt.keep_with_next = True
-    for run in runs:
-        _text_run(p, run.text, role, size, run.bold)
+    for index, run in enumerate(runs):
+        r = _text_run(p, run.text, role, size, run.bold)
+        if spacing and spacing[index]:
+            _condense(r, spacing[index])
     if not runs:
         _text_run(p, "", role, size)
     return p
