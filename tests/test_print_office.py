@@ -439,6 +439,23 @@ def test_word_has_22_lines_and_28_characters(office: Path) -> None:
     assert normal.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"  # Chinese line breaking
 
 
+def test_word_page_number_fills_the_footer_band_without_pushing_the_text(office: Path) -> None:
+    """The number's paragraph fills the band between the bottom margin and the footer distance (so
+    LibreOffice's copied first-page style keeps the band) but never overflows it (Word would then
+    push the text up)."""
+    from docx.oxml.ns import qn
+
+    doc = docx_of(office, "canguan")
+    text = doc.sections[-1]
+    band = round(text.bottom_margin.twips) - round(text.footer_distance.twips)
+    for footer in (text.footer, text.even_page_footer):
+        (p,) = footer.paragraphs
+        assert "PAGE" in p._p.xml
+        spacing = p._p.pPr.find(qn("w:spacing"))
+        used = int(spacing.get(qn("w:before"))) + int(spacing.get(qn("w:line")))
+        assert spacing.get(qn("w:lineRule")) == "exact" and band - 10 <= used < band
+
+
 def test_word_headings_have_styles_outline_levels_and_keep_with_next(office: Path) -> None:
     from docx.oxml.ns import qn
 
@@ -590,28 +607,32 @@ def test_libreoffice_prints_the_word_file(office: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(FontBook().face(FANG) is None, reason="print fonts not installed: LibreOffice has no Chinese face")
 @needs_checker
 def test_the_word_file_printed_by_libreoffice_passes_the_checker(office: Path, tmp_path: Path) -> None:
-    """Strictly, as our own PDF: 28 characters on every full line, 22 lines on every page but where
-    a keep rule explains it, and those are the PDF's own short pages (a heading kept with two lines
-    of its text; the date with the text's last two lines). LibreOffice breaks the lines and pages
-    itself: the table's rows and the rule under a page's last row fit the 580-twip grid, and the line
-    that ends on "Windows" keeps its 28 cells by the PDF's cut and spacing carried in the file."""
-    shutil.copy(office / "bangong.docx", tmp_path)
-    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
-                           "pdf", "--outdir", str(tmp_path), str(tmp_path / "bangong.docx")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    printed = tmp_path / "bangong.pdf"
-    assert check_every_page(printed, tmp_path) == []
-    heading = "a heading of 1 lines kept with two lines of its text"
-    assert short_pages(printed, tmp_path) == short_pages(office / "bangong.pdf", tmp_path) == [
-        (0, 21, heading), (3, 20, "the text's last 2 lines kept with its date")]
+    """Strictly, as our own PDFs, the material and the booklet (its cover and 目录 too): 28
+    characters on every full line, 22 lines on every page but where a keep rule or a part explains
+    it, and those are the PDF's own short pages. LibreOffice breaks the lines and pages itself: the
+    table's rows and the rule under a page's last row fit the 580-twip grid, the booklet's text
+    starts on the grid after its odd-page section break, and the line that ends on "Windows" keeps
+    its 28 cells by the PDF's cut and spacing carried in the file."""
+
     def full_lines(pdf: Path) -> str:  # e.g. "2/3 full lines = 28 chars (1 = 27 after 避头尾 push)"
         summary = checker(pdf).stdout.strip().splitlines()[-1]
         return re.search(r"\d+/\d+ full lines = 28 chars[^|]*", summary).group(0)  # type: ignore[union-attr]
 
-    assert full_lines(printed) == full_lines(office / "bangong.pdf")  # the one 避头尾 push is the PDF's too
-    lines = [line.strip() for text in pdf_text(printed.read_bytes()) for line in text.splitlines()]
-    assert "有电脑的居民查看、打印本材料网页版，请在电脑上安装W" in [line.replace(" ", "") for line in lines]
+    for name in ("bangong", "canguan"):
+        shutil.copy(office / f"{name}.docx", tmp_path)
+        done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                               PRINTED_PDF, "--outdir", str(tmp_path), str(tmp_path / f"{name}.docx")],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        printed, ours = tmp_path / f"{name}.pdf", office / f"{name}.pdf"
+        assert check_every_page(printed, tmp_path) == [], name
+        assert short_pages(printed, tmp_path) == short_pages(ours, tmp_path), name
+        assert full_lines(printed) == full_lines(ours), name  # the one 避头尾 push is the PDF's too
+        lines = [line.replace(" ", "") for text in pdf_text(printed.read_bytes()) for line in text.splitlines()]
+        assert "有电脑的居民查看、打印本材料网页版，请在电脑上安装W" in lines, name
+    heading = "a heading of 1 lines kept with two lines of its text"
+    assert short_pages(tmp_path / "bangong.pdf", tmp_path) == [(0, 21, heading),
+                                                               (3, 20, "the text's last 2 lines kept with its date")]
 
 
 @needs_fonts

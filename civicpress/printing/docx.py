@@ -64,10 +64,24 @@ GRID_PITCH_TWIPS = LINE_PITCH_TWIPS + 1
 # Word's character grid (docGrid linesAndChars, charSpace −850: a 15.79 pt pitch) would do it in Word,
 # but LibreOffice (7.4, sw fntcache) gives a character wider than its grid cell two cells: 14 a line.
 CONDENSE_TWIPS = -5  # w:spacing in twentieths of a point: −0.25 pt
+# The cover's lines and the contents' entries never fill a line: they take the PDF's own pitch
+# (CELL, 15.79 pt), which LibreOffice prints as such (at 15.75 pt its PDF rounds the advances to
+# 5.537 and 5.571 mm by turns, and the checker's median fell on the short one)
+GRID_CONDENSE_TWIPS = round((CELL - BODY_PT) * 20)  # −4
 # LibreOffice sets a 16 pt line 0.7 mm lower in its grid line than the PDF does (and a row under a
 # table rule 0.2 mm lower still): with the page's top margin at 36.5 mm its grid top measures 37.3–37.5 mm
 WORD_TOP_MM = 36.5
 FOOTER_MM = 24.9  # footer distance from the page's bottom edge: the dash's top 7 mm under the block
+BOTTOM_MM = 35
+PAGE_NUMBER_PT = 14
+# The page number's paragraph fills the band between the bottom margin and the footer distance
+# (space before it, a few twips short of the band): LibreOffice (7.4) gives the first page of an
+# odd-page section (the booklet's text) a copy of the page style whose footer is only as tall as its
+# text, without the spacing to the body, so that page's body grew by 5 mm and its 22 grid lines sat
+# 2.6 mm low. Word sets the footer's bottom at the footer distance, so the number stays where it was;
+# LibreOffice's other pages shrink the footer's spacing (dynamic) to keep the band as it was.
+FOOTER_BAND_TWIPS = round(BOTTOM_MM * 1440 / 25.4) - round(FOOTER_MM * 1440 / 25.4)  # 572
+PAGE_NUMBER_SPACE_TWIPS = FOOTER_BAND_TWIPS - PAGE_NUMBER_PT * 20 - 4
 QR_MM = 20  # in the first page's header
 # the first page's header starts 12 mm from the top: the QR code's paragraph (20 mm and a line's
 # leading) then ends well above the text block (37 mm); at 15 mm LibreOffice pushed the text down 1 mm
@@ -255,7 +269,7 @@ def _paragraph(doc: Any, block: Paragraph, breaker: Breaker) -> None:
 def _page_setup(section: Any) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(WORD_TOP_MM), Mm(35)
+    section.top_margin, section.bottom_margin = Mm(WORD_TOP_MM), Mm(BOTTOM_MM)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
     section.footer_distance = Mm(FOOTER_MM)
@@ -474,8 +488,8 @@ def _footers(doc: Any) -> None:
 def _page_number(p: Any, align: Any) -> None:
     p.alignment = align
     fmt = p.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = Pt(14)
+    fmt.space_before, fmt.space_after = Twips(PAGE_NUMBER_SPACE_TWIPS), Pt(0)  # see FOOTER_BAND_TWIPS
+    fmt.line_spacing = Pt(PAGE_NUMBER_PT)
     if align == WD_ALIGN_PARAGRAPH.RIGHT:
         fmt.right_indent = Pt(14)
     else:
@@ -537,7 +551,9 @@ def _cover(doc: Any, laid: Laid) -> None:
             index += room
             continue
         text, role, size, align = slots[index]
-        p = _para(doc, (Run(text),) if text else (), role, size, align, indent=False)
+        runs = (Run(text),) if text else ()
+        p = _para(doc, runs, role, size, align, indent=False,
+                  spacing=(GRID_CONDENSE_TWIPS,) * len(runs) if size == BODY_PT else ())
         if size > BODY_PT:
             _snap(p, False)
         index += 1
@@ -559,8 +575,8 @@ def _toc_field(doc: Any, entries: tuple[TocEntry, ...], level: str) -> None:
         p.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         if index == 0:
             _field_begin(p, instruction)
-        _text_run(p, entry.label, FANG, BODY_PT)
-        _text_run(p, f"\t{entry.page}", FANG, BODY_PT)
+        _condense(_text_run(p, entry.label, FANG, BODY_PT), GRID_CONDENSE_TWIPS)
+        _condense(_text_run(p, f"\t{entry.page}", FANG, BODY_PT), GRID_CONDENSE_TWIPS)
         if index == len(entries) - 1:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), "end")
