@@ -514,7 +514,12 @@ def test_docx_has_the_page_set_up_fonts_and_grid(tmp_path: Path) -> None:
     assert 36 <= section.top_margin.mm <= 37 and round(section.left_margin.mm) == 28
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:linePitch")) == "579" and grid.get(qn("w:type")) == "lines"
+    # the lines are exactly 579 twips, off a 580 grid (LibreOffice's body holds 22 lines and a table's rule)
+    assert grid.get(qn("w:linePitch")) == "580" and grid.get(qn("w:type")) == "lines"
+    normal = doc.styles["Normal"].element.pPr
+    assert normal.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    spacing = normal.find(qn("w:spacing"))
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("579", "exact")
     fonts = {r._r.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs for r in p.runs if r._r.rPr is not None}
     assert {"仿宋_GB2312", "黑体", "方正小标宋简体"} <= fonts
     footer = doc.sections[-1].footer.paragraphs[0]._p.xml  # the text's section (the cover has none)

@@ -1,17 +1,19 @@
 """The material as a Word file (python-docx), for offices that edit it further in Word or WPS.
 
-Same page set-up as the PDF (A4; margins 37/35/28/26 mm, the top 36.5 mm: see WORD_TOP_MM) and
-22 lines × 28 characters: a line grid (``w:docGrid w:type="lines"``, 579 twips; python-docx has
-no API for it, so it is written as OOXML) and every run condensed by 0.25 pt, which Word, WPS
-and LibreOffice all lay out as 28 characters a line (see CONDENSE_TWIPS). Fonts by their
-Chinese names (``w:eastAsia``), with fallbacks in the font table (仿宋_GB2312 → 仿宋 → FangSong:
-a Windows PC has 仿宋, not 仿宋_GB2312). Headings use the styles 标题 1–4 (Heading 1–4) with
-their outline levels and are kept with the next paragraph, so Word's navigation pane and its
-contents field (a real TOC field) work. The cover (and 目录) is a section of its own without
-page numbers; the text is the next section, starting on a right-hand page at "— 1 —" (a PAGE
-field in 4号 宋体, odd pages right, even pages left). Bold text is set in 黑体, as in the PDF.
-Unlike the PDF, the text is left in whole paragraphs: Word or WPS breaks the lines on its grid,
-with its own 避头尾, so the file stays editable.
+Same page set-up as the PDF (A4; margins 37/35/28/26 mm, the top 36.5 mm: see WORD_TOP_MM) and 22
+lines × 28 characters: lines of exactly 579 twips on a line grid (``w:docGrid w:type="lines"``, 580
+twips for LibreOffice's sake, see GRID_PITCH_TWIPS; python-docx has no API for it, so it is written
+as OOXML) and every run condensed by 0.25 pt, which Word, WPS and LibreOffice all lay out as 28
+characters a line (see CONDENSE_TWIPS). Fonts by their Chinese names (``w:eastAsia``), with
+fallbacks in the font table (仿宋_GB2312 → 仿宋 → FangSong: a Windows PC has 仿宋, not 仿宋_GB2312).
+Headings use the styles 标题 1–4 (Heading 1–4) with their outline levels and are kept with the next
+paragraph, so Word's navigation pane and its contents field (a real TOC field) work. The cover (and
+目录) is a section of its own without page numbers; the text is the next section, starting on a
+right-hand page at "— 1 —" (a PAGE field in 4号 宋体, odd pages right, even pages left). Bold text is set in
+黑体, as in the PDF. Unlike the PDF, the text is left in whole paragraphs: Word or WPS breaks the
+lines on its grid, with its own 避头尾, so the file stays editable; only where the PDF ends a line on a
+Latin word does the file carry its cut and spacing (see word_ends), which LibreOffice cannot find
+itself.
 """
 
 from __future__ import annotations
