@@ -257,7 +257,7 @@ class SiteOutput:
     def wanted(self, path: str) -> bool:
         """Make this output? Not when the previous build made it from the same inputs (and it is still there)."""
         record = self.previous.get(path)
-        if record is None or not record.key or self.keys.of(path, record.reads, PRINT_DIR) != record.key:
+        if record is None or not record.key or self.keys.of(path, record.reads) != record.key:
             return True
         if not self.reuse.trusts_output and not os.path.isfile(os.path.join(self._out, path)):
             return True  # deleted by hand
@@ -266,7 +266,7 @@ class SiteOutput:
 
     def wanted_page(self, page: Page) -> bool:
         record = self.previous.get(page.output)
-        return record is None or self.keys.of(page.output, record.reads, PRINT_DIR) != record.key
+        return record is None or self.keys.of(page.output, record.reads) != record.key
 
     def publish(self, prepare: Callable[[Path, PublishReport], None] | None, discard: bool = True) -> PublishReport:
         """Make, check and stage every output, then commit them; raises BuildFailed and leaves the output.
@@ -308,6 +308,8 @@ class SiteOutput:
             if self.progress:
                 self.progress.made(file.path, total)
         for path, record in sorted(self.kept.items()):
+            if path in self.records:
+                continue  # made again with the other files of its writer's unit (a material's three)
             self.out.keep(path, record.size)
             findings.extend(record.problems)
             self.records[path] = record
@@ -331,7 +333,7 @@ class SiteOutput:
         self.out.register(file.path, checked.size, checked.staged)
         reads = file.reads or ()
         self.records[file.path] = OutputRecord(
-            key="" if file.reads is None else self.keys.of(file.path, reads, PRINT_DIR),
+            key="" if file.reads is None else self.keys.of(file.path, reads),
             digest=checked.digest,
             size=checked.size,
             indexed=checked.indexed,

@@ -453,6 +453,47 @@ def test_installing_the_print_fonts_makes_the_pdfs_again(site: Path, tmp_path: P
     assert tree(tmp_path / "fresh") == after
 
 
+def printed(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The materials WeasyPrint printed since the log was last cleared (civicpress.printing logs each PDF)."""
+    names = [m.group(1) for r in caplog.records if (m := re.match(r"print/(\S+)\.pdf:", r.getMessage()))]
+    caplog.clear()
+    return names
+
+
+def test_a_material_is_printed_again_only_when_what_it_shows_changed(
+    site: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A save of an article reuses the PDFs (a second each): only a material whose content, figures or fonts changed."""
+    from civicpress.printing.pdf import weasyprint_problem
+
+    if weasyprint_problem():
+        pytest.skip("needs WeasyPrint")
+    caplog.set_level("INFO", logger="civicpress.printing")
+    (site / "content/materials").mkdir()
+    (site / "content/materials/cailiao.md").write_text(MATERIAL, encoding="utf-8")
+    (site / "content/materials/qita.md").write_text(MATERIAL.replace("{{ data.stats.volunteers }}", "八十"),
+                                                    encoding="utf-8")
+    out = tmp_path / "output"
+    build(options(site, out))
+    assert sorted(printed(caplog)) == ["cailiao", "qita"]
+    EDITS["body appended"](site)
+    assert build(options(site, out)).rendered and printed(caplog) == []  # the articles' save prints nothing
+    EDITS["data"](site)  # the figure cailiao shows
+    build(options(site, out))
+    assert printed(caplog) == ["cailiao"]
+    session = BuildSession()  # serve: its first build takes over the state build.py left
+    session.build(options(site, out))
+    assert printed(caplog) == []
+    edit(site / "content/materials/qita.md", "一是高定位", "一是高站位")
+    session.build(options(site, out))
+    session.after()
+    assert printed(caplog) == ["qita"]
+    (out / "print/qita.docx").unlink()  # deleted by hand: made again
+    build(options(site, out))
+    assert "qita" in printed(caplog) and (out / "print/qita.docx").is_file()
+    assert tree(out) == fresh(site, tmp_path, "after")
+
+
 @pytest.mark.parametrize("library", ["Markdown", "segno", "pagefind_bin_extended"])
 def test_a_new_version_of_a_library_makes_everything_again(site: Path, tmp_path: Path, library: str) -> None:
     """A library that shapes the output was upgraded (a newer dist-info comes first on the path)."""

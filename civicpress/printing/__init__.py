@@ -32,6 +32,12 @@ from civicpress.printing.pdf import PdfRenderer, weasyprint_problem
 log = logging.getLogger(__name__)
 
 PRINT_DIR = "print"
+KINDS = ("html", "pdf", "docx")
+
+
+def print_paths(name: str) -> tuple[str, ...]:
+    """The output paths one material may have: its print page, PDF and Word file."""
+    return tuple(f"{PRINT_DIR}/{name}.{kind}" for kind in KINDS)
 
 
 def write_print(
@@ -65,17 +71,17 @@ def write_print(
             continue
         laid = lay_out(job, fonts)
         html = render_html(laid, fonts, qr_code(job.qr, "扫码阅读网页版") if job.qr else "")
-        yield OutputFile(f"{PRINT_DIR}/{job.name}.html", html.encode("utf-8"))
+        yield OutputFile(f"{PRINT_DIR}/{job.name}.html", html.encode("utf-8"), reads=())
         if not problem:
             started = time.perf_counter()
             renderer = renderer or PdfRenderer()
             pdf = renderer.render(html, job.title, job.organization, job.date)
             seconds = time.perf_counter() - started
             log.info("print/%s.pdf: %d pages in %.2f s", job.name, len(laid.pages), seconds)
-            yield OutputFile(f"{PRINT_DIR}/{job.name}.pdf", pdf)
+            yield OutputFile(f"{PRINT_DIR}/{job.name}.pdf", pdf, reads=())
         docx = _docx(laid, fonts, findings)
         if docx is not None:
-            yield OutputFile(f"{PRINT_DIR}/{job.name}.docx", docx)
+            yield OutputFile(f"{PRINT_DIR}/{job.name}.docx", docx, reads=())
 
 
 def _docx(laid: Laid, fonts: FontBook, findings: Findings) -> bytes | None:
@@ -146,4 +152,4 @@ def load_print_jobs(
     return load_jobs(materials, site, edition, findings, site_dir)
 
 
-__all__ = ["PRINT_DIR", "PrintJob", "load_print_jobs", "missing_glyphs", "write_print"]
+__all__ = ["PRINT_DIR", "PrintJob", "load_print_jobs", "missing_glyphs", "print_paths", "write_print"]

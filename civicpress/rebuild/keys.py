@@ -8,11 +8,12 @@ output's key; an output whose key is the one recorded in the build state is not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 
 from civicpress.environment import font_stamp, library_versions
 from civicpress.model import BODY_FIELDS, Page, Site
+from civicpress.printing import PrintJob, print_paths
 from civicpress.rebuild.state import FORMAT, key_of
 from civicpress.sitefolder import CONFIG_FILE
 
@@ -27,11 +28,12 @@ class OutputKeys:
     - for an article, its own text;
     - for any page, the text-derived fields (summary, length) of the other pages its templates
       showed last time (``OutputRecord.reads``), as the renderer recorded them;
-    - for the exchange materials, their laid-out content and the installed fonts
-      (``environment.font_stamp``) instead of the site's facts.
+    - for each exchange material, its own content as loaded (text, figures from the data, photos)
+      and the installed fonts (``environment.font_stamp``) instead of the site's facts: an edit
+      of an article the material does not show does not lay out and print it again.
     """
 
-    def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: object,
+    def __init__(self, site: Site, stats: list[bytes], options: Iterable[object], print_jobs: Sequence[PrintJob],
                  memo: KeyMemo | None = None) -> None:
         """``stats``: ``state.input_stats`` of the site, taken before it was read."""
         memo = memo if memo is not None else KeyMemo()
@@ -44,7 +46,8 @@ class OutputKeys:
         self.site = key_of(FORMAT, tuple(options), tools, code, inputs, facts, sorted(site.unpublished.items()),
                            site.build_date)
         fonts = font_stamp() if print_jobs else "-"  # the faces the PDFs are set in, and measured with
-        self.print = key_of(FORMAT, tuple(options), tools, fonts, code, repr(print_jobs))
+        printed = key_of(FORMAT, tuple(options), tools, fonts, code)
+        self._print = {path: key_of(printed, repr(job)) for job in print_jobs for path in print_paths(job.name)}
         self._text = {page.source: h[1] for page, h in zip(site.pages, hashes, strict=True)}
         self._by_source = {page.source: page for page in site.pages}
         self._pages = {page.output: page for page in site.pages}
@@ -57,18 +60,19 @@ class OutputKeys:
         page = self._by_source.get(source)
         return "-" if page is None else self._memo.field(page, name)
 
-    def of(self, path: str, reads: tuple[str, ...], print_dir: str) -> str:
+    def of(self, path: str, reads: tuple[str, ...]) -> str:
         """The key of the output at ``path``, which showed the text of the pages ``reads``."""
         known = self._known.get(path)
         if known is not None and known[0] == reads:
             return known[1]
-        key = self._of(path, reads, print_dir)
+        key = self._of(path, reads)
         self._known[path] = (reads, key)
         return key
 
-    def _of(self, path: str, reads: tuple[str, ...], print_dir: str) -> str:
-        if path.startswith(print_dir + "/"):
-            return self.print
+    def _of(self, path: str, reads: tuple[str, ...]) -> str:
+        printed = self._print.get(path)
+        if printed is not None:
+            return printed
         texts = [self._field(read) for read in reads]
         page = self._pages.get(path)
         if page is None:
