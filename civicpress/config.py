@@ -30,6 +30,7 @@ class SectionConfig:
     permalink: str = DEFAULT_PERMALINK
     description: str = ""
     paginate: int | None = None  # overrides the site's pagination
+    by_year: bool = False  # 按年份归档: a list page per year (/KEY/2025/) and a 按年份 navigation
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ SECTION_FIELDS = _settings({
     "permalink": (_permalink, "以 / 开头并含 :slug 的网址格式，如 /:section/:year/:slug/"),
     "description": (_text, "文字"),
     "paginate": (_positive_int, "正整数"),
+    "by_year": (_bool, "true 或 false（true：按年份归档，每年一个列表页）"),
 })
 def _names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)

@@ -20,6 +20,10 @@ INK = "#1f1f1f"
 BAR = "#b71c1c"  # 6.6:1 on white
 GRID = "#8a8a8a"  # 3.5:1 on white: graphical objects need 3:1
 FONT_SIZE = 14
+# The theme sizes chart text in rem (style.css: .chart), so that it grows with the reader's text-size
+# step (适老化: 125 %, 150 %); the layout leaves room for text this many times FONT_SIZE.
+LARGEST_TEXT = 1.5
+ROOM = FONT_SIZE * LARGEST_TEXT
 CJK_WIDTH = 1.0  # a Chinese character is about one em wide; Latin digits about half
 LATIN_WIDTH = 0.6
 
@@ -90,14 +94,15 @@ def bar_chart(rows: Rows, label: str, value: str, title: str, unit: str = "", wi
     labels = [label_of(row, label, i) for i, row in enumerate(rows)]
     values = [number(row, value, i) for i, row in enumerate(rows)]
     row_height, bar_height, gap = 34, 20, 8
-    left = max((text_width(t) for t in labels), default=0) + gap
-    right = max((text_width(fmt(v) + unit) for v in values), default=0) + gap
+    left = max((text_width(t, ROOM) for t in labels), default=0) + gap
+    right = max((text_width(fmt(v) + unit, ROOM) for v in values), default=0) + gap
     span = max(width - left - right, 1)
     top = max(values, default=0)
-    height = row_height * len(rows) + gap
+    first = ROOM - bar_height + 11  # the first row's label, at the largest text, stays inside
+    height = first + row_height * len(rows) - row_height + bar_height + gap
     body: list[str] = []
     for index, (name, amount) in enumerate(zip(labels, values, strict=True)):
-        y = gap + index * row_height
+        y = first + index * row_height
         length = span * max(amount, 0) / top if top > 0 else 0
         body.append(_text(left - gap, y + bar_height - 5, name, "end"))
         body.append(
@@ -112,8 +117,10 @@ def line_chart(rows: Rows, label: str, value: str, title: str, unit: str = "", w
     """One line through the rows in order (years, say), with the value above each point."""
     labels = [label_of(row, label, i) for i, row in enumerate(rows)]
     values = [number(row, value, i) for i, row in enumerate(rows)]
-    height, left, right, top, bottom, inset = 240, 44, 12, 28, 30, 24
     ceiling, step = nice_ceiling(max(values, default=0))
+    ticks = [fmt(n * step) for n in range(round(ceiling / step) + 1)]
+    left = max(text_width(tick, ROOM) for tick in ticks) + 10  # the axis' numbers, at the largest text
+    height, right, top, bottom, inset = 240, 12, 32, 34, max(24.0, text_width(labels[-1] if labels else "", ROOM) / 2)
     plot_w, plot_h = width - left - right - 2 * inset, height - top - bottom
 
     def x_at(index: int) -> float:

@@ -125,6 +125,15 @@ class Intro:
 
 
 @dataclass(frozen=True)
+class YearList:
+    """One year of a section archived by year (``by_year: true``): its list at /KEY/YEAR/."""
+
+    year: int
+    url: str
+    pages: tuple[Page, ...]  # newest first: an archive is read by date, so pins do not apply
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
@@ -133,6 +142,7 @@ class Section:
     pages: tuple[Page, ...]
     per_page: int
     intro: Intro | None = None
+    years: tuple[YearList, ...] = ()  # newest year first; () unless the section is archived by year
 
 
 @dataclass(frozen=True)
@@ -346,7 +356,7 @@ def assemble_site(
             pages.append(made)
     _check_unique_urls(pages, findings)
     taken = _taken_outputs(config, content.assets)
-    pages = [page for page in pages if _place_free(page, taken, findings)]
+    pages = [page for page in pages if _place_free(page, taken, config, findings)]
     withheld_files = _withheld_files(content, unpublished, [*pages, *intros.values()])
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
@@ -574,6 +584,18 @@ def _taken_outputs(config: SiteConfig, assets: tuple[str, ...]) -> dict[str, str
     return taken
 
 
+def _year_list_clash(page: Page, config: SiteConfig) -> str:
+    """The year list a page's address would overwrite (/events/2025/ of a section archived by year), or ""."""
+    archived = {s.key: s.title for s in config.sections if s.by_year}
+    match = _YEAR_OUTPUT.fullmatch(page.output)
+    if match and match.group(1) in archived:
+        return f"栏目“{archived[match.group(1)]}”的 {match.group(2)} 年列表"
+    return ""
+
+
+_YEAR_OUTPUT = re.compile(r"([^/]+)/(\d{4})/index\.html")
+
+
 def _collision(output: str, taken: Mapping[str, str]) -> str:
     """What already is at ``output`` (or at a folder the page needs on its way there); "" when nothing is."""
     parts = output.split("/")
@@ -586,13 +608,13 @@ def _collision(output: str, taken: Mapping[str, str]) -> str:
     return ""
 
 
-def _place_free(page: Page, taken: Mapping[str, str], findings: Findings) -> bool:
+def _place_free(page: Page, taken: Mapping[str, str], config: SiteConfig, findings: Findings) -> bool:
     """Whether ``page`` can be published where its address puts it; else an error at its slug (or file)."""
     if escapes(page.output):  # only a section's permalink can do this: slugs are checked when read
         findings.error("bad-url", f"{page.source} 的网址 {page.url} 不在网站之内", Location(CONFIG_FILE),
                        "栏目的 permalink 以 / 开头，不要写 .. 或连续的 /，如 /:section/:year/:slug/。")
         return False
-    owner = _collision(page.output, taken)
+    owner = _collision(page.output, taken) or _year_list_clash(page, config)
     if owner:
         findings.error("reserved-url", f"{page.source} 的网址 {page.url} 与{owner}冲突，两者会写到同一处",
                        page.location("slug"), ADDRESS_HINT)
@@ -611,15 +633,27 @@ def _newest_first(page: Page) -> tuple[float, str]:
 
 def _section(config: SiteConfig, section: Any, pages: list[Page], intro: Intro | None) -> Section:
     members = sorted((p for p in pages if p.section == section.key), key=_sort_key)
+    url = f"/{section.key}/"
     return Section(
         key=section.key,
         title=section.title,
-        url=f"/{section.key}/",
+        url=url,
         description=section.description,
         pages=tuple(members),
         per_page=section.paginate or config.pagination,
         intro=intro,
+        years=_years(url, members) if section.by_year else (),
     )
+
+
+def _years(section_url: str, members: list[Page]) -> tuple[YearList, ...]:
+    """The section's pages by year of their date, newest year first (pages without a date are in none)."""
+    by_year: dict[int, list[Page]] = {}
+    for page in sorted(members, key=_newest_first):
+        if page.date is not None:
+            by_year.setdefault(page.date.year, []).append(page)
+    newest = sorted(by_year, reverse=True)
+    return tuple(YearList(year, f"{section_url}{year}/", tuple(by_year[year])) for year in newest)
 
 
 def _tags(config: SiteConfig, pages: list[Page]) -> tuple[Term, ...]:

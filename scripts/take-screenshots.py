@@ -1,4 +1,4 @@
-"""Screenshots of the default theme for docs/screenshots/: nine pages at 1366 and 390 px, normal, 大字 and 高对比度.
+"""Screenshots of the default theme for docs/screenshots/: ten pages at 1366 and 390 px, normal, 大字 and 高对比度.
 
 Builds the sample site, serves it on a local port (search needs HTTP), drives Debian's Chromium through
 Playwright, and writes small PNGs (first screen only, quantised with Pillow). Run from the checkout:
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "screenshots"
 PAGES = {  # name: (address in the site, what the page is)
     "home": ("index.html", "首页"),
-    "list": ("events/index.html", "栏目列表（活动纪实）"),
+    "list": ("events/index.html", "栏目列表（活动纪实，上有按年份导航）"),
+    "year": ("events/2022/index.html", "按年份归档（活动纪实 2022 年）"),
     "article": ("events/2022/health-lecture/index.html", "带图片的文章"),
     "notices": ("notices/index.html", "通知公告"),
     "disclosure": ("party-affairs/dues-2022h1/index.html", "党务公开"),

@@ -214,6 +214,8 @@ class Figures:
         return self.true_removed / self.chrome if self.chrome else 1.0
 
     def line(self, label: str) -> str:
+        if not self.documents:
+            return f"{label}: no documents"
         return (
             f"{label}: {self.clean}/{self.documents} documents fully clean ({self.clean / self.documents:.0%}); "
             f"must-keep {self.keep_passed}/{self.keep_total}; must-remove {self.remove_passed}/{self.remove_total}; "

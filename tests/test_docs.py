@@ -121,7 +121,7 @@ def test_the_handbook_holds_every_chapter_and_its_commands(tmp_path: Path) -> No
     """The 操作手册 material names every chapter, and a fenced command block is printed, not dropped."""
     loaded = load(BuildOptions(site_dir=DOCS, out_dir=tmp_path / "output"), Findings())  # reads only
     handbook = next(job for job in loaded.materials if job.name == "cao-zuo-shou-ce")
-    lines = [block.text for block in handbook.blocks if isinstance(block, Heading | Paragraph)]
+    lines = [block.text.strip() for block in handbook.blocks if isinstance(block, Heading | Paragraph)]
     headings = [re.sub("^[一二三四五六七八九十]+、", "", block.text)
                 for block in handbook.blocks if isinstance(block, Heading) and block.level == 1]
     assert headings == list(CHAPTERS.values())  # each chapter is a 一、 heading of its own, in order

@@ -252,6 +252,193 @@ def test_boilerplate_lines_and_phrases() -> None:
     assert log.counts["boilerplate"] == 8
 
 
+def _cleaned(texts: list[str]) -> tuple[list[str], Metadata]:
+    kept, found = clean([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    return [line.text for line in kept if line.text.strip()], found
+
+
+def test_paywall_notices_and_links_to_other_articles_leave_the_text() -> None:
+    body = "一是社区消防工作机制不畅，公安消防与社区工作配合有待加强，尚未形成工作合力，需要进一步理顺。"
+    kept, _ = _cleaned([
+        "东风社区消防工作情况通报",
+        "一是社区消防工作机制不畅，公安消防与社区 当前隐藏内容免费查看"
+        "工作配合有待加强，尚未形成工作合力，需要进一步理顺。",
+        "---此处隐藏826字，下载后查看---",
+        "二是居民楼道堆放杂物的现象仍然存在，部分小区消防通道被占用，整改还需持续推进。",
+        "【上一篇】：东风社区开展重阳节敬老活动",
+        "下一篇：社区志愿者走进养老院",
+    ])
+    assert kept == ["东风社区消防工作情况通报", body,
+                    "二是居民楼道堆放杂物的现象仍然存在，部分小区消防通道被占用，整改还需持续推进。"]
+
+
+def test_a_site_name_glued_to_the_end_of_several_lines_is_cut_but_a_lists_common_ending_stays() -> None:
+    kept, _ = _cleaned([
+        "红星社区开展垃圾分类宣传活动",
+        "近日，红星社区组织志愿者开展垃圾分类宣传。qqq好文章网—基层工作者的资料库",
+        "活动中，志愿者向居民发放宣传册两百余份，现场解答居民疑问。",
+        "责编：ABC123好文章网—基层工作者的资料库",
+    ])
+    assert kept == ["红星社区开展垃圾分类宣传活动", "近日，红星社区组织志愿者开展垃圾分类宣传。",
+                    "活动中，志愿者向居民发放宣传册两百余份，现场解答居民疑问。"]
+    items = ["各社区建成的站点如下：", "红星社区新时代文明实践站", "光明社区新时代文明实践站",
+             "东风社区新时代文明实践站"]
+    kept_lines, _ = strip([Line(i, t) for i, t in enumerate(["社区文明实践站建设情况", *items], 1)], RepairLog())
+    assert [line.text for line in kept_lines] == ["社区文明实践站建设情况", *items]
+
+
+def test_a_columns_name_over_the_article_and_a_menu_item_between_chrome_lines_leave() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 16)]
+    kept, _ = _cleaned(["工作动态", "光明社区召开居民议事会", *body, "推荐阅读", "热门排行", "邻里圈", "网站首页"])
+    assert kept == ["光明社区召开居民议事会", *body]
+
+
+def test_a_watermark_word_repeated_on_lines_of_its_own_leaves_a_caption_repeated_stays() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 31)]
+    texts = ["光明社区召开居民议事会", *body[:10], "云帆文档", *body[10:20], "云帆文档", *body[20:]]
+    kept, _ = strip([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    assert [line.text for line in kept] == ["光明社区召开居民议事会", *body]
+    texts = ["光明社区召开居民议事会", *body[:10], "议事会现场", *body[10:20], "议事会现场", *body[20:]]
+    kept, _ = strip([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    assert [line.text for line in kept] == texts  # a photo's caption said twice is the writer's
+
+
+def test_credit_lines_and_cms_keys_go_to_the_front_matter_and_a_list_of_links_after_the_end_leaves() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned(["光明社区召开居民议事会", "- 发布人:webmaster", "- 点击:2048",
+                            "2023-05-06 09:10:11  融媒体记者 周小川 编辑:zhangsan", *body,
+                            "文/晚报·新闻客户端记者:李大海 通讯员:王小明",
+                            "  • 东风社区开展端午节包粽子活动", "  • 西湖街道召开安全生产工作会议"])
+    assert kept == ["光明社区召开居民议事会", *body]
+    assert str(found.date) == "2023-05-06" and found.author == "周小川"
+    assert _cleaned(["标题", *body, "文/晚报记者:李大海 通讯员:王小明"])[1].author == "李大海"
+    items = ["社区下一步工作打算如下：", "• 继续推进老旧小区改造；", "• 办好社区老年食堂。"]
+    assert _cleaned(["光明社区工作计划", *body, *items])[0][-2:] == items[1:]  # the report's own list stays
+
+
+def test_a_site_name_alone_at_the_head_and_a_title_of_two_characters_yields_to_the_file_name() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    assert _cleaned(["光明社区召开居民议事会", "蓝天学习网", *body])[0] == ["光明社区召开居民议事会", *body]
+    lines = [Line(i, t) for i, t in enumerate(["近日", "在全市表彰大会上", "十名社区工作者受到表彰。"], 1)]
+    assert parse(lines, None, "十名社区工作者受表彰", None).title == "十名社区工作者受表彰"
+    lines = [Line(1, "从军营走出的“小巷总理”——"), Line(2, "魏成明从部队转业后来到社区。")]
+    assert parse(lines, None, "", None).title == "从军营走出的“小巷总理”"
+
+
+def test_page_furniture_of_news_sites_leaves_and_a_bracketed_name_is_the_author() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned([
+        "光明社区召开居民议事会", "导语", "首页 > 社区新闻 > 基层治理 > 光明社区召开居民议事会暨“邻里和谐”主题协商会",
+        "打印:", "字体:", "文章图片", *body, "(周小川)", "扫描二维码", "网站简介广告服务联系方式法律声明",
+    ])
+    assert kept == ["光明社区召开居民议事会", *body] and found.author == "周小川"
+    assert _cleaned(["标题", *body, "(全文完)"])[0][-1] == "（全文完）"  # not a name: it stays
+
+
+def test_a_site_presenting_its_samples_in_its_own_words_leaves() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    preface = "总结是对过去工作的回顾。以下是一些社区的工作总结，大家可以参考他们的写作方法。"
+    assert _cleaned([preface, *body])[0] == body
+
+
+def test_titles_after_a_columns_name_or_a_topic_tag_and_the_title_said_again_in_a_block() -> None:
+    body = "4月20日，全国妇联发布了10名社区抗疫先锋的先进事迹。"
+    lines = [Line(1, "【网上展示】——东风社区获评省三八红旗集体"), Line(2, body)]
+    assert parse(lines, None, "", None).title == "东风社区获评省三八红旗集体"
+    lines = [Line(1, "【东风社区获评省三八红旗集体】近日，从市妇联传来喜讯，东风社区获评省三八红旗集体。")]
+    assert parse(lines, None, "", None).title == "东风社区获评省三八红旗集体"
+    texts = ["#妇联#东风社区获评省三八红旗集体", "", body, "#妇联#东风社区获评省三八红旗集体", "",
+             "东风社区妇联组织广大妇女开展文明创建、结对帮扶、矛盾调解志愿服务活动。"]
+    kept, found = clean([Line(i, t) for i, t in enumerate(texts, 1)], RepairLog())
+    report = parse(kept, None, "", None, metadata=found)
+    assert report.title == "东风社区获评省三八红旗集体"
+    assert [b.text for b in report.blocks if isinstance(b, Paragraph)] == [body, texts[-1]]
+
+
+def test_unnumbered_subheadings_and_a_report_in_sections_titled_by_its_file() -> None:
+    paragraph = "10月13日，社区在会议室举办老年人茶话会，老同志们一起交流了这些年的发展变化，现场一片欢声笑语。"
+    texts = ["景鸿社区", paragraph, "唐家、燕山社区", paragraph, "码头街社区", paragraph]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "各社区开展重阳节活动", None)
+    assert report.title == "各社区开展重阳节活动" and report.author == ""
+    assert report.outline() == [(1, "景鸿社区"), (1, "唐家、燕山社区"), (1, "码头街社区")]
+    verse = ["有人说", "她们像花", "迎着骄阳盛放", paragraph]
+    report = parse([Line(i, t) for i, t in enumerate(["致敬她们", *verse], 1)], None, "", None)
+    assert report.outline() == []  # short lines beside short lines: a verse, not headings
+    numbered = ["社区工作总结", "一、主要做法", paragraph, "重点工作", paragraph]
+    assert parse([Line(i, t) for i, t in enumerate(numbered, 1)], None, "", None).outline() == [(1, "一、主要做法")]
+
+
+def test_trails_keys_datelines_and_registration_numbers_of_government_and_news_sites() -> None:
+    body = [f"第{n}段，社区居民议事会围绕加装电梯、停车管理等事项开展协商，共解决难题{n}件。" for n in range(1, 4)]
+    kept, found = _cleaned([
+        "民族团结进步", "您当前的位置：晚报网 >> 社区频道 >> 民族团结进步 >> 正文", "光明社区召开居民议事会",
+        "来源：晚报 作者：周 川 2024年01月31日 08:21", "字体大小：【", "新闻提要",
+        "【光明区融媒体中心讯】" + body[0], *body[1:], "黔公网安备52010202001234号",
+    ])
+    assert kept == ["光明社区召开居民议事会", *body]
+    assert (found.author, found.origin, str(found.date)) == ("周 川", "晚报", "2024-01-31")
+    kept, found = _cleaned(["标题", "发布时间：2019-10-28 | 来源：军网 | 作者：佚名", "本报讯（记者 张鑫）" + body[0]])
+    assert (kept, found.origin, found.author) == (["标题", body[0]], "军网", "张鑫")
+    assert _cleaned(["标题", "编辑：陶倩2021-08-05 10:01内容来源：龙华新闻", *body])[1].origin == "龙华新闻"
+
+
+def test_one_line_paragraphs_under_headings_of_one_width_are_not_hard_wrapped() -> None:
+    heads = ["强化宣传教育，增强民族意识", "搭建交流平台，增进相互理解", "开展志愿服务，促进社会和谐"]
+    paragraphs = [f"第{n}段，东方社区结合自身实际，充分利用社区公告栏、电子显示屏、微信公众号等多种渠道开展宣传教育，"
+                  f"邀请各民族居民积极参与{'，' * n}增强对中华民族的认同感和归属感。" for n in range(1, 4)]
+    texts = [text for pair in zip(heads, paragraphs, strict=True) for text in pair]
+    assert _rejoin("\n".join(texts)) == texts
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "东方社区民族团结进步创建工作", None)
+    assert report.title == "东方社区民族团结进步创建工作" and [h for _, h in report.outline()] == heads
+
+
+def test_a_headline_with_its_exclamation_and_its_copies_under_the_pictures() -> None:
+    title = "记者走进这个退役军人服务站，这组照片暖心了！"
+    body = "近日，我们走访了星火社区的退役军人服务站，服务站内设有茶吧、书吧和会议室。"
+    texts = [title, body, title, "服务站门口", body.replace("近日", "当天"), title,
+             "星火社区的老兵们常来这里看书喝茶。"]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "", None)
+    assert report.title == title and report.consumed == (3, 6)
+
+
+def test_an_organisation_under_the_title_is_its_author_but_not_further_down() -> None:
+    body = "社区党委坚持每月召开一次党员大会，组织学习十二次，走访群众三百户。"
+    report = parse([Line(i, t) for i, t in enumerate(["社区工作总结", "红星街道光明社区", body], 1)], None, "", None)
+    assert report.author == "红星街道光明社区"
+    texts = ["民族团结创建总结", "编织民族团结纽带", "创建和谐民族社区", body]
+    report = parse([Line(i, t) for i, t in enumerate(texts, 1)], None, "", None)
+    assert report.author == "" and "创建和谐民族社区" in [b.text for b in report.blocks if isinstance(b, Paragraph)]
+
+
+def test_a_box_before_a_spaced_name_is_a_byline() -> None:
+    kept, found = _cleaned(["□ 王 芳", "社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"])
+    assert kept == ["社区治理是国家治理的基础，社区工作者是社区治理的骨干力量。"] and found.author == "王 芳"
+
+
+def test_a_labelled_preview_cut_off_mid_sentence_leaves_even_when_not_repeated() -> None:
+    preview = "社区工作总结提要：一年来，社区在街道党工委和办事处的正确领导下，扎实推进各项工作，取得了"
+    report = ["一、加强党建引领", "社区党委坚持每月召开一次党员大会，组织学习十二次。"]
+    kept, _ = _cleaned(["社区工作总结", preview, *report])
+    assert kept == ["社区工作总结", *report]
+
+
+def test_titles_in_html_heading_tags_and_under_a_sites_list() -> None:
+    text = ('<h1 class="t"> 东风社区党支部</h1><h1 class="t">抗洪救灾纪实</h1> '
+            "东风社区党支部在抗洪救灾中冲在前、干在前，用实际行动赢得了群众的信任和支持。")
+    kept, found = _cleaned([text])
+    report = parse([Line(1, kept[0])], None, "", None, metadata=found)
+    assert report.title == "东风社区党支部抗洪救灾纪实"
+    assert isinstance(report.blocks[0], Paragraph) and report.blocks[0].text.startswith("东风社区党支部在抗洪救灾中")
+    texts = ["- 社区治理创新案例汇编报告", "- 张三 李四主编", "- 12345字", "- 2024-12-23 17:53:27",
+             "老旧小区改造中的居民参与研究——以两个社区为例", "作者：王五 赵六",
+             "一、引言", "老旧小区改造涉及每家每户的切身利益，居民诉求多样，协调难度大。"]
+    kept, found = _cleaned(texts)
+    lines = [Line(texts.index(t) + 1, t) for t in kept]
+    report = parse(lines, found.date, "", None, metadata=found)
+    assert report.title == "老旧小区改造中的居民参与研究——以两个社区为例"
+    assert not any("汇编" in block.text for block in report.blocks if isinstance(block, Paragraph))
+
+
 # -- 5. re-joining ------------------------------------------------------------------------------
 
 

@@ -67,7 +67,13 @@ def site(tmp_path: Path) -> Path:
             f"第{n}篇文章", f"2022-09-{n + 10}", body(n) + ("\n见[另一篇](a0.md)。" if n == 2 else ""),
             tags=["志愿服务", f"标签{n % 3}"], slug=f"a{n}",
         )
-    return make_site(tmp_path, files)
+    files["content/events/old.md"] = article("那一年唯一的活动", "2020-05-01", "二〇二〇年的活动。", slug="old")
+    return make_site(tmp_path, files, config={"sections": SECTIONS})
+
+
+# The events are archived by year (/events/2022/…): the year lists come and go with the dates.
+SECTIONS = [{"key": "news", "title": "社区动态"},
+            {"key": "events", "title": "活动纪实", "permalink": "/:section/:year/:slug/", "by_year": True}]
 
 
 def options(site: Path, out: Path, **changes: object) -> BuildOptions:
@@ -109,6 +115,11 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "template": lambda s: own_template(s),
     "image": lambda s: (s / "content/img/a.png").write_bytes(png("blue")),
     "linked page renamed": lambda s: edit(s / "content/news/a0.md", "slug: a0", "slug: a-zero"),
+    "date to another year": lambda s: edit(s / "content/events/a1.md", "2022-09-11", "2021-03-01"),
+    "last of its year moved": lambda s: edit(s / "content/events/old.md", "2020-05-01", "2022-05-01"),
+    "last of its year deleted": lambda s: (s / "content/events/old.md").unlink(),
+    "new article in a new year": lambda s: (s / "content/events/y.md").write_text(
+        article("更早的活动", "2019-06-01", "二〇一九年。"), encoding="utf-8"),
 }
 
 
@@ -148,6 +159,35 @@ def test_summary_edit_makes_the_lists_showing_it_again(site: Path, tmp_path: Pat
     changed = {p for p in after if before.get(p) != after[p] and not p.startswith("pagefind/")}
     assert {"news/a0/index.html", "news/index.html", "atom.xml"} <= changed  # the list and feed show it
     assert "events/2022/a1/index.html" not in changed
+
+
+def test_year_lists_follow_the_dates_of_their_articles(site: Path, tmp_path: Path) -> None:
+    """A year list appears with its first article and goes with its last; the 按年份 counts follow."""
+    out = tmp_path / "output"
+    build(options(site, out))
+    assert sorted(p.name for p in (out / "events").iterdir() if p.name.isdigit()) == ["2020", "2022"]
+    EDITS["date to another year"](site)
+    EDITS["last of its year moved"](site)
+    build(options(site, out))
+    assert sorted(p.name for p in (out / "events").iterdir() if p.name.isdigit()) == ["2021", "2022"]
+    assert "第1篇文章" in (out / "events/2021/index.html").read_text(encoding="utf-8")
+    listed = (out / "events/2022/index.html").read_text(encoding="utf-8")
+    assert "第1篇文章" not in listed and "那一年唯一的活动" in listed
+    assert "2022 年<span class=\"count\">（4 篇）" in (out / "events/index.html").read_text(encoding="utf-8")
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/events/2021/</loc>" in sitemap and "/events/2020/</loc>" not in sitemap
+
+
+def test_a_summary_edit_makes_the_year_list_showing_it_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(options(site, out))
+    before = times(out)
+    edit(site / "content/events/a1.md", "第1段正文", "第一段正文")
+    build(options(site, out))
+    after = times(out)
+    changed = {p for p in after if before.get(p) != after[p] and not p.startswith("pagefind/")}
+    assert {"events/2022/a1/index.html", "events/index.html", "events/2022/index.html"} <= changed
+    assert "events/2020/index.html" not in changed  # it does not show that article
 
 
 def test_nothing_changed_reads_nothing_and_keeps_every_file(site: Path, tmp_path: Path) -> None:
@@ -254,7 +294,7 @@ def test_session_reads_only_the_changed_file(site: Path, tmp_path: Path) -> None
     EDITS["body appended"](site)
     result = session.build(options(site, out))
     after = documents()
-    assert before.keys() == after.keys() and len(before) == 10
+    assert before.keys() == after.keys() and len(before) == 11
     assert [rel for rel in before if before[rel] is not after[rel]] == ["news/a0.md"]
     assert result.written == 1
 

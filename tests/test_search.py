@@ -17,6 +17,7 @@ from sitemaker import article, build_site, codes, load, make_site
 
 from civicpress.errors import BuildFailed, Findings
 from civicpress.pipeline import BuildOptions, build, check
+from civicpress.writers.search import han_spaced
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -305,3 +306,16 @@ def test_no_cache_makes_the_index_anew_instead_of_copying_the_old_one(
     (out / "pagefind/0/shards.json").write_text("[]")  # as an older version left it
     build(BuildOptions(site_dir=site, out_dir=out, now=NOW, cache=False))
     assert bundles(out) == good
+
+
+def test_the_indexed_copy_spaces_han_characters_and_leaves_the_markup() -> None:
+    """Pagefind reads each Han character as a word (search.js asks for whole words as phrases)."""
+    html = '<h1 data-pagefind-meta="栏目:活动纪实">党建引领</h1><p>2023年，党员 100 人。<a title="建设">社区</a></p>'
+    assert han_spaced(html) == (
+        '<h1 data-pagefind-meta="栏目:活动纪实">党 建 引 领</h1><p>2023年，党 员 100 人。<a title="建设">社 区</a></p>')
+
+
+def test_the_search_page_loads_pagefind_through_the_whole_word_ranking(sample: Path) -> None:
+    module = (sample / "search" / "pagefind.js").read_text(encoding="utf-8")
+    assert 'from "../pagefind/0/pagefind.js"' in module
+    assert (sample / "pagefind" / "0" / "pagefind.js").is_file()

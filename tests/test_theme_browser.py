@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sitemaker import article, make_site
 
 from civicpress.pipeline import BuildOptions, build
 
@@ -103,6 +104,42 @@ def test_text_size_has_three_steps_kept_from_page_to_page(page: Page, site: Path
     open_page(page, site, "index.html")
     assert "large-text" not in page.evaluate("window.__classesAtBody")
     assert root_font_size(page) == "16px"
+
+
+CHART_LABELS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {px: parseFloat(getComputedStyle(t).fontSize) * scale, box: [r.left, r.top, r.right, r.bottom],
+            inside: r.left >= box.left - .5 && r.right <= box.right + .5
+                    && r.top >= box.top - .5 && r.bottom <= box.bottom + .5};
+  });
+})"""
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_chart_labels_grow_with_the_text_size_and_stay_in_their_chart(browser: Browser, site: Path, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    open_page(tab, site, "stats/index.html")
+    sizes = []
+    for step in ("0", "1", "2"):
+        tab.locator(f"[data-text-size='{step}']").click()
+        charts = tab.evaluate(CHART_LABELS)
+        labels = [label for chart in charts for label in chart]
+        assert len(charts) >= 2 and len(labels) >= 10
+        assert len({round(label["px"], 1) for label in labels}) == 1  # one size for every label
+        assert all(label["inside"] for label in labels), step
+        for chart in charts:
+            for i, a in enumerate(chart):
+                assert not any(overlap(a["box"], b["box"]) for b in chart[i + 1:]), step
+        sizes.append(labels[0]["px"])
+    assert sizes[0] >= 13.5 and sizes[1] >= sizes[0] * 1.2 and sizes[2] >= sizes[0] * 1.4, sizes  # 125 %, 150 %
+    context.close()
 
 
 def test_high_contrast_turns_on_persists_and_turns_off(page: Page, site: Path) -> None:
@@ -447,3 +484,84 @@ def test_pages_tagged_or_titled_with_the_words_rank_first(page: Page, served: st
         tags = re.findall(r'<li><a href="[^"]*tags/[^"]*">([^<]*)</a>', text)
         if rank < 2:  # the words in a tag or the title (weights 5 and 10) rank above the text
             assert any("党建" in tag for tag in tags) or "党建" in str(result["title"]), (rank, result["title"])
+
+
+# Whole words: pages with 党建 (in the title, twice in the text, once), pages with its characters
+# apart (党员…建设), pages with one of them; the same for 志愿服务 and 养老服务.
+FILLER = "社区居民积极参与各项活动，邻里关系和睦。" * 3
+WORD_PAGES = {
+    "whole-title": ("党建引领社区治理", FILLER + "社区开展多项工作。"),
+    "whole-twice": ("社区工作总结", FILLER + "社区坚持党建引领，党建工作扎实。"),
+    "whole-once": ("年度工作回顾", FILLER + "今年的党建活动丰富多彩。" + FILLER),
+    "apart": ("小区改造完成", "新小区建设顺利完成，" + FILLER + "党员志愿者参与其中，党员带头。"),
+    "apart-title": ("党员大会召开", FILLER + "会议讨论了道路建设问题。"),
+    "only-jian": ("道路修建", FILLER + "道路建成通车。"),
+    "vol-whole": ("服务队活动", FILLER + "志愿服务队上门服务。"),
+    "vol-apart": ("志愿者招募", FILLER + "欢迎志愿者报名，为老人服务，服务热情。"),
+    "care-whole": ("老年人关爱", FILLER + "社区养老服务中心开放。"),
+    "care-apart": ("孩子教育", FILLER + "家长要养成好习惯，尊老爱幼，服务老人。"),
+}
+
+
+@pytest.fixture(scope="module")
+def words_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("words")
+    files = {f"content/news/{slug}.md": article(title, f"2023-01-{n + 1:02d}", text)
+             for n, (slug, (title, text)) in enumerate(WORD_PAGES.items())}
+    build(BuildOptions(site_dir=make_site(tmp, files), out_dir=tmp / "output", now=NOW))
+    server, base = serve_folder(tmp / "output")
+    yield base
+    server.shutdown()
+
+
+def slugs(found: list[dict[str, object]]) -> list[str]:
+    return [str(r["href"]).rstrip("/").removesuffix("/index.html").rsplit("/", 1)[-1] for r in found]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("党建", ["whole-title", "whole-twice", "whole-once"]),  # the title first, then by how often
+    ("志愿服务", ["vol-whole"]),
+    ("养老服务", ["care-whole"]),
+    ("養老服務", ["care-whole"]),
+])
+def test_a_word_finds_the_pages_with_the_whole_word_and_not_its_characters_apart(
+    page: Page, words_served: str, query: str, expected: list[str]
+) -> None:
+    assert slugs(results(page, words_served, query)) == expected
+
+
+def test_a_phrase_no_page_has_whole_finds_its_characters_apart(page: Page, words_served: str) -> None:
+    assert set(slugs(results(page, words_served, "党员建设"))) == {"apart", "apart-title"}
+
+
+def test_words_typed_apart_find_them_anywhere_on_the_page(page: Page, words_served: str) -> None:
+    assert set(slugs(results(page, words_served, "党员 建设"))) == {"apart", "apart-title"}
+
+
+def test_whole_word_results_read_without_the_index_spaces(page: Page, words_served: str) -> None:
+    found = results(page, words_served, "党建")
+    assert found[0]["title"] == "党建引领社区治理"
+    marks = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result-excerpt mark')].map(m => m.textContent)")
+    assert marks and set(marks) == {"党建"}  # the word highlighted whole
+    for result in found:
+        for excerpt in result["excerpts"]:  # type: ignore[union-attr]
+            assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", str(excerpt)), excerpt
+            assert "党建" in str(excerpt)
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_the_year_navigation_reads_on_its_current_year(browser: Browser, site: Path, contrast: bool) -> None:
+    """The count inside the current year's (red, or yellow in high contrast) button is in the button's colour."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    if contrast:
+        context.add_init_script("localStorage.setItem('civicpress-contrast', '1');")
+    tab = context.new_page()
+    open_page(tab, site, "events/2021/index.html")
+    current = tab.locator(".year-nav a[aria-current]")
+    assert current.count() == 1 and current.inner_text().startswith("2021 年")
+    colours = tab.evaluate("""(() => { const a = document.querySelector('.year-nav a[aria-current]');
+        return [getComputedStyle(a).color, getComputedStyle(a.querySelector('.count')).color,
+                getComputedStyle(a).backgroundColor]; })()""")
+    assert colours[0] == colours[1] and colours[0] != colours[2]
+    assert current.bounding_box()["height"] >= 44  # type: ignore[index]
+    context.close()

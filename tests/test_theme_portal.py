@@ -7,6 +7,7 @@ tests/test_theme_browser.py drives the same pages in Chromium (menus, text size,
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -187,7 +188,11 @@ def readable(path: Path) -> str:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    return data.decode("utf-8", errors="replace")
+    # The index holds Chinese a character at a time (writers/search.py: han_spaced); the results show it joined.
+    return HAN_SPACE.sub("", data.decode("utf-8", errors="replace"))
+
+
+HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 
 @pytest.fixture(scope="module")
@@ -430,3 +435,99 @@ def test_dates_are_right_aligned_in_lists(long_lists: Path) -> None:
     assert "margin-left: auto" in rule and "white-space: nowrap" in rule
     item = parse(long_lists / "news" / "page" / "2" / "index.html").find(".//ul[@class='page-list']/li")
     assert item[-1].tag == "time"  # the date comes last in the row, after the title
+
+
+# ---------------------------------------------------------------- (8b) the by-year archive (by_year: true)
+
+
+BY_YEAR = [{"key": "events", "title": "活动纪实", "permalink": "/:section/:year/:slug/", "by_year": True},
+           {"key": "news", "title": "社区动态"}]
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("years")
+    files = {f"content/events/e{i}.md": article(f"二〇二三年第{i}次活动", f"2023-0{i}-15") for i in range(1, 6)}
+    files["content/events/old.md"] = article("二〇二一年的活动", "2021-10-01", weight=1)
+    files["content/news/n.md"] = article("一条动态", "2023-02-01")
+    build_site(make_site(tmp, files, config={"pagination": 2, "sections": BY_YEAR}))
+    return tmp / "output"
+
+
+def year_nav(path: Path) -> list[tuple[str, str | None, str | None]]:
+    nav = parse(path).find(".//nav[@class='year-nav']")
+    assert nav is not None, path
+    assert texts(nav.find("h2")) == "按年份"
+    return [(texts(a), a.get("href"), a.get("aria-current")) for a in nav.iter("a")]
+
+
+def test_each_year_has_its_paginated_list(years: Path) -> None:
+    first = years / "events" / "2023" / "index.html"
+    assert texts(parse(first).find(".//h1")) == "活动纪实（2023 年）"
+    count, links = pager_of(first)
+    assert count == "共 5 条，第 1/3 页" and ("尾页", "page/3/index.html", None) in links
+    titles = [texts(a) for page in ("index.html", "page/2/index.html", "page/3/index.html")
+              for a in parse(years / "events" / "2023" / page).iterfind(".//ul[@class='page-list']//a")]
+    assert titles == [f"二〇二三年第{i}次活动" for i in (5, 4, 3, 2, 1)]  # newest first, all five, once
+    last = years / "events" / "2023" / "page" / "3" / "index.html"
+    assert texts(parse(last).find(".//h1")) == "活动纪实（2023 年，第 3 页）"
+    only = [texts(a) for a in parse(years / "events" / "2021" / "index.html").iterfind(".//ul[@class='page-list']//a")]
+    assert only == ["二〇二一年的活动"] and not (years / "events" / "2022").exists()
+    assert not (years / "news" / "2023").exists()  # only the sections that ask for it
+
+
+def test_the_section_list_offers_the_years_with_their_counts(years: Path) -> None:
+    links = year_nav(years / "events" / "index.html")
+    assert [(text, href) for text, href, _ in links] == [
+        ("全部（6 篇）", "index.html"), ("2023 年（5 篇）", "2023/index.html"), ("2021 年（1 篇）", "2021/index.html")]
+    assert links[0][2] == "true" and [c for *_, c in links[1:]] == [None, None]
+    on_year = year_nav(years / "events" / "2023" / "page" / "2" / "index.html")
+    assert [current for *_, current in on_year] == [None, "true", None]
+    for text, href, _ in on_year:
+        assert (years / "events" / "2023" / "page" / "2" / str(href)).resolve().is_file(), text
+    assert parse(years / "news" / "index.html").find(".//nav[@class='year-nav']") is None
+
+
+def test_year_lists_are_in_the_sitemap(years: Path) -> None:
+    sitemap = (years / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/events/2023/</loc>" in sitemap and "/events/2021/</loc>" in sitemap
+
+
+def test_the_sample_archives_its_events_by_year(sample: Path, sample_site: Path) -> None:
+    nav = year_nav(sample / "events" / "index.html")
+    years_listed = sorted(int(text[:4]) for text, *_ in nav[1:])
+    dates = [line.split(":", 1)[1].strip()[:4] for md in (sample_site / "content" / "events").glob("*.md")
+             for line in md.read_text(encoding="utf-8").splitlines() if line.startswith("date:")]
+    assert years_listed == sorted({int(d) for d in dates})
+    for year in years_listed:
+        assert (sample / "events" / str(year) / "index.html").is_file()
+
+
+def test_an_article_at_the_address_of_a_year_list_is_refused(tmp_path: Path) -> None:
+    sections = [{"key": "events", "title": "活动纪实", "by_year": True}]
+    site = make_site(tmp_path, {"content/events/y.md": article("标题", "2023-01-01", slug="2023")},
+                     config={"sections": sections})
+    with pytest.raises(SiteError) as caught:
+        build_site(site)
+    finding = next(f for f in caught.value.findings if f.code == "reserved-url")
+    assert "2023 年列表" in finding.message and finding.location is not None
+    assert finding.location.path == "content/events/y.md"
+
+
+def test_by_year_must_be_true_or_false(tmp_path: Path) -> None:
+    sections = [{"key": "events", "title": "活动纪实", "by_year": "是"}]
+    site = make_site(tmp_path, {}, config={"sections": sections})
+    with pytest.raises(SiteError) as caught:
+        load_config(site)
+    assert caught.value.findings[0].code == "config-bad-value" and "by_year" in caught.value.findings[0].message
+
+
+def test_page_two_of_the_honours_keeps_its_heading(tmp_path: Path) -> None:
+    honours = "- {title: 文明社区, year: 2022, level: 市级, issuer: 市文明办}\n"
+    files = {f"content/honors/h{i}.md": article(f"荣誉报道第{i}篇", f"2022-0{i}-01") for i in range(1, 4)}
+    files["content/_data/honors.yaml"] = honours
+    build_site(make_site(tmp_path, files, config={"pagination": 2}))
+    second = parse(tmp_path / "output" / "honors" / "page" / "2" / "index.html")
+    assert texts(second.find(".//main//h1")) == "荣誉表彰（第 2 页）"
+    assert [texts(a) for a in second.iterfind(".//ul[@class='page-list']//a")] == ["荣誉报道第1篇"]
+    assert "第 2/2 页" in pager_of(tmp_path / "output" / "honors" / "page" / "2" / "index.html")[0]

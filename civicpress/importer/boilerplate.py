@@ -50,6 +50,7 @@ _PHRASES = [
     re.compile(r"\s*[\[【(（]\s*本文共?\s*\d+\s*字\s*[\]】)）]"),  # [本文共996字]
     re.compile(r"^\s*(?:文档介绍|文本内容|内容简介|文档简介)\s*[:：]\s*(?=\S)"),
     re.compile(r"第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页"),
+    re.compile(r"\s*(?:当前|以下|剩余)?隐藏内容(?:免费)?查看\s*"),  # a paywall's notice inside a sentence
     re.compile(rf"(?:文秘帮|范文网|第一范文网|范文大全|公文易|文档网|百度文库|道客巴巴|豆丁网)(?:整理|收集|提供)?{_SEP}"),
 ]
 # Page markers and notices: a line that is nothing else.
@@ -61,15 +62,20 @@ _PAGE_MARKS = [
     re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"),
     re.compile(r"^\s*(?:页码|page)\s*[:：]?\s*\d+.*$", re.IGNORECASE),
     # A site's label standing alone over the text it shows.
-    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文)\s*[:：]?\s*$"),
+    re.compile(r"^\s*(?:本文目录导读|目录导读|文本内容|温馨提示|文档名称|文档介绍|文档简介|内容简介|正文|导语|导读|摘要|新闻提要|内容提要)\s*[:：]?\s*$"),
     re.compile(r"^\s*本帖最后由.{1,40}编辑\s*$"),  # a forum's edit notice
+    # A paywall's notice where the text was cut: ---此处隐藏513字,下载后查看---
+    re.compile(r"^[\s\-—–=*.·…]*(?:此处|以下|剩余|部分)?(?:内容)?(?:已)?隐藏.{0,20}(?:查看|下载|阅读).{0,6}$"),
+    # Links to the site's previous and next article: 【上一篇】:调解化干戈…, 下一篇:90后…
+    re.compile(r"^\s*[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[】\]]?\s*[:：]?.{0,60}$"),
     re.compile(r"^\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*$"),  # 01-15 16:58: no year
     re.compile(r"^[\s□■◆◇○●\ufffd]+$"),  # boxes left where a picture or a lost character was
     re.compile(r"^\s*[|｜/\\]+\s*$"),  # a table's border or a separator left alone
     re.compile(r"^\s*\S{1,40}\.(?:png|jpe?g|gif|bmp|webp)\s*$", re.IGNORECASE),  # a picture's name, no picture
+    re.compile(r"^\s*(?:文章图片|组图|点击查看大图|查看原图|点击图片查看)\s*\d*\s*$"),  # a picture's placeholder
     re.compile(r"^\s*页\s*[:：]?\s*$|^\s*(?:\[\d{1,3}\]\s*)+$"),  # a forum's pager: 页: [1] [2]
     # A photo's caption without its photo: (通讯员供图), (资料图片), (张三 摄).
-    re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片|图片)\s*[)）]\s*$"),
+    re.compile(r"^[^。！？!?]{0,40}[（(][^（）()]{0,20}(?:供图|摄|资料图片?|图片|配图)\s*[)）]\s*$"),
 ]
 # Words of site navigation, accounts and document sharing, and of a site presenting a text.
 _SITE_WORDS = re.compile(
@@ -80,6 +86,7 @@ _SITE_WORDS = re.compile(
     r"本帖|扫码|公众号|点击|查看更多|声明|用户|发布于|千字|\d+\s*页|第\s*\d+\s*页|页\)|\.docx?|\.pdf|"
     "导读|图片来源|来说两句|个人观点|本站立场|字号|移动版|资讯|内容页|上传人|文档名称|文档介绍|相关文档|预览|"
     r"页数|格式|文件列表|供图|希望这篇|修改意见|您的需求|欢迎阅读|主编|天气|热线|读完约|本篇文章|排行|推荐|投诉建议|"
+    "广告|联系方式|联系我们|二维码|本页|备案|ICP|网安备|"
     r"^\W*\d+\s*字$|\d+(?:\.\d+)?\s*[KM]B|\d{5,}",
     re.IGNORECASE,
 )
@@ -87,7 +94,8 @@ _SITE_WORDS = re.compile(
 _SITE_VOICE = re.compile(
     r"小编|以下是[^。！？]{0,40}?(?:整理|收集|分享)的|(?:供大家|仅供|供您)参考|欢迎(?:大家)?(?:阅读|参考)|"
     r"希望(?:能够|可以)?(?:对您|帮到|帮助到)|希望对(?:大家|您|你)(?:能够)?有所帮助|为(?:大家|您)精心准备|"
-    r"感谢您的(?:参阅|阅读)|希望这篇文章|修改意见"
+    r"感谢您的(?:参阅|阅读)|希望这篇文章|修改意见|(?:大家|您)可以参考|"
+    r"(?:以下|下面)(?:是|为)(?:一些|几篇|\d+篇|[一二三四五六七八九十]+篇)[^。！？]{0,30}(?:范文|报告|总结|材料|文章)"
 )
 _DOMAIN = re.compile(
     r"(?:https?\s*:\s*/\s*/|www\s*\.)|\b[a-z0-9-]{2,}\s*\.\s*(?:com|cn|net|org|cc|top|vip)(?![a-z0-9])", re.IGNORECASE
@@ -103,6 +111,7 @@ _NUMBERED = re.compile(r"^\s*\d+\s*[.．、]\s*")
 # Metadata: "key: value" pairs, a date with a time, a journal issue.
 _META_KEYS = (
     "发布时间|发布日期|更新时间|生成日期|时间|日期|来源|出处|作者|责任编辑|责编|编辑|栏目|浏览次数|阅读次数|浏览|点击数|评论|人气|字号|发布于|"
+    "发布人|发布者|录入|点击量|点击|阅读量|访问量|审核|打印|字体大小|字体|内容来源|信息来源|文章来源|稿件来源|"
     "关键词|标签|TIME|Time|DATE|Date"
 )
 _META_PAIR = re.compile(
@@ -114,17 +123,34 @@ _ISSUE = re.compile(r"^\s*(\S{2,20}?)\s*\d{4}\s*年\s*(?:第\s*)?\d{1,2}\s*期\s
 _BYLINE = re.compile(
     r"^\s*((?:[\u4e00-\u9fff]{2,12})?(?:记者|通讯员)\s*[\u4e00-\u9fff ]{2,30}?)\s*(?:文/图|文图|摄)?\s*$"
 )
+# A credit line with its keys (文/广州日报·新花城记者:陈钧圣 通讯员:天民政): the reporter is the author.
+_CREDIT = re.compile(
+    r"^\s*(?:文\s*[/｜|]\s*)?[^\s:：。，,]{0,20}?记者\s*[:：]\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)"
+    r"(?:\s+(?:通讯员|实习生|摄影|编辑)\s*[:：]?\s*[\u4e00-\u9fff、 ]{2,20})*\s*$"
+)
+# (曹倩): a reporter's or writer's name alone in brackets under the text.
+_BRACKETED_NAME = re.compile(
+    r"^[（(]\s*(?!.*(?:完|续|图|摄|稿|注))([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*[)）]$"
+)
+_REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,4}(?:[、 ][\u4e00-\u9fff]{2,4})*)\s*$")  # …全媒体记者 丁文尔
 _NAMES = re.compile(r"^\s*[\u4e00-\u9fff]{2,3}(?:[、，,\s]+[\u4e00-\u9fff]{2,3})+\s*$")
+_NO_NAME = re.compile(r"佚名|匿名|未知|不详|无|admin|管理员", re.IGNORECASE)  # 作者: 佚名 names nobody
 _NOT_A_SOURCE = re.compile(r"网友|本站|网络|互联网|投稿|上传|整理")
 _BULLET = re.compile(r"^\s*[-•·*]\s+")
-_MARKED_BYLINE = re.compile(r"^\s*[■●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?[\u4e00-\u9fff]{2,4})\s*$")
+_MARKED_BYLINE = re.compile(
+    r"^\s*[■□●◆▲★|丨｜]\s*((?:[\u4e00-\u9fff]{2,20}\s+)?"
+    r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff](?: [\u4e00-\u9fff]){1,2}))\s*$"
+)  # ● 年年, □ 陈 曦 (a two-character name spaced out)
 # A newspaper, a site or a station named alone under the date: the source (深圳特区报).
 _MEDIUM = re.compile(r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|特区报|时报|报|新闻网|网|电视台|广播电台)$")
 _NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
 _PUBLISHED = re.compile(r"发布|发表|更新|上传")
 _BRACKETS = re.compile(r"[【\[（(]\s*[】\]）)]")
-_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置)|\S\s*[>›»]\s*\S")
-_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□\s]+")
+_BREADCRUMB = re.compile(r"^\s*(?:首页|主页|网站首页|(?:您)?(?:当前|现在)?的?位置)|\S\s*[>›»]\s*\S")
+_TRAIL = re.compile(  # 首页 > 养老新闻 > 政策法规 > …: a trail from the site's home, however long
+    r"^\s*(?:首页|主页|网站首页|(?:您)?(?:当前|现在)?的?位置)\s*[:：]?\s*(?:[^>›»]{1,20}[>›»]+\s*){2,}"
+)
+_VALUE_JUNK = re.compile(r"[【】\[\]（）()?？□|｜\s]+")
 
 
 @dataclass(frozen=True)
@@ -155,6 +181,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
     removed: set[int] = set()  # content ranks removed
     previews = _previews(lines, content) | _word_column(lines, content)
     values = _bare_key_values(lines, content)  # 来源: on one line, its value on the next
+    tails = _watermark_tails(lines, content)
     for rank, index in enumerate(content):
         line = lines[index]
         text = line.text
@@ -182,7 +209,12 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             removed.add(rank)
             continue
         text = _strip_noise(text)
+        if index in tails:
+            text = tails[index]
+            log.count("boilerplate")
         cut = _LONE_BORDER.sub("", text) if len(_PIPES.findall(text)) == 1 else text
+        if rank < HEAD_LINES:
+            cut = _heading_tags(cut)
         cut, tags = _HTML_TAG.subn(" ", cut)
         if tags:
             cut = re.sub(r" {2,}", " ", cut).strip()
@@ -200,6 +232,7 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             continue
         texts[rank] = cut
         verdicts[rank] = chrome_score(cut, rank, len(content), body_words)
+    _weigh_repeats(verdicts, texts)
     for rank in sorted(verdicts):
         medium = _MEDIUM.match(texts[rank].strip())
         if medium and rank < HEAD_LINES and rank - 1 in removed:
@@ -209,7 +242,11 @@ def strip_all(lines: list[Line], log: RepairLog) -> tuple[list[Line], Metadata]:
             log.breaks.add(line.number)
             removed.add(rank)
             del verdicts[rank]
-    for rank in _chrome_runs(verdicts, texts, removed):
+    chosen = _chrome_runs(verdicts, texts, removed)
+    chosen += _trail_columns(texts, lines, content, set(removed) | set(chosen))
+    chosen += _sandwiched(texts, set(removed) | set(chosen), len(content), body_words)
+    chosen += _links_after_the_end(texts, set(removed) | set(chosen), len(content))
+    for rank in chosen:
         line = lines[content[rank]]
         named = _DOCUMENT_NAME.match(texts[rank].strip())
         if named and not meta.document:
@@ -237,8 +274,8 @@ _DOCUMENT_NAME = re.compile(
 )
 _PIPES = re.compile(r"[|｜]")
 _LONE_BORDER = re.compile(r"(?<=\S)\s+[|｜]\s*$")  # a table cell's border left at the end of a line
-_PREVIEW_LABEL = re.compile(r"^\s*(?:摘要|内容摘要|导语|导读|简介|文档简介)\s*[:：]\s*")
-PREVIEW_LENGTH = 30
+_PREVIEW_LABEL = re.compile(r"^\s*[^\s:：，。！？,]{0,20}?(?:摘要|提要|导语|导读|简介)\s*[:：]\s*")
+PREVIEW_LENGTH = 20
 
 
 _BARE_KEY = re.compile(r"^\s*(?:来源|出处|作者|责编|责任编辑|编辑)\s*[:：]\s*$")
@@ -259,6 +296,7 @@ def _bare_key_values(lines: list[Line], content: list[int]) -> dict[int, int]:
 # A news dateline in front of the first paragraph: 本网讯（通讯员 牛娟）, 文化艺术报讯(全媒体记者 唐伟).
 _DATELINE = re.compile(
     r"^\s*[^\s，。,（(]{0,20}?(?:讯|电)\s*[（(]([^（）()]{2,30})[)）]\s*(?=\S)|^\s*(?:本报|本网|本台|本刊)讯\s*(?=\S)()"
+    r"|^\s*[【\[][^】\]\s]{2,20}?讯[】\]]\s*(?=\S)()"
 )
 
 
@@ -268,8 +306,11 @@ def _dateline(text: str, log: RepairLog) -> tuple[str, str]:
     if not match:
         return text, ""
     log.count("boilerplate")
-    return text[match.end() :], " ".join((match.group(1) or "").split())
+    credit = " ".join((match.group(1) or "").split())
+    return text[match.end() :], _ONE_REPORTER.sub("", credit)
 
+
+_ONE_REPORTER = re.compile(r"^(?:记者|通讯员|实习生)\s+(?=[\u4e00-\u9fff]{2,4}$)")  # (记者 张鑫): the name
 
 # A title glued in front of the site's preface (2017社区工作计划范文四篇新的一年即将到来…).
 _PREFACE_TITLE = re.compile(
@@ -296,9 +337,58 @@ def _preface(text: str, log: RepairLog) -> str:
     return f"{title.group(0)} {rest}" if title else rest
 
 
+_HEAD_TAGS = re.compile(r"^\s*((?:<h[1-3]\b[^<>]{0,200}>[^<>]{1,40}</h[1-3]>\s*)+)(?=[^<\s])")
+_TAG_TEXT = re.compile(r">([^<>]*)<")
+
+
+def _heading_tags(text: str) -> str:
+    """A page copied as HTML, its title in heading tags in front of the text on the same line
+    (<h1>…党支部</h1><h1>疫情防控纪实</h1> 牌楼镇…): the title in 【】, which the title stage
+    takes as a title glued to the text."""
+    match = _HEAD_TAGS.match(text)
+    if not match:
+        return text
+    title = "".join(part.strip() for part in _TAG_TEXT.findall(match.group(1)))
+    return f"【{title}】{text[match.end():]}" if 4 <= len(title) <= 40 else text
+
+
 _ARTICLE_LABEL = re.compile(r"^\s*(?:范文|篇)[一二三四五六七八九十\d]+\s*[:：]?")
 _HTML_TAG = re.compile(r"</?(?:h[1-6]|p|div|span|br|i|b|u|strong|em|li|ul|ol|table|tr|td|th|font|a)\b[^<>]{0,200}>",
                        re.IGNORECASE)
+
+
+TAIL_MIN, TAIL_MAX = 6, 40  # the length of a site's name and slogan glued to the end of lines
+_TAIL_SITE = re.compile(r"网|站|文库|范文|www|com|cn", re.IGNORECASE)
+_TAIL_JUNK = re.compile(r"[A-Za-z0-9]{1,12}$")  # the scraper's marker before it (zzz, DEF168BBB)
+
+
+def _watermark_tails(lines: list[Line], content: list[int]) -> dict[int, str]:
+    """Lines ending in the same site name (…大排查行动。zzz大手笔网—中国第一文化门户网站 and
+    编辑:DEF168BBB大手笔网—中国第一文化门户网站) → each line without it: a watermark glued to
+    several lines is the site's, whatever its words."""
+    ends: dict[str, set[int]] = {}
+    for index in content:
+        text = lines[index].text.rstrip()
+        for length in range(TAIL_MIN, min(TAIL_MAX, len(text) - 1) + 1):
+            ends.setdefault(text[-length:], set()).add(index)
+    found: dict[int, str] = {}
+    for tail in sorted(ends, key=len, reverse=True):
+        holders = ends[tail] - found.keys()
+        if len(holders) < 2 or not _TAIL_SITE.search(tail) or _SENTENCE_END.search(tail[-1]):
+            continue
+        if len(_HAN.findall(tail)) < 4 or _SENTENCE_MARK.search(tail):
+            continue
+        rests = {index: lines[index].text.rstrip()[: -len(tail)] for index in holders}
+        if not all(_GLUED.search(rest) for rest in rests.values()):
+            continue  # 红星社区新时代文明实践站, 光明社区新时代文明实践站: a list's items, not a watermark
+        for index, rest in rests.items():
+            found[index] = _TAIL_JUNK.sub("", rest)
+    return found
+
+
+_GLUED = re.compile(r"(?:^|[A-Za-z0-9:：。！？!?”」』）)])\s*$")  # glued after a sentence or a marker
+
+_SENTENCE_END = re.compile(r"[。！？!?”」』）)]")
 
 
 def _previews(lines: list[Line], content: list[int]) -> set[int]:
@@ -313,6 +403,9 @@ def _previews(lines: list[Line], content: list[int]) -> set[int]:
             continue
         if not labelled and text[-1] in "。！？!?”…":
             continue  # a whole sentence said twice is the writer's; a preview is labelled or cut off
+        if labelled and text[-1] not in "。！？!?”…":
+            found.add(index)  # labelled and cut off mid-sentence: the site's preview, repeated or not
+            continue
         if any(_repeats(text, squashed[later], labelled) for later in content[rank + 1 :]):
             found.add(index)
     return found
@@ -375,6 +468,72 @@ def _chrome_runs(scores: dict[int, float], texts: dict[int, str], removed: set[i
     return sorted(chosen)
 
 
+REPEATED_LENGTH = 20  # a site's name or watermark on a line of its own is short
+REPEATED_WEIGHT = 2.5
+
+
+def _weigh_repeats(verdicts: dict[int, float], texts: dict[int, str]) -> None:
+    """A short line with some evidence of its own that stands on its own line more than once
+    (a watermark word, the site's name over and under the text) is the site's: a report does
+    not say the same short thing twice."""
+    counts: dict[str, int] = {}
+    for text in texts.values():
+        key = "".join(text.split()).lower()
+        counts[key] = counts.get(key, 0) + 1
+    for rank, score in verdicts.items():
+        key = "".join(texts[rank].split()).lower()
+        if score > 0 and counts[key] >= 2 and len(key) <= REPEATED_LENGTH and not _SENTENCE_MARK.search(key):
+            verdicts[rank] = score + REPEATED_WEIGHT
+
+
+_LINK_ITEM = re.compile(r"^\s*[•·▪◦‧●\-*]\s*\S")
+LINK_ITEMS = 2
+
+
+def _links_after_the_end(texts: dict[int, str], removed: set[int], total: int) -> list[int]:
+    """A bulleted list that ends the text under a line removed as the site's (the article's
+    date-and-author line, 相关文章): links to the site's other articles, not the report's list."""
+    run: list[int] = []
+    rank = total - 1
+    while rank in texts and rank not in removed and _LINK_ITEM.match(texts[rank]):
+        run.append(rank)
+        rank -= 1
+    if len(run) >= LINK_ITEMS and rank in removed and rank >= total - TAIL_LINES:
+        return sorted(run)
+    return []
+
+
+SANDWICH_LENGTH = 8
+_TRAIL_STEP = re.compile(r"\s*[>›»]+\s*")
+
+
+def _trail_columns(texts: dict[int, str], lines: list[Line], content: list[int], removed: set[int]) -> list[int]:
+    """A head line that names a step of the site's trail (构筑中华民族共有精神家园 over
+    您当前的位置:云南网 >> 民族频道 >> 构筑中华民族共有精神家园 >> 正文): the column's name."""
+    steps: set[str] = set()
+    for rank in removed:
+        if rank < HEAD_LINES and _TRAIL.match(lines[content[rank]].text):
+            steps.update(step.strip() for step in _TRAIL_STEP.split(lines[content[rank]].text))
+    return [rank for rank, text in texts.items()
+            if rank < HEAD_LINES and rank not in removed and text.strip() in steps and len(text.strip()) >= 2]
+
+
+def _sandwiched(texts: dict[int, str], removed: set[int], total: int, vocabulary: dict[str, int]) -> list[int]:
+    """A short tail line between lines removed as chrome, sharing no words with the report
+    (推荐阅读 / 读特热榜 / IN视频 / 鹏友圈 / 首页): one more item of the site's menu. Only in the
+    tail: at the head, the title may be that short, between the site's lines and the date."""
+    found: list[int] = []
+    for rank in sorted(texts):
+        text = texts[rank].strip()
+        if rank in removed or rank < total - TAIL_LINES or len(text) > SANDWICH_LENGTH:
+            continue
+        if _SENTENCE_MARK.search(text) or _overlap(text, vocabulary) > 0:
+            continue
+        if rank - 1 in removed and (rank + 1 in removed or rank == total - 1):
+            found.append(rank)
+    return found
+
+
 def _drop(line: Line, log: RepairLog) -> None:
     log.count("boilerplate")
     log.dropped.add(line.number)
@@ -401,10 +560,16 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
         own += 3.0
     if _DOMAIN.search(stripped):
         own += 3.0
-    if _BREADCRUMB.search(stripped) and len(stripped) <= 40:
+    if _TRAIL.match(stripped):
+        own += 3.0  # 您当前的位置：云南网 >> 民族频道 >> …: a trail of two steps or more from the site's home
+    elif _BREADCRUMB.search(stripped) and len(stripped) <= 40:
         own += 2.0
     if _menu(stripped):
         own += 3.0
+    if rank <= 1 and _COLUMN.fullmatch(stripped):
+        own += 2.5  # the site's column above the article
+    if _SITE_NAME.fullmatch(stripped):
+        own += 1.5  # a site's name on its own (思而思学网): still needs its place and its words
     if han == 0:
         own += 3.0 if len(_SYMBOL.findall(stripped)) >= 3 else 1.5  # a watermark, a counter, a Latin word
     if own == 0:
@@ -430,6 +595,8 @@ def chrome_score(text: str, rank: int, total: int, vocabulary: dict[str, int]) -
     return score
 
 
+_SITE_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}(?:网|网站|文库|资料库|文秘网|学习网)")
+_COLUMN = re.compile(r"[\u4e00-\u9fff]{0,4}(?:要闻|动态|新闻|资讯|快讯|公告|头条|时政|播报|专栏|项目)")
 _GENRE_END = re.compile(r"(?:总结|汇报|材料|报告|小结|计划|方案|事迹)(?:范文)?$")
 _MENU_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
 MENU_ITEMS = 4
@@ -493,6 +660,9 @@ def _pairs_metadata(text: str) -> Metadata | None:
     issue = _ISSUE.match(stripped)
     if issue:
         return Metadata(origin=stripped)
+    credit = _CREDIT.match(stripped) or _BRACKETED_NAME.match(stripped)
+    if credit:
+        return Metadata(author=credit.group(1))
     byline = _BYLINE.match(stripped)
     if byline and not _SENTENCE_MARK.search(stripped):
         return Metadata(author=" ".join(byline.group(1).split()))
@@ -508,8 +678,10 @@ def _pairs_metadata(text: str) -> Metadata | None:
     for pair in pairs:
         key, value = pair.group(1), _VALUE_JUNK.sub(" ", pair.group(2)).strip()
         if key == "作者":
-            author = _first_name(value)
-        elif key in ("来源", "出处") and value and not _NOT_A_SOURCE.search(value):
+            author = _first_name(_DATETIME.sub("", value).strip())  # 辛 欣 2024年01月31日 08:21
+            author = "" if _NO_NAME.fullmatch(author) else author
+        elif key in ("来源", "出处", "内容来源", "信息来源", "文章来源", "稿件来源") and value \
+                and not _NOT_A_SOURCE.search(value) and not _DOMAIN.search(value):
             origin = value
         elif key in ("时间", "日期", "发布时间", "发布日期", "更新时间", "生成日期") and found is None:
             found = find_date(value)
@@ -522,9 +694,11 @@ def _pairs_metadata(text: str) -> Metadata | None:
         return Metadata(found, rest if len(rest) <= 4 else "")
     if len(rest) > 12 or _SENTENCE_MARK.search(rest):
         return None  # a sentence that mentions a source is not a metadata line
-    return Metadata(found, author, origin)
+    named = _REPORTER.search(rest)
+    return Metadata(found, author or (named.group(1) if named else ""), origin)
 
 
+_SPACED_KEY = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff] {1,2}){1,4}[\u4e00-\u9fff](?=\s*[:：])")
 _FORM_KEY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5})\s*[:：]")
 _ADMIN_KEY = re.compile(
     r"索引号|文号|分类|发布机构|生成日期|生效日期|废止日期|关键词|语种|内容概述|名称|浏览|点击|来源|作者|编辑"
@@ -533,7 +707,7 @@ _ADMIN_KEY = re.compile(
 
 def _form(text: str) -> Metadata | None:
     """A line of a site's information form (索 引 号: … 生成日期: 2018-01-18 发布机构: …)."""
-    keyed = re.sub(r"(?<=[\u4e00-\u9fff]) {1,2}(?=[\u4e00-\u9fff])", "", text)
+    keyed = _SPACED_KEY.sub(lambda m: m.group(0).replace(" ", ""), text)
     keys = _FORM_KEY.findall(keyed)
     if len(keys) < 2 or not any(_ADMIN_KEY.search(key) for key in keys) or re.search(r"[。！？!?]", keyed):
         return None

@@ -82,6 +82,9 @@ def _ends_sentence(text: str) -> bool:
     return not stripped or stripped[-1] in TERMINAL + "：:"
 
 
+WIDER_SHARE = 0.2  # hard-wrapped text has few lines wider than its width (a title, a table)
+
+
 def _wrap_width(lines: list[Line]) -> int | None:
     widths = [_width(line.text) for line in lines if _width(line.text) >= 20]
     if len(widths) < 3:
@@ -92,6 +95,8 @@ def _wrap_width(lines: list[Line]) -> int | None:
         near = sum(n for w, n in counts.items() if width - 3 <= w <= width)
         if near >= best_count:
             best, best_count = width, near
+    if sum(1 for w in widths if w > best + 3) > WIDER_SHARE * len(widths):
+        return None  # many lines wider than the width: one-line paragraphs, headings of one width
     return best if best_count >= max(3, 0.4 * len(widths)) else None
 
 
@@ -121,6 +126,8 @@ def rejoin(lines: list[Line], log: RepairLog) -> list[Line]:
     def joins(previous: Line, current: Line) -> bool:
         if previous.number == first.number or _structural(previous) or _structural(current):
             return False
+        if "".join(current.text.split()) == "".join(first.text.split()):
+            return False  # the first line (the title) said again is a line of its own
         if any(previous.number < number < current.number for number in log.breaks):
             return False  # a removed metadata or chrome line stood between them
         if indent_mode:

@@ -19,7 +19,7 @@ from datetime import date
 
 from civicpress.importer.boilerplate import Metadata, chrome_score, names_line, vocabulary
 from civicpress.importer.dates import find_date, is_date_line
-from civicpress.importer.headings import heading_like, numbering, point
+from civicpress.importer.headings import TERMINAL, heading_like, numbering, point
 from civicpress.importer.paragraphs import is_table_row, table_cells
 from civicpress.importer.repair_log import Line
 
@@ -122,7 +122,8 @@ def parse(
         title, title_lines, lines, stamp = _title(lines, fallback_title, metadata)
         lines = _drop_duplicates(lines, title, consumed)
     author = metadata.author
-    lines, author = _byline(lines, author, consumed)
+    if not _first_of_sections(lines):  # a section's heading (景鸿社区) is not who wrote the report
+        lines, author = _byline(lines, author, consumed)
     found, source = (header_date, "时间行") if header_date else (stamp, "标题中") if stamp else (None, "")
     if found is None and lines and is_date_line(lines[0].text):
         found, source = find_date(lines[0].text), "标题下"
@@ -150,6 +151,7 @@ _TITLE_PREFIXES = [
     re.compile(r"^\s*[-•·*]\s+"),
     re.compile(rf"^\s*篇\s*[{_CN_ORDINAL}\d]+\s*[:：]\s*"),  # 篇一：
     re.compile(r"^\s*(?:精编|精选|最新)\s*"),  # the site's praise of its own copy
+    re.compile(r"^\s*#[^#\s]{1,20}#\s*"),  # #全国妇联#: the site's topic tag
 ]
 _TITLE_SUFFIXES = [
     re.compile(rf"\s*[（(【\[]\s*(?:最新|精选|通用|热门)?\s*[\d{_CN_ORDINAL}]+\s*篇\s*[)）】\]]\s*$"),
@@ -166,6 +168,7 @@ _TITLE_SUFFIXES = [
     re.compile(r"\s*范文\s*$"),
     re.compile(r"\d{4}\s*(?:[\u4e00-\u9fff]{0,2})大全\s*$"),  # 2023职责大全: the farm's heading of its list
     re.compile(r"\s*[（(]\s*\d{4}\s*年?\s*[)）]\s*$"),  # (2024年): the farm's freshness stamp
+    re.compile(r"\s*(?:——|--|－－|—)\s*$"),  # a title leading into its subtitle, which is not there
 ]
 _TWO_TITLES = re.compile(
     r"(\S{4,30}?(?:总结|报告|汇报|材料))\s+\S{4,30}?(?:总结|报告|汇报|材料)(?:[（(][^（）()]*[)）])?"
@@ -218,11 +221,16 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
             continue  # the site's, not the report's: look past it
         following = lines[index + 1].number if index + 1 < len(lines) else line.number + 10**6
         over = _over_subtitle(lines, index, metadata) and chrome_score(text, 0, len(lines), words) == 0
-        candidate, rest, score = _candidate(line, index, metadata, following, over)
+        candidate, rest, score = _candidate(line, index - skipped, metadata, following, over)
         if candidate and (best is None or score > best[0]):
             best = (score, index, candidate, rest)
         if not heading_like(text, TITLE_LIMIT + 20) and not rest:
             break  # the body has begun
+    named = metadata.document or fallback
+    if best is not None and len(best[2]) < SHORT_TITLE and named:
+        best = None  # 近日 over a line-broken sentence: the file's own name says more
+    if best is not None and named and best[1] == 0 and _first_of_sections(lines):
+        best = None  # 景鸿社区 … 码头街社区 …: the first section's heading; the file's name is the title
     if best is not None:
         _, index, title, rest = best
         stamp = None
@@ -230,7 +238,9 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
         if leading:
             stamp, title = find_date(leading.group(1)), title[leading.end() :].strip()
         line = lines[index]
-        above = [above for above in lines[:index] if chrome_score(above.text, 0, len(lines), words) > 0]
+        # Above the title: the site's lines, and the items of its lists (a report's lists follow its title).
+        above = [above for above in lines[:index]
+                 if chrome_score(above.text, 0, len(lines), words) > 0 or _TITLE_PREFIXES[2].match(above.text)]
         remaining = [kept for kept in lines[:index] if kept not in above] + lines[index + 1 :]
         if rest:
             remaining.insert(index - len(above), Line(line.number, rest, line.hint))
@@ -245,6 +255,15 @@ def _title(lines: list[Line], fallback: str, metadata: Metadata) -> tuple[str, l
     return (first if len(first) <= 30 else first[:29] + "…") or "无标题", [], lines, None
 
 
+SECTIONS = 3  # this many unnumbered subheadings, the first opening the text: a report in sections
+
+
+def _first_of_sections(lines: list[Line]) -> bool:
+    """The first line opens the first of several sections headed alike (a place, a theme)."""
+    heads = unnumbered_headings(lines)
+    return 0 in heads and len(heads) >= SECTIONS
+
+
 def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
     """This line stands over a short heading-like line that stands over a metadata line."""
     if index + 1 >= len(lines):
@@ -255,10 +274,12 @@ def _over_subtitle(lines: list[Line], index: int, metadata: Metadata) -> bool:
         below.number < number < after for number in metadata.lines)
 
 
+SHORT_TITLE = 4  # a title shorter than this yields to the name the file was saved under
 TITLE_LINES = 4  # head lines that may hold the title (besides the site's lines skipped)
 TITLE_CHROME = 2.5  # a head line with this much evidence of chrome is not a title candidate
 _LABEL = re.compile(r"[\u4e00-\u9fffA-Za-z\s]{1,10}[:：]")  # 温馨提示： a label, not a title
 _INNER_SENTENCE = re.compile(r"[。！？!?]")
+_EXCLAIMED = re.compile(r"(?<=[\u4e00-\u9fff”])[!！?？]$")
 
 
 def _candidate(
@@ -268,11 +289,15 @@ def _candidate(
     text = line.text.strip()
     bracketed = _BRACKET_TITLE.match(text)
     if bracketed:
+        headline = bracketed.group(2).strip().lstrip("—-－ ").strip()
+        if heading_like(headline, TITLE_LIMIT) and not _SENTENCE_END.search(headline) and len(headline) >= SHORT_TITLE:
+            return clean_title(headline), "", 3.0  # 【强国复兴有我·网上展示】…: the column's name before the headline
         return clean_title(bracketed.group(1)), bracketed.group(2), 3.0
-    if line.hint is None and numbering(text) is None and heading_like(text, TITLE_LIMIT + 20) \
+    shape = _EXCLAIMED.sub("", text)  # 这组照片暖心了! : a headline may end with its exclamation
+    if line.hint is None and numbering(text) is None and heading_like(shape, TITLE_LIMIT + 20) \
             and not _FORM_FIELD.match(clean_title(text)):
         title = clean_title(text)
-        if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(title):
+        if not title or len(title) > TITLE_LIMIT + 10 or _INNER_SENTENCE.search(_EXCLAIMED.sub("", title)):
             return "", "", 0.0
         score = 1.0 - 0.5 * index
         if _GENRE.search(title):
@@ -283,6 +308,8 @@ def _candidate(
             score += 2.5  # a title over its subtitle, the two over the date or source line
         if _TITLE_PREFIXES[0].match(text):
             score -= 2.0  # a compilation's article name, not this page's title
+        if _TITLE_PREFIXES[2].match(text):
+            score -= 2.0  # an item of the site's list (the book's name over its editors and size)
         return title, "", score
     glued = _GLUED_TITLE.match(text)
     if glued and index == 0 and len(text) > 60:
@@ -320,6 +347,9 @@ def _drop_duplicates(lines: list[Line], title: str, consumed: list[int]) -> list
     out: list[Line] = []
     for index, line in enumerate(lines):
         text = line.text.strip()
+        if line.hint is None and squash_spaces(_EXCLAIMED.sub("", text)) == squash_spaces(_EXCLAIMED.sub("", title)):
+            consumed.append(line.number)  # the title again, anywhere (a picture's caption copied as text)
+            continue
         if index < 8 and line.hint is None and (_duplicate(text, title) or (
                 _TITLE_PREFIXES[0].match(text) and heading_like(text, TITLE_LIMIT + 20))):
             consumed.append(line.number)
@@ -348,14 +378,14 @@ def _byline(lines: list[Line], author: str, consumed: list[int]) -> tuple[list[L
     """Author lines just under the title: names (``陈伟东、孔娜娜``), a position
     (``三圣街道幸福社区党委副书记``), or the name the metadata line already gave."""
     out = list(lines)
-    for line in lines[:3]:
+    for index, line in enumerate(lines[:3]):
         text = line.text.strip()
         if author and squash_spaces(text) == squash_spaces(author):
             pass
         elif names_line(text) or (len(text) <= 20 and _JOB_TITLE.search(text) and not _SENTENCE_END.search(text)):
             author = author or text
-        elif len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
-            author = author or text  # 未央区徐家湾街道西安印象社区: who wrote it
+        elif index == 0 and len(text) <= 30 and _ORGANISATION.search(text) and not _SENTENCE_END.search(text):
+            author = author or text  # 未央区徐家湾街道西安印象社区 right under the title: who wrote it
         elif _SENTENCE_END.search(text):
             break  # the body has begun: a name further down is the report's
         else:
@@ -443,12 +473,42 @@ def _separator(text: str) -> bool:
     return bool(re.fullmatch(r"[\s|+:=\-—]*", text)) and bool(re.search(r"[-=—]{3,}", text))
 
 
+SUBHEAD_LIMIT = 30  # an unnumbered subheading of a news report is short
+
+
+def _finished(text: str) -> bool:
+    """A paragraph: a line that ends a sentence."""
+    text = text.strip()
+    return len(text) > SUBHEAD_LIMIT and text[-1] in TERMINAL + "”」』"
+
+
+def unnumbered_headings(lines: list[Line]) -> set[int]:
+    """Indexes of the short lines that stand between paragraphs (or open the text) in a report
+    that numbers none of its headings: a news report's subheadings (码头街社区, 请环卫工人吃温情饺子).
+    A short line next to other short lines is a verse or a list, not a heading."""
+    texts = [line.text.strip() for line in lines]
+    if any((numbered := numbering(text)) is not None and heading_like(numbered.rest, TITLE_LIMIT) for text in texts):
+        return set()
+    found: set[int] = set()
+    for index, text in enumerate(texts[:-1]):
+        if lines[index].hint is not None or not heading_like(text, SUBHEAD_LIMIT) or is_table_row(text):
+            continue
+        if (index == 0 or _finished(texts[index - 1])) and _finished(texts[index + 1]):
+            found.add(index)
+    return found
+
+
 def _blocks(lines: list[Line], articles: set[int] | None = None) -> list[Block]:
     blocks: list[Block] = []
+    subheads = unnumbered_headings(lines)
     index = 0
     while index < len(lines):
         line = lines[index]
         text = line.text.strip()
+        if index in subheads:
+            blocks.append(Heading(1, text, line.number))
+            index += 1
+            continue
         if articles and line.number in articles:
             blocks.append(Heading(ARTICLE_RANK, clean_title(text) if _TITLE_PREFIXES[0].match(text) else text,
                                   line.number))

@@ -58,6 +58,7 @@ class Paragraph:
     align: str = "justify"  # justify (indented two characters), left, center, right
     right_cells: int = 0  # right-aligned text: characters left empty at the right
     left_cells: int = 0  # every line this many characters in (nested list items)
+    with_previous: int = 0  # lines of text before it kept on its page (the date: never alone on a page)
 
     @property
     def text(self) -> str:
@@ -281,10 +282,13 @@ def _element_blocks(element: etree.Element, out: list[Block], depth: int = 0) ->
 
 
 def _code_blocks(code: str, out: list[Block]) -> None:
-    """A code block (a command, a configuration): one flush-left line per line, as it is written."""
-    for line in code.splitlines():
+    """A code block (a command, a configuration): one line per line, as it is written, its own
+    indentation kept (YAML depends on it). It is not Chinese body text: it prints in 4号, two
+    characters in (layout: CODE_PT), so that a line may begin with ``}`` or ``.`` as the code
+    does; 避头尾 applies to the 3号 text, and moving a brace would change what is copied."""
+    for line in code.expandtabs(4).splitlines():
         if line.strip():
-            out.append(Paragraph((Run(line.strip()),), align="left"))
+            out.append(Paragraph((Run(line.rstrip()),), style="code", align="left"))
 
 
 def _align(cell: etree.Element) -> str:

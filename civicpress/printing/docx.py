@@ -1,8 +1,9 @@
 """The material as a Word file (python-docx), for offices that edit it further in Word or WPS.
 
-Same page set-up as the PDF (A4; margins 37/35/28/26 mm) and the document grid of 22 lines ×
-28 characters (``w:docGrid w:type="linesAndChars"``, its ``w:charSpace`` making the character
-pitch 156/28 mm; python-docx has no API for it, so it is written as OOXML). Fonts by their
+Same page set-up as the PDF (A4; margins 37/35/28/26 mm, the top 36.5 mm: see WORD_TOP_MM) and
+22 lines × 28 characters: a line grid (``w:docGrid w:type="lines"``, 579 twips; python-docx has
+no API for it, so it is written as OOXML) and every run condensed by 0.25 pt, which Word, WPS
+and LibreOffice all lay out as 28 characters a line (see CONDENSE_TWIPS). Fonts by their
 Chinese names (``w:eastAsia``), with fallbacks in the font table (仿宋_GB2312 → 仿宋 → FangSong:
 a Windows PC has 仿宋, not 仿宋_GB2312). Headings use the styles 标题 1–4 (Heading 1–4) with
 their outline levels and are kept with the next paragraph, so Word's navigation pane and its
@@ -32,14 +33,23 @@ from docx.shared import Mm, Pt, Twips
 from civicpress.printing.blocks import Blank, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
 from civicpress.printing.document import COVER_TOC_SLOTS, Laid, TocEntry
 from civicpress.printing.fonts import FANG, HEI, KAI, SONG, XBS, FontBook, Role
-from civicpress.printing.layout import BLOCK_W, BODY_PT, CELL, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
+from civicpress.printing.layout import BODY_PT, CELL, CODE_PT, COVER_PT, LINES, TABLE_PT, TITLE_PT, Breaker
 from civicpress.printing.material import cn_date
 
 LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 28.95 pt
-# Word's character grid: pitch = the Normal font's size + charSpace/4096 pt; 156/28 mm = 15.7926 pt
-CHAR_SPACE = round((BLOCK_W / 28 - BODY_PT) * 4096)  # −850
+# 28 characters a line without a character grid: every run is condensed by a quarter point, so a
+# 16 pt character advances 15.75 pt; 28 of them (441 pt) fit the 442.2 pt line, 29 (456.75) do not.
+# Word's character grid (docGrid linesAndChars, charSpace −850: a 15.79 pt pitch) would do it in Word,
+# but LibreOffice (7.4, sw fntcache) gives a character wider than its grid cell two cells: 14 a line.
+CONDENSE_TWIPS = -5  # w:spacing in twentieths of a point: −0.25 pt
+# LibreOffice sets a 16 pt line 0.7 mm lower in its grid line than the PDF does (and a row under a
+# table rule 0.2 mm lower still): with the page's top margin at 36.5 mm its grid top measures 37.3–37.5 mm
+WORD_TOP_MM = 36.5
 FOOTER_MM = 24.9  # footer distance from the page's bottom edge: the dash's top 7 mm under the block
-QR_MM = 20  # in the first page's header: 15 + 20 mm stays above the text block (37 mm)
+QR_MM = 20  # in the first page's header
+# the first page's header starts 12 mm from the top: the QR code's paragraph (20 mm and a line's
+# leading) then ends well above the text block (37 mm); at 15 mm LibreOffice pushed the text down 1 mm
+QR_HEADER_MM = 12
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
          "left": WD_ALIGN_PARAGRAPH.LEFT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 HEADING_ROLES = {1: HEI, 2: KAI, 3: FANG, 4: FANG}
@@ -108,6 +118,10 @@ def _block(doc: Any, block: object, breaker: Breaker) -> None:
 
 def _paragraph(doc: Any, block: Paragraph) -> None:
     role = {"hei": HEI, "kai": KAI}.get(block.style, FANG)
+    if block.style == "code":  # as in the PDF: 4号, as written, two characters in
+        p = _para(doc, block.runs, FANG, CODE_PT, "left", indent=False)
+        p.paragraph_format.left_indent = Pt(2 * CELL)
+        return
     if block.align == "justify":
         p = _para(doc, block.runs, role, BODY_PT, "justify")
         if block.left_cells:
@@ -124,7 +138,7 @@ def _paragraph(doc: Any, block: Paragraph) -> None:
 def _page_setup(section: Any) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.top_margin, section.bottom_margin = Mm(WORD_TOP_MM), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
     section.footer_distance = Mm(FOOTER_MM)
@@ -132,9 +146,8 @@ def _page_setup(section: Any) -> None:
     for old in sect.findall(qn("w:docGrid")):
         sect.remove(old)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")  # 22 lines; the 28 characters come from the runs' spacing (see above)
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     sect.append(grid)
 
 
@@ -148,11 +161,23 @@ def _restart_numbering(section: Any) -> None:
 def _styles(doc: Any) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(BODY_PT)
-    _fonts(normal.element.get_or_add_rPr(), FANG)
+    rpr = normal.element.get_or_add_rPr()
+    _fonts(rpr, FANG)
+    condense = OxmlElement("w:spacing")
+    condense.set(qn("w:val"), str(CONDENSE_TWIPS))
+    rpr.append(condense)
+    # Chinese text: line breaking by Chinese rules (LibreOffice breaks before “ only in a Chinese locale)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    rpr.append(lang)
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Twips(LINE_PITCH_TWIPS)
     fmt.widow_control = False
+    wrap = OxmlElement("w:wordWrap")  # 允许西文在单词中间换行: the line keeps its 28 cells, as in the PDF
+    wrap.set(qn("w:val"), "0")
+    normal.element.get_or_add_pPr().append(wrap)
     for level in range(1, 5):
         style = doc.styles[f"Heading {level}"]
         rpr = style.element.get_or_add_rPr()
@@ -185,6 +210,7 @@ def _styles(doc: Any) -> None:
     _fonts(rpr, XBS, theme=False)
     title.paragraph_format.keep_with_next = True
     title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(0)
+    title.paragraph_format.line_spacing = Twips(LINE_PITCH_TWIPS)  # 2号 in one line: the next stays on the grid
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), "0")
@@ -314,6 +340,7 @@ def _field(p: Any, instruction: str, shown: str, role: Role, size: float) -> Non
 def _qr(section: Any, png: bytes) -> None:
     """The QR code at the right of the first page's header, inside the top margin."""
     section.different_first_page_header_footer = True
+    section.header_distance = Mm(QR_HEADER_MM)
     header = section.first_page_header
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
@@ -395,6 +422,10 @@ def _field_begin(p: Any, instruction: str) -> None:
 # ---------------------------------------------------------------- tables and figures
 def _table(doc: Any, table: Table, breaker: Breaker) -> None:
     widths = breaker.column_widths(table)  # the PDF's, in pt
+    # each row exactly as many grid lines as in the PDF: an "at least" height grows by the rules'
+    # width in LibreOffice, and 40 rows drift half a line off the grid
+    heights = [line.cells[0].top for line in breaker.table(table)]
+    lines_per_row = [len(run) for run in _runs_from(heights)]
     columns = len(widths)
     rows = ([table.header] if table.header else []) + list(table.rows)
     t = doc.add_table(rows=len(rows), cols=columns)
@@ -415,8 +446,8 @@ def _table(doc: Any, table: Table, breaker: Breaker) -> None:
         row = t.rows[r]
         tr_pr = row._tr.get_or_add_trPr()
         height = OxmlElement("w:trHeight")
-        height.set(qn("w:val"), str(LINE_PITCH_TWIPS))
-        height.set(qn("w:hRule"), "atLeast")
+        height.set(qn("w:val"), str(LINE_PITCH_TWIPS * lines_per_row[r]))
+        height.set(qn("w:hRule"), "exact")
         tr_pr.append(height)
         tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never split across pages
         if header:
@@ -430,6 +461,16 @@ def _table(doc: Any, table: Table, breaker: Breaker) -> None:
             p.alignment = ALIGN[align]
             p.paragraph_format.keep_with_next = header  # the header row stays with the first row
             _text_run(p, text, HEI if header else FANG, TABLE_PT)
+
+
+def _runs_from(starts: list[bool]) -> list[list[bool]]:
+    """Split a table's lines into its rows: a row begins at each line marked as a row's top."""
+    rows: list[list[bool]] = []
+    for start in starts:
+        if start or not rows:
+            rows.append([])
+        rows[-1].append(start)
+    return rows
 
 
 def _figure(doc: Any, figure: Figure, breaker: Breaker) -> None:
@@ -478,4 +519,4 @@ def _zip_fixed_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["CHAR_SPACE", "render_docx"]
+__all__ = ["CONDENSE_TWIPS", "render_docx"]

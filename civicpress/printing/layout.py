@@ -22,6 +22,9 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pyphen
 
 from civicpress.printing.blocks import Blank, Block, Figure, Heading, PageBreak, Paragraph, Run, Table, Title
 from civicpress.printing.fonts import FANG, HEI, KAI, XBS, FontBook, Role
@@ -35,10 +38,12 @@ CELL = BLOCK_W / CHARS  # 15.793 pt: one character of 3号 on the grid
 # Tables are set in 3号 on the character grid like the text: a long table in 4号 would outweigh
 # the text and, at another pitch, break the grid the checker and the reader measure.
 BODY_PT, TITLE_PT, COVER_PT, TABLE_PT, PAGE_NO_PT = 16.0, 22.0, 26.0, 16.0, 14.0
+CODE_PT = 14.0  # a code line (a command, a configuration): 4号, one grid line, not body text
 INDENT = 2 * CELL
 TABLE_PAD = CELL / 2  # inside a table cell, left and right: text never touches the rules
 FIGURE_MAX_LINES = 12  # a photo takes at most 12 lines (about 123 mm), leaving room for text
 LONG_LATIN = 12  # a Latin run this long (a web address) may break inside
+WORD_SQUEEZE = 0.25  # pt a character a line may be set tighter to take a Latin word whole
 LATIN_BREAKS = "/.-_?&="
 
 NO_START = set("，。、；：？！”’）》」』】〕〉〗｝］％‰,.;:?!)]}·")
@@ -116,6 +121,7 @@ class Breaker:
 
     fonts: FontBook
     _tables: int = field(default=0)
+    _syllables: Any = field(default_factory=lambda: pyphen.Pyphen(lang="en_US"))
 
     def width(self, role: Role, size: float, text: str, spacing: float) -> float:
         return sum(self.fonts.advance(role, c) * size + spacing for c in text)
@@ -147,10 +153,18 @@ class Breaker:
         units = _split_wide(units, lambda u: self._unit_width(u, role, size, base), room[1])
         widths = [self._unit_width(u, role, size, base) for u in units]
         grid = justify and size == BODY_PT  # text on the grid: compressed punctuation, hanging marks
-        breaks = _break(units, widths, room, hang=grid)
+
+        def word(unit: list[tuple[str, bool]], room: float, count: int) -> list[list[tuple[str, bool]]]:
+            return self._word_at_line_end(unit, room, count, lambda u: self._unit_width(u, role, size, base))
+
+        breaks = _break(units, widths, room, hang=grid, word=word if grid else None)
         out: list[Line] = []
         for number, (start, end, hang) in enumerate(breaks):
             chars = [cb for u in units[start:end] for cb in u]
+            while len(chars) > 1 and chars[-1][0] == " " and not hang:
+                chars.pop()  # a space at a line's end or start is not printed: the line is justified without it
+            while len(chars) > 1 and chars[0][0] == " " and number > 0:
+                chars.pop(0)
             inside = chars[:-1] if hang else chars  # a hanging mark is outside the block
             half = _compressed(inside) if grid else ()
             indent = indent_first if number == 0 else indent_rest
@@ -164,6 +178,34 @@ class Breaker:
                      anchor=anchor if number == 0 else "", half=half, hang=hang)
             )
         return out
+
+    def _word_at_line_end(self, unit: list[tuple[str, bool]], room: float, count: int,
+                          width: Callable[[list[tuple[str, bool]]], float]) -> list[list[tuple[str, bool]]]:
+        """A Latin word that does not fit in the ``room`` left at a line's end (of ``count``
+        characters), so that the line keeps its 28 cells instead of spreading 27 ideographs
+        (《中文排版需求》 keeps the grid; moving the word whole would leave a gap to spread).
+
+        In order: the word whole, when setting the line at most WORD_SQUEEZE pt a character
+        tighter takes it; its first syllables with a hyphen (as Western text breaks a word, en_US
+        patterns), leaving at least two letters on each side; else it breaks on the grid without a
+        hyphen after as many letters as fit, as a long Latin run does (the word began in the
+        line's last cell; Word's 允许西文在单词中间换行 does the same). The pieces replace the word
+        ([] when it stays whole, on this line or the next: a number is never cut)."""
+        text = "".join(c for c, _ in unit)
+        if width(unit) <= room + WORD_SQUEEZE * count:
+            return [unit]
+        if not any(c.isalpha() for c in text) or len(text) < 4:
+            return []
+        tight = room + WORD_SQUEEZE * count
+        syllables = self._syllables.positions(text) if text.isalnum() else []  # no hyphen in a file name or address
+        for cut in sorted(syllables, reverse=True):
+            head = [*unit[:cut], ("-", unit[cut - 1][1])]
+            if 2 <= cut <= len(text) - 2 and width(head) <= tight:
+                return [head, unit[cut:]]
+        for cut in range(len(text) - 2, 0, -1):
+            if width(unit[:cut]) <= tight:
+                return [unit[:cut], unit[cut:]]
+        return []
 
     def _unit_width(self, unit: list[tuple[str, bool]], role: Role, size: float, spacing: float) -> float:
         return sum(self.advance(role, c, b) * size + spacing for c, b in unit)
@@ -332,10 +374,15 @@ def _hangs(units: list[list[tuple[str, bool]]], start: int, end: int) -> bool:
             and units[end - 1][-1][0] not in NO_END)
 
 
+WordFit = Callable[[list[tuple[str, bool]], float, int], list[list[tuple[str, bool]]]]
+
+
 def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list[float],
-           hang: bool = False) -> list[tuple[int, int, bool]]:
+           hang: bool = False, word: WordFit | None = None) -> list[tuple[int, int, bool]]:
     """Line ranges over ``units`` (and whether the line's last mark hangs in the margin);
-    ``avail[0]`` is the first line's width, ``avail[1]`` the rest."""
+    ``avail[0]`` is the first line's width, ``avail[1]`` the rest. ``word`` fits a Latin word
+    that does not fit at a line's end (Breaker._word_at_line_end): ``units`` and ``widths``
+    then take its pieces."""
     breaks: list[tuple[int, int, bool]] = []
     start, n = 0, len(units)
     while start < n:
@@ -345,7 +392,17 @@ def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list
             used += widths[end]
             end += 1
         hanging = False
-        if end == start:  # one unit wider than the line: it goes alone
+        pieces = word(units[end], room - used, sum(len(u) for u in units[start:end])) \
+            if word and start < end < n and _is_word(units[end], units[start:end]) else []
+        if len(pieces) == 1 and end + 1 < n and units[end + 1][0][0] in NO_START:
+            pieces = []  # the word taken whole would push its closing mark to the next line's start
+        if pieces:
+            whole = widths[end]
+            units[end:end + 1] = pieces
+            widths[end:end + 1] = [whole] if len(pieces) == 1 else [room - used, whole]  # the first fits
+            n = len(units)
+            end += 1
+        elif end == start:  # one unit wider than the line: it goes alone
             end = start + 1
         elif end < n and hang and _hangs(units, start, end):
             end, hanging = end + 1, True
@@ -355,6 +412,15 @@ def _break(units: list[list[tuple[str, bool]]], widths: list[float], avail: list
         breaks.append((start, end, hanging))
         start = end
     return breaks
+
+
+def _is_word(unit: list[tuple[str, bool]], line: list[list[tuple[str, bool]]]) -> bool:
+    """A Latin word or number (two characters or more) that may be fitted at the end of ``line``;
+    a piece of a long run (a web address, a file name: it ends in ``/ . - _ ?``) only after a line
+    of Chinese text, which would otherwise spread: elsewhere such a run breaks at its marks."""
+    if len(unit) < 2 or not all(c.isascii() and not c.isspace() for c, _ in unit):
+        return False
+    return all(c.isalnum() for c, _ in unit) or not any(c.isascii() and not c.isspace() for u in line for c, _ in u)
 
 
 def _avoid_bad_break(units: list[list[tuple[str, bool]]], start: int, end: int) -> int:
@@ -423,7 +489,10 @@ def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]
             flow.extend(breaker.figure(block))
         elif isinstance(block, Paragraph):
             role = PARAGRAPH_ROLES.get(block.style, FANG)
-            if block.align == "justify":
+            if block.style == "code":  # as written, two characters in; a line too long goes on one more in
+                flow.extend(breaker.lines(block.runs, FANG, CODE_PT, css="code", indent_first=INDENT,
+                                          indent_rest=INDENT + CELL, justify=False))
+            elif block.align == "justify":
                 left = block.left_cells * CELL
                 flow.extend(breaker.lines(block.runs, role, css=block.style, indent_first=left + INDENT,
                                           indent_rest=left))
@@ -434,6 +503,8 @@ def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]
                 lines = breaker.lines(block.runs, role, indent_first=0.0, width=BLOCK_W - indent, justify=False,
                                       align=block.align, css=block.style)
                 flow.extend(replace(line, indent=indent) for line in lines)
+            if block.with_previous:
+                _keep_before(flow, start, block.with_previous)
         elif isinstance(block, Table):
             flow.extend(breaker.table(block))
             flow.append(Line("blank", css="blank"))  # one line between a table and what follows
@@ -443,13 +514,26 @@ def block_lines(blocks: list[Block], breaker: Breaker) -> list[Line | PageBreak]
     return flow
 
 
+def _keep_before(flow: list[Line | PageBreak], start: int, count: int) -> None:
+    """Keep the blank lines and ``count`` lines of text before ``flow[start]`` with it."""
+    index = start - 1
+    while index >= 0 and count > 0:
+        line = flow[index]
+        if not isinstance(line, Line):
+            return
+        flow[index] = replace(line, keep=True)
+        count -= line.kind != "blank"
+        index -= 1
+
+
 def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Page]:
     """Cut the flow into pages of 22 slots.
 
     A blank line is dropped where it would open a page or leave the bottom slot empty, so
     every page but the last has text in its first and its 22nd slot. A page never ends on a
     line marked ``keep``: the lines kept together go on to the next page (this page ends
-    short). A table continued on a new page repeats its header row.
+    short). A photo that would not fit is made smaller to end the page (see _figure_fitted).
+    A table continued on a new page repeats its header row.
     """
     pages: list[list[Line]] = []
     current: list[Line] = []
@@ -470,10 +554,18 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
             current.extend(headers[first.table])
         current.extend(carried)
 
-    for index, item in enumerate(items):
+    index = -1
+    while index + 1 < len(items):
+        index += 1
+        item = items[index]
         if isinstance(item, PageBreak):
             close()
             continue
+        if item.image is not None and current:
+            smaller = _figure_fitted(items, index, LINES - len(current))
+            if smaller:
+                items[index:index + item.image.slots] = smaller
+                item = smaller[0]
         if item.kind == "table" and item.header:
             headers.setdefault(item.table, []).append(item)
         if item.kind == "blank":
@@ -481,7 +573,7 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
             while index + run < len(items) and isinstance(items[index + run], Line) \
                     and items[index + run].kind == "blank":  # type: ignore[union-attr]
                 run += 1
-            if not current or len(current) + run >= LINES:
+            if not current or (len(current) + run >= LINES and not item.keep):  # a kept blank goes on with its group
                 continue
         if len(current) == LINES:
             carried = _kept_tail(current)
@@ -495,6 +587,28 @@ def paginate(flow: Sequence[Line | PageBreak], first_number: int = 1) -> list[Pa
         current.append(item)
     close()
     return [Page(first_number + i, tuple(lines)) for i, lines in enumerate(pages)]
+
+
+def _figure_fitted(items: list[Line | PageBreak], index: int, free: int) -> list[Line]:
+    """The figure starting at ``items[index]`` made smaller to end this page with its caption,
+    when it would not fit and two thirds of its lines (at least three) do: a photo moved whole
+    to the next page would leave this page short for no reason. Empty when it fits or stays."""
+    first = items[index]
+    assert isinstance(first, Line) and first.image is not None
+    image = first.image
+    rest = items[index + image.slots:]
+    caption = 0
+    while caption < len(rest) and isinstance(rest[caption], Line) and rest[caption].css == "caption":  # type: ignore[union-attr]
+        caption += 1
+    slots = free - caption
+    if image.slots + caption <= free or slots < max(3, math.ceil(image.slots * 2 / 3)):
+        return []
+    pitch = LINE_PITCH_MM * PT_PER_MM
+    scale = min(1.0, (slots * pitch - 2.0) / image.height)
+    width, height = image.width * scale, image.height * scale
+    fitted = replace(image, x=(BLOCK_W - width) / 2, y=(slots * pitch - height) / 2, width=width, height=height,
+                     slots=slots)
+    return [replace(first, image=fitted)] + [line for line in items[index + 1:index + slots] if isinstance(line, Line)]
 
 
 def _kept_tail(page: list[Line]) -> list[Line]:

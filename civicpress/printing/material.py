@@ -320,7 +320,9 @@ def _material_job(material: Material, site: Site, edition: Edition, reader: Prin
     # foot would land on different pages in the two files; at the end they agree, as offices
     # write them (注：①……).
     blocks += notes
-    blocks += [Blank(), Paragraph((Run(cn_date(material.date)),), align="right", right_cells=4)]
+    # the date goes on a page with the last two lines of the text, never alone (GB/T 9704: 成文日期
+    # is printed with the text it closes)
+    blocks += [Blank(), Paragraph((Run(cn_date(material.date)),), align="right", right_cells=4, with_previous=2)]
     return PrintJob(
         name=material.name,
         title=material.title,

@@ -28,7 +28,7 @@ from typing import Any
 from civicpress.errors import Finding, Findings, Location, SiteError
 from civicpress.images import ImageInfo, size_img_tags
 from civicpress.markup import MarkdownRenderer
-from civicpress.model import Intro, OutputFile, Page, Section, Site, Term
+from civicpress.model import Intro, OutputFile, Page, Section, Site, Term, YearList
 from civicpress.rebuild.memos import MarkdownCache
 from civicpress.rendering import RenderedBody, render_body
 from civicpress.templating import Renderer
@@ -285,6 +285,26 @@ class SectionListJob:
 
 
 @dataclass(frozen=True)
+class YearListJob:
+    """Page ``number`` (from 1) of one year's list of a section archived by year (``sections[index].years[year]``)."""
+
+    index: int
+    year: int  # index into the section's years
+    number: int
+
+    def path(self, site: Site) -> str:
+        return output_path(_year_paginator(site.sections[self.index], self.year, self.number).url)
+
+    def source(self, site: Site) -> Page | Intro | None:
+        return None
+
+    def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
+        section = site.sections[self.index]
+        paginator = _year_paginator(section, self.year, self.number)
+        return render_year(section, section.years[self.year], paginator, site, tools)
+
+
+@dataclass(frozen=True)
 class TagsIndexJob:
     """The list of all tags."""
 
@@ -344,14 +364,17 @@ class NotFoundJob:
         return render_404(site, tools)
 
 
-RenderJob = PageJob | SectionListJob | TagsIndexJob | TagJob | HomeJob | NotFoundJob
+RenderJob = PageJob | SectionListJob | YearListJob | TagsIndexJob | TagJob | HomeJob | NotFoundJob
 
 
 def _jobs(site: Site, wanted: Wanted | None) -> list[RenderJob]:
-    """The files to render, in the order they are published: pages, section lists, tags, home, 404."""
+    """The files to render, in the order they are published: pages, section lists (and years), tags, home, 404."""
     jobs: list[RenderJob] = [PageJob(index) for index in range(len(site.pages))]
     for index, section in enumerate(site.sections):
         jobs.extend(SectionListJob(index, paginator.number) for paginator in paginate(section))
+        for year, listed in enumerate(section.years):
+            pages = _pages_of(len(listed.pages), section.per_page)
+            jobs.extend(YearListJob(index, year, number) for number in range(1, pages + 1))
     jobs.append(TagsIndexJob())
     for index, term in enumerate(site.tags):
         tag_pages = _pages_of(len(term.pages), site.config.pagination)
@@ -478,10 +501,24 @@ def render_section(
     intro = _body(section.intro, paginator.url, site, tools)
     title = section.title if paginator.number == 1 else f"{section.title}（第 {paginator.number} 页）"
     context = _template_context(
-        site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro.html
+        site, paginator.url, title, section.description, section=section, paginator=paginator, intro_html=intro.html,
+        year=None,
     )
     html = tools.renderer.render("section.html", context)
     return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), list(intro.problems)
+
+
+def render_year(
+    section: Section, year: YearList, paginator: Paginator, site: Site, tools: PageRenderers
+) -> tuple[OutputFile, list[Finding]]:
+    """One page of a year's list: the section's template, told the year (``year``) so it can say so."""
+    page = "" if paginator.number == 1 else f"，第 {paginator.number} 页"
+    title = f"{section.title}（{year.year} 年{page}）"
+    context = _template_context(
+        site, paginator.url, title, section.description, section=section, paginator=paginator, year=year, intro_html=""
+    )
+    html = tools.renderer.render("section.html", context)
+    return OutputFile(output_path(paginator.url), html.encode(), reads=_reads(tools)), []
 
 
 def render_tags_index(site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
@@ -531,6 +568,12 @@ def _paginator(section: Section, number: int) -> Paginator:
     return _page_of(section.url, section.pages, section.per_page, number)
 
 
+def _year_paginator(section: Section, year: int, number: int) -> Paginator:
+    """Page ``number`` of the list of ``section.years[year]``, as long as the section's lists."""
+    listed = section.years[year]
+    return _page_of(listed.url, listed.pages, section.per_page, number)
+
+
 def _tag_paginator(site: Site, term: Term, number: int) -> Paginator:
     """Page ``number`` of a tag's pages, as long as the site's lists (``pagination``)."""
     return _page_of(term.url, term.pages, site.config.pagination, number)
@@ -572,6 +615,7 @@ class PagesWriter:
     def expected(self, inputs: BuildInputs) -> int:
         site = inputs.site
         lists = sum(len(list(paginate(section))) for section in site.sections)
+        lists += sum(_pages_of(len(y.pages), s.per_page) for s in site.sections for y in s.years)
         tags = sum(_pages_of(len(term.pages), site.config.pagination) for term in site.tags)
         return len(site.pages) + lists + tags + 3
 

@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,13 +31,14 @@ from typing import Any
 
 from civicpress.errors import Finding, Findings
 from civicpress.model import OutputFile, Site
-from civicpress.templating import Renderer
+from civicpress.templating import THEME_DIR, Renderer
 from civicpress.urls import output_path
 from civicpress.writers.protocol import BuildInputs, Made
 
 log = logging.getLogger(__name__)
 
 SEARCH_URL = "/search/"
+RANKED_MODULE = "search/pagefind.js"  # Pagefind's module wrapped to rank whole words first (theme/search/)
 BUNDLE_DIR = "pagefind"
 # What the search page loads; ``check`` (which writes nothing) takes them as present.
 UI_NAMES = ("pagefind-ui.js", "pagefind-ui.css")
@@ -85,6 +87,8 @@ def write_search(site: Site, renderer: Renderer, enabled: bool) -> Iterator[Outp
         "search_enabled": enabled,
     }
     yield OutputFile(output_path(SEARCH_URL), renderer.render("search.html", context).encode())
+    if enabled:
+        yield OutputFile(RANKED_MODULE, (THEME_DIR / "search" / "pagefind.js").read_bytes())
 
 
 DIGEST_FILE = ".civicpress-digest"  # what a shard's index was made from, inside it
@@ -121,7 +125,8 @@ def plan_shards(program: Path, site: Site, indexed: Mapping[str, str], per_shard
         number = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % count
         groups.setdefault(number, []).append(path)
     ordered = [groups[number] for number in sorted(groups)]  # numbered 0… without gaps
-    head = f"{program.name} {program.stat().st_size} {site.config.relative_urls} {EXCLUDED} {len(ordered)}"
+    options = f"{site.config.relative_urls} {EXCLUDED} {SEGMENTATION}"
+    head = f"{program.name} {program.stat().st_size} {options} {len(ordered)}"
     shards = []
     for number, paths in enumerate(ordered):
         hasher = hashlib.sha256(f"{head} {number}\n".encode())
@@ -179,7 +184,7 @@ def _index_shard(
     shutil.rmtree(farm, ignore_errors=True)
     try:
         for path in shard.pages:
-            _link(source(path), farm / path)
+            _spaced_copy(source(path), farm / path)
         if not _run_pagefind(program, farm, site, findings):
             return False
         made = farm / BUNDLE_DIR
@@ -195,6 +200,32 @@ def _index_shard(
         return True
     finally:
         shutil.rmtree(farm, ignore_errors=True)
+
+
+# Whole words, whatever the segmenters. Pagefind's indexer cuts Chinese into jieba's words (党建,
+# 党建引领) but the browser cuts the query with its own dictionary (Intl.Segmenter: 党|建), and each
+# query word must begin an indexed word: 党建 then missed the pages saying 党建 and found those with
+# 党员 and 建设. The two dictionaries never agree on every word, so neither is used: the copy
+# Pagefind reads has a space between adjacent Han characters (every character an indexed word,
+# with its position), search.js spaces the query the same way and asks for the exact phrase
+# ("党 建": the characters next to each other, in order), and takes the spaces out of titles and
+# excerpts. The published page is the one written; only Pagefind's copy is spaced.
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_HAN_PAIR = re.compile(f"(?<={_HAN})(?={_HAN})")
+_TAG = re.compile(r"(<[^>]*>)")
+SEGMENTATION = "han-spaced-1"  # how the indexed copy is cut: in each shard's digest, so a change re-indexes
+
+
+def han_spaced(html: str) -> str:
+    """``html`` with a space between adjacent Han characters of its text (tags and attributes untouched)."""
+    parts = _TAG.split(html)
+    return "".join(part if index % 2 else _HAN_PAIR.sub(" ", part) for index, part in enumerate(parts))
+
+
+def _spaced_copy(source: Path, target: Path) -> None:
+    """The page as Pagefind reads it (``han_spaced``)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(han_spaced(source.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _link(source: str | Path, target: str | Path) -> None:
@@ -251,7 +282,7 @@ class SearchPageWriter:
     tracks = False
 
     def expected(self, inputs: BuildInputs) -> int:
-        return 1
+        return 2 if inputs.search else 1
 
     def write(self, inputs: BuildInputs, made: Made, findings: Findings) -> Iterator[OutputFile]:
         return write_search(inputs.site, inputs.renderer, inputs.search)

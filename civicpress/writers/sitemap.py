@@ -25,6 +25,7 @@ def sitemap(site: Site) -> bytes:
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     entries: list[tuple[str, datetime | None]] = [("/", site.build_date)]
     entries += [(s.url, None) for s in site.sections]
+    entries += [(y.url, None) for s in site.sections for y in s.years]
     entries += [(p.url, p.date) for p in site.pages]
     entries += [(p.url, None) for p in site.data_pages]
     entries += [("/tags/", None)] + [(t.url, None) for t in site.tags]
