@@ -26,6 +26,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """``--update-golden`` runs in one process: two workers would rewrite tests/golden/ at once.
+
+    (pyproject's addopts spread the suite over worker processes with pytest-xdist, whose own
+    configure hook runs last and starts no workers once ``dist`` is "no".)
+    """
+    if config.getoption("--update-golden") and getattr(config.option, "dist", "no") != "no":
+        config.option.dist, config.option.numprocesses, config.option.tx = "no", 0, []
+
+
 @pytest.fixture
 def rendering_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[int]]:
     """The ids of the processes that rendered a page, one per page, since the last call.

@@ -8,7 +8,7 @@ A call of ``os.replace``, ``os.rename`` or ``publish.exchange`` (renameat2) coun
 paths starts with a watched prefix. The process kills itself with SIGKILL right before the Nth
 counted call (``--after``: right after it returned). ``--no-exchange`` makes renameat2 fail with
 ENOSYS, as on a file system without it. A run that ends normally writes its number of counted
-calls to ``--count``.
+calls to ``--count``, one line a call: its first path (the path renamed).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 class Killer:
     def __init__(self, kill_at: int, after: bool, watched: list[str]) -> None:
         self.kill_at, self.after, self.watched = kill_at, after, watched
-        self.calls = 0
+        self.calls: list[str] = []  # the first path of each counted call, in order
         self.lock = threading.Lock()  # Pagefind's shards are renamed from several threads
 
     def wrap(self, real: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,8 +37,8 @@ class Killer:
             if not any(str(p).startswith(prefix) for p in paths for prefix in self.watched):
                 return real(*args, **kwargs)
             with self.lock:
-                self.calls += 1
-                number = self.calls
+                self.calls.append(str(paths[0]))
+                number = len(self.calls)
             if number == self.kill_at and not self.after:
                 os.kill(os.getpid(), signal.SIGKILL)
             result = real(*args, **kwargs)
@@ -95,7 +95,7 @@ def main() -> int:
         from civicpress.cli import main as cli
 
         code = cli(command)
-    args.count.write_text(str(killer.calls))
+    args.count.write_text("".join(f"{path}\n" for path in killer.calls), encoding="utf-8")
     return code
 
 

@@ -530,9 +530,9 @@ COSTLY = {
 
 @pytest.mark.parametrize("text", list(COSTLY.values()), ids=list(COSTLY))
 def test_costly_expressions_stop_at_a_limit_with_their_line(text: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # the work done, not the wall clock: a loaded machine stretches the latter
     result, finding = expand(make_environment(), "第一行\n" + text, {"data": {}}, Location("content/news/a.md"), 5)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert result == "第一行\n" + text  # nothing half-made reaches the page
     assert finding is not None and finding.code == "expression-too-costly", finding
     assert finding.location == Location("content/news/a.md", 6)

@@ -6,11 +6,16 @@ value, template, config, static file, image, date, tags). After each one the sit
 with the cache into the same output folder, and from scratch (``cache=False``) into another;
 the two folders must hold the same files with the same bytes, search index included. The walks
 are seeded, so a failure is reproduced by its seed and step.
+
+The suite walks 25 steps a seed (100 in all; together the four walks make every kind of edit);
+``CIVICPRESS_WALK_STEPS=50 python -m pytest tests/test_incremental_walk.py`` walks further, as
+before a release or after a change to the cache.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +30,7 @@ from civicpress.templating import THEME_DIR
 from civicpress.writers import search
 
 SEEDS = (11, 12, 13, 14)
-STEPS = 50  # per walk: 200 in all
+STEPS = int(os.environ.get("CIVICPRESS_WALK_STEPS", "25"))  # per walk: each step is two builds
 SHARD_PAGES = 5  # 8 to 13 pages: two or three shards
 WORDS = ("社区", "志愿", "供暖", "敬老", "党建", "文化", "调解", "环境", "安全", "书屋")
 TAGS = ("志愿服务", "敬老爱老", "党建引领", "平安社区", "文明创建")
@@ -231,5 +236,6 @@ def test_incremental_builds_equal_fresh_builds_along_a_random_walk(
         assert differing == [], f"seed {seed}, step {step} ({kind}, after {done[:-1]}): {differing}"
         assert incremental.unchanged or incremental.rendered <= incremental.files
         several += sum(1 for p in expected if p.endswith("pagefind-entry.json")) > 1
-    # Pages go to shards by a hash of their path: on so small a site all may fall in one for a while.
-    assert several >= STEPS * 0.8
+    # Pages go to shards by a hash of their path: on so small a site all may fall in one for a while
+    # (seed 11: 16 of its first 25 steps had several shards, 40 or more of 50).
+    assert several >= STEPS * 0.6

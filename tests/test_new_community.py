@@ -77,6 +77,7 @@ def figure_on_stats_page(site: Path, label: str) -> str | None:
     return None
 
 
+@pytest.mark.slow  # eight real commands in real processes: about ten seconds
 def test_a_new_community_starts_shows_its_figure_and_publishes_only_what_changed(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     site = start_new_community(tmp_path / "empty")

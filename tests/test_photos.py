@@ -4,6 +4,7 @@ any file, and each photo encoded once (``image_cache``): an unrelated edit encod
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from civicpress.options import BuildOptions
 from civicpress.rebuild.session import BuildSession
 
 
+@functools.cache  # seconds to make (noise, HEIF encoding); bytes, so every test may share them
 def camera_jpeg(size: tuple[int, int] = (3000, 2000), seed: int = 40) -> bytes:
     """A photo as a camera writes it: grainy, with EXIF (maker, GPS)."""
     image = Image.blend(Image.new("RGB", size, (30, 120, 200)), Image.effect_noise(size, seed).convert("RGB"), 0.3)
@@ -29,6 +31,7 @@ def camera_jpeg(size: tuple[int, int] = (3000, 2000), seed: int = 40) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def phone_heic(size: tuple[int, int] = (1200, 900)) -> bytes:
     from pillow_heif import register_heif_opener
 
