@@ -356,7 +356,8 @@ def assemble_site(
             pages.append(made)
     _check_unique_urls(pages, findings)
     taken = _taken_outputs(config, content.assets)
-    pages = [page for page in pages if _place_free(page, taken, config, findings)]
+    archived = {s.key: s.title for s in config.sections if s.by_year}
+    pages = [page for page in pages if _place_free(page, taken, archived, findings)]
     withheld_files = _withheld_files(content, unpublished, [*pages, *intros.values()])
     sections = tuple(_section(config, key, pages, intros.get(key.key)) for key in config.sections)
     ordered = [p for s in sections for p in s.pages] + sorted(
@@ -584,9 +585,11 @@ def _taken_outputs(config: SiteConfig, assets: tuple[str, ...]) -> dict[str, str
     return taken
 
 
-def _year_list_clash(page: Page, config: SiteConfig) -> str:
-    """The year list a page's address would overwrite (/events/2025/ of a section archived by year), or ""."""
-    archived = {s.key: s.title for s in config.sections if s.by_year}
+def _year_list_clash(page: Page, archived: Mapping[str, str]) -> str:
+    """The year list a page's address would overwrite (/events/2025/ of a section archived by year), or "".
+
+    ``archived``: the title of each section archived by year, by its key.
+    """
     match = _YEAR_OUTPUT.fullmatch(page.output)
     if match and match.group(1) in archived:
         return f"栏目“{archived[match.group(1)]}”的 {match.group(2)} 年列表"
@@ -608,13 +611,13 @@ def _collision(output: str, taken: Mapping[str, str]) -> str:
     return ""
 
 
-def _place_free(page: Page, taken: Mapping[str, str], config: SiteConfig, findings: Findings) -> bool:
+def _place_free(page: Page, taken: Mapping[str, str], archived: Mapping[str, str], findings: Findings) -> bool:
     """Whether ``page`` can be published where its address puts it; else an error at its slug (or file)."""
     if escapes(page.output):  # only a section's permalink can do this: slugs are checked when read
         findings.error("bad-url", f"{page.source} 的网址 {page.url} 不在网站之内", Location(CONFIG_FILE),
                        "栏目的 permalink 以 / 开头，不要写 .. 或连续的 /，如 /:section/:year/:slug/。")
         return False
-    owner = _collision(page.output, taken) or _year_list_clash(page, config)
+    owner = _collision(page.output, taken) or _year_list_clash(page, archived)
     if owner:
         findings.error("reserved-url", f"{page.source} 的网址 {page.url} 与{owner}冲突，两者会写到同一处",
                        page.location("slug"), ADDRESS_HINT)

@@ -289,19 +289,19 @@ class YearListJob:
     """Page ``number`` (from 1) of one year's list of a section archived by year (``sections[index].years[year]``)."""
 
     index: int
-    year: int  # index into the section's years
+    year_index: int  # into the section's years, newest first
     number: int
 
     def path(self, site: Site) -> str:
-        return output_path(_year_paginator(site.sections[self.index], self.year, self.number).url)
+        return output_path(_year_paginator(site.sections[self.index], self.year_index, self.number).url)
 
     def source(self, site: Site) -> Page | Intro | None:
         return None
 
     def render(self, site: Site, tools: PageRenderers) -> tuple[OutputFile, list[Finding]]:
         section = site.sections[self.index]
-        paginator = _year_paginator(section, self.year, self.number)
-        return render_year(section, section.years[self.year], paginator, site, tools)
+        paginator = _year_paginator(section, self.year_index, self.number)
+        return render_year(section, section.years[self.year_index], paginator, site, tools)
 
 
 @dataclass(frozen=True)
@@ -372,9 +372,9 @@ def _jobs(site: Site, wanted: Wanted | None) -> list[RenderJob]:
     jobs: list[RenderJob] = [PageJob(index) for index in range(len(site.pages))]
     for index, section in enumerate(site.sections):
         jobs.extend(SectionListJob(index, paginator.number) for paginator in paginate(section))
-        for year, listed in enumerate(section.years):
+        for year_index, listed in enumerate(section.years):
             pages = _pages_of(len(listed.pages), section.per_page)
-            jobs.extend(YearListJob(index, year, number) for number in range(1, pages + 1))
+            jobs.extend(YearListJob(index, year_index, number) for number in range(1, pages + 1))
     jobs.append(TagsIndexJob())
     for index, term in enumerate(site.tags):
         tag_pages = _pages_of(len(term.pages), site.config.pagination)
@@ -568,9 +568,9 @@ def _paginator(section: Section, number: int) -> Paginator:
     return _page_of(section.url, section.pages, section.per_page, number)
 
 
-def _year_paginator(section: Section, year: int, number: int) -> Paginator:
-    """Page ``number`` of the list of ``section.years[year]``, as long as the section's lists."""
-    listed = section.years[year]
+def _year_paginator(section: Section, year_index: int, number: int) -> Paginator:
+    """Page ``number`` of the list of ``section.years[year_index]``, as long as the section's lists."""
+    listed = section.years[year_index]
     return _page_of(listed.url, listed.pages, section.per_page, number)
 
 
